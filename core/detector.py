@@ -1,0 +1,283 @@
+"""The detector: a trained CSA-Flow with its thresholds, as used by the CLI, the inspector and reports."""
+from __future__ import annotations
+
+import datetime as _dt
+import random
+import time
+from pathlib import Path
+from typing import Any, Iterator, Optional, Sequence
+
+import cv2
+import numpy as np
+import torch
+
+from core.config import ModelConfig
+from core.device import describe_device, pick_device
+from core.features import FeatureExtractor, FeatureSet, LoadedImage, iter_loaded
+from core.flow.anomaly_map import image_scores, position_maps
+from core.flow.torch_model import CSAFlow
+from core.modelfile import ModelFile, ModelFileError, load_model_file, save_model_file
+from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
+from core.threshold import pixel_threshold_from_maps, threshold_at_false_alarm_rate
+from core.trainer import FitReport, fit_flow
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+
+
+def split_holdout(n: int, fraction: float, seed: int) -> tuple[list[int], list[int]]:
+    """Deterministic train / held-out split. Below 10 images everything trains and nothing is held out."""
+    if n < 10 or fraction <= 0:
+        return list(range(n)), []
+    n_hold = max(2, int(round(n * fraction)))
+    order = np.random.default_rng(seed).permutation(n)
+    return sorted(order[n_hold:].tolist()), sorted(order[:n_hold].tolist())
+
+
+class Detector:
+    """A trained model ready to score images. Create with :meth:`train` or :meth:`load`."""
+
+    def __init__(
+        self,
+        config: ModelConfig,
+        flow: CSAFlow,
+        extractor: FeatureExtractor,
+        threshold: float,
+        pixel_threshold: float,
+        meta: Optional[dict[str, Any]] = None,
+    ):
+        self.config = config
+        self.flow = flow.eval()
+        self.extractor = extractor
+        self.threshold = float(threshold)
+        self.pixel_threshold = float(pixel_threshold)
+        self.meta: dict[str, Any] = dict(meta or {})
+        self.path: Optional[Path] = None
+
+    # ----------------------------------------------------------------- properties
+    @property
+    def device(self) -> str:
+        return str(self.extractor.device)
+
+    @property
+    def device_description(self) -> str:
+        return describe_device(self.extractor.device)
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "name": self.meta.get("name") or (self.path.stem if self.path else "unsaved model"),
+            "variant": self.config.flow.variant,
+            "backbone": self.config.backbone.name,
+            "image_size": self.config.input.image_size,
+            "hidden_channels": self.config.flow.hidden_channels,
+            "threshold": self.threshold,
+            "pixel_threshold": self.pixel_threshold,
+            "device": self.device_description,
+            "path": str(self.path) if self.path else None,
+            "created": self.meta.get("created"),
+            "n_train_images": self.meta.get("n_train_images"),
+        }
+
+    # ----------------------------------------------------------------- training
+    @classmethod
+    def train(
+        cls,
+        images: Sequence[str | Path],
+        config: ModelConfig,
+        progress: Optional[ProgressCallback] = None,
+        cancel: Optional[CancelToken] = None,
+        device: Optional[str] = None,
+    ) -> "Detector":
+        """Learn normal appearance from defect-free images only.
+
+        A held-out share of the images is kept back: it stops training when its NLL no longer improves and
+        sets the image threshold at the configured false-alarm rate, so no anomalous example is needed.
+        """
+        paths = [Path(p) for p in images]
+        if not paths:
+            raise ValueError("no training images given")
+        seed_everything(config.train.seed)
+        torch_device = pick_device(device)
+        started = time.monotonic()
+        extractor = FeatureExtractor(config.backbone, config.input, torch_device)
+        features = extractor.extract_paths(paths, progress=progress, cancel=cancel)
+        if len(features) < 2:
+            reasons = "; ".join(f"{p.name}: {r}" for p, r in list(features.errors.items())[:3])
+            raise ValueError(f"need at least 2 readable training images, got {len(features)}" + (f" ({reasons})" if reasons else ""))
+        train_idx, hold_idx = split_holdout(len(features), config.train.holdout_fraction, config.train.seed)
+        train_set = features.subset(train_idx)
+        hold_set = features.subset(hold_idx) if hold_idx else None
+
+        flow = CSAFlow([tuple(s.shape[1:]) for s in features.scales], config.flow)
+        flow.set_feature_statistics(train_set.scales)
+        report = fit_flow(
+            flow, train_set.scales, hold_set.scales if hold_set else None, config.train, torch_device, progress, cancel
+        )
+        detector = cls(config, flow, extractor, threshold=float("inf"), pixel_threshold=float("inf"))
+        calibration = detector.calibrate_from_features(hold_set if hold_set else train_set, config.train.target_false_alarm_rate)
+        detector.meta = {
+            "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "n_train_images": len(train_set),
+            "n_holdout_images": len(hold_set) if hold_set else 0,
+            "skipped_images": {str(p): r for p, r in features.errors.items()},
+            "training": _report_dict(report),
+            "train_seconds": round(time.monotonic() - started, 2),
+            "trained_on_device": str(torch_device),
+            "calibration": calibration,
+        }
+        return detector
+
+    # ----------------------------------------------------------------- calibration
+    @torch.no_grad()
+    def _latents(self, scales: Sequence[torch.Tensor]) -> list[torch.Tensor]:
+        z, _ = self.flow([s.to(self.extractor.device) for s in scales])
+        return z
+
+    @torch.no_grad()
+    def score_features(self, features: FeatureSet, batch_size: int = 32) -> tuple[np.ndarray, np.ndarray]:
+        """Image scores (N) and feature-grid maps (N x h x w) of already extracted features."""
+        scores, maps = [], []
+        for start in range(0, len(features), batch_size):
+            z = self._latents([s[start : start + batch_size] for s in features.scales])
+            scores.append(image_scores(z).cpu().numpy())
+            maps.append(position_maps(z).cpu().numpy())
+        return np.concatenate(scores), np.concatenate(maps)
+
+    def calibrate_from_features(self, good: FeatureSet, false_alarm_rate: float) -> dict[str, Any]:
+        scores, maps = self.score_features(good)
+        self.threshold = threshold_at_false_alarm_rate(scores, false_alarm_rate)
+        self.pixel_threshold = pixel_threshold_from_maps(maps)
+        return {
+            "method": "false_alarm_rate",
+            "target_false_alarm_rate": false_alarm_rate,
+            "n_good_images": int(len(scores)),
+            "good_score_max": float(scores.max()),
+            "good_score_median": float(np.median(scores)),
+        }
+
+    def calibrate(self, good_images: Sequence[str | Path], false_alarm_rate: float) -> dict[str, Any]:
+        """Reset the thresholds from defect-free images that the model did not train on."""
+        features = self.extractor.extract_paths([Path(p) for p in good_images])
+        if len(features) == 0:
+            raise ValueError("no readable good images to calibrate on")
+        return self.calibrate_from_features(features, false_alarm_rate)
+
+    # ----------------------------------------------------------------- scoring
+    def score_images(
+        self,
+        paths: Sequence[str | Path],
+        progress: Optional[ProgressCallback] = None,
+        cancel: Optional[CancelToken] = None,
+        batch_size: int = 8,
+    ) -> Iterator[ScoreResult]:
+        """Score images in order, streaming one result per path; unreadable files come back with ``error`` set.
+
+        Raises :class:`Cancelled` at the next batch boundary once ``cancel`` is set.
+        """
+        paths = [Path(p) for p in paths]
+        total = len(paths)
+        done = 0
+        start = time.monotonic()
+        pending: list[LoadedImage] = []
+
+        def emit(results: list[ScoreResult]) -> Iterator[ScoreResult]:
+            nonlocal done
+            for result in results:
+                done += 1
+                if progress is not None:
+                    elapsed = time.monotonic() - start
+                    progress(ProgressEvent("score", done, total, eta_s=elapsed / done * (total - done), message=result.path.name))
+                yield result
+
+        for item in iter_loaded(paths, self.config.input):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("scoring cancelled")
+            if item.error is not None:
+                # keep output in input order: flush what is waiting before reporting the bad file
+                yield from emit(self._score_loaded(pending))
+                pending.clear()
+                yield from emit([ScoreResult(item.path, None, False, error=item.error)])
+                continue
+            pending.append(item)
+            if len(pending) >= batch_size:
+                yield from emit(self._score_loaded(pending))
+                pending.clear()
+        yield from emit(self._score_loaded(pending))
+
+    @torch.no_grad()
+    def _score_loaded(self, items: list[LoadedImage]) -> list[ScoreResult]:
+        if not items:
+            return []
+        z = self._latents(self.extractor.extract([item.levels for item in items]))
+        scores = image_scores(z).cpu().numpy()
+        maps = position_maps(z).cpu().numpy()
+        results = []
+        for item, score, grid in zip(items, scores, maps):
+            heatmap = cv2.resize(grid.astype(np.float32), (item.width, item.height), interpolation=cv2.INTER_LINEAR)
+            results.append(
+                ScoreResult(item.path, float(score), bool(score >= self.threshold), heatmap, item.width, item.height)
+            )
+        return results
+
+    def score_array(self, image: np.ndarray) -> tuple[float, np.ndarray]:
+        """Score one RGB uint8 image already in memory: (score, heatmap at the image's size)."""
+        from core.features import pyramid
+
+        item = LoadedImage(0, Path("<array>"), pyramid(image, self.config.input), image.shape[1], image.shape[0])
+        result = self._score_loaded([item])[0]
+        return float(result.score), result.heatmap
+
+    # ----------------------------------------------------------------- persistence
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        meta = dict(self.meta)
+        meta.setdefault("name", path.stem)
+        save_model_file(
+            ModelFile(
+                config=self.config,
+                state_dict=self.flow.state_dict(),
+                threshold=self.threshold,
+                pixel_threshold=self.pixel_threshold,
+                backbone_signature=self.extractor.signature,
+                feature_shapes=self.flow.feature_shapes,
+                meta=meta,
+            ),
+            path,
+        )
+        self.meta = meta
+        self.path = path
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path, device: Optional[str] = None) -> "Detector":
+        model = load_model_file(path)
+        extractor = FeatureExtractor(model.config.backbone, model.config.input, pick_device(device))
+        if extractor.signature != model.backbone_signature:
+            raise ModelFileError(
+                f"model {Path(path).name} was trained with backbone weights {model.backbone_signature}, "
+                f"but {extractor.signature} are loaded: retrain it or provide the same weights"
+            )
+        flow = CSAFlow(model.feature_shapes, model.config.flow)
+        try:
+            flow.load_state_dict(model.state_dict, strict=True)
+        except RuntimeError as err:
+            raise ModelFileError(f"model file {path} does not match its own configuration: {str(err).splitlines()[0]}") from None
+        flow.to(extractor.device)
+        detector = cls(model.config, flow, extractor, model.threshold, model.pixel_threshold, model.meta)
+        detector.path = Path(path)
+        return detector
+
+
+def _report_dict(report: FitReport) -> dict[str, Any]:
+    return {
+        "epochs_run": report.epochs_run,
+        "best_epoch": report.best_epoch,
+        "best_val_loss": report.best_val_loss,
+        "stopped_early": report.stopped_early,
+        "seconds": round(report.seconds, 2),
+        "train_losses": [round(v, 5) for v in report.train_losses],
+        "val_losses": [round(v, 5) for v in report.val_losses],
+    }

@@ -1,0 +1,158 @@
+"""Multi-scale feature extraction with the frozen backbone (paper section 3.1).
+
+The backbone is frozen, so training extracts every image's features once and keeps them in memory;
+each epoch then costs only the flow. Image decoding runs in a small thread pool ahead of the network
+(OpenCV and Pillow release the GIL), which keeps both CPU cores busy on large camera images.
+"""
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Optional, Sequence
+
+import cv2
+import numpy as np
+import torch
+
+from core.backbone import FeatureBackbone, backbone_signature, build_backbone
+from core.config import BackboneConfig, InputConfig
+from core.imageio import ImageReadError, load_image
+from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent
+
+
+def pyramid(image: np.ndarray, config: InputConfig) -> list[np.ndarray]:
+    """The image resized to the full input size and to 1/2, 1/4 of it (area interpolation avoids aliasing)."""
+    size = config.image_size
+    levels = []
+    for s in range(config.n_scales):
+        side = max(size >> s, 32)
+        levels.append(cv2.resize(image, (side, side), interpolation=cv2.INTER_AREA))
+    return levels
+
+
+@dataclass
+class LoadedImage:
+    index: int
+    path: Path
+    levels: Optional[list[np.ndarray]] = None
+    width: int = 0
+    height: int = 0
+    error: Optional[str] = None
+
+
+def _load_for_network(index: int, path: Path, config: InputConfig) -> LoadedImage:
+    try:
+        image = load_image(path)
+    except ImageReadError as err:
+        return LoadedImage(index, path, error=err.reason)
+    except Exception as err:  # a decoder bug must cost one image, not the batch
+        return LoadedImage(index, path, error=f"could not read image: {err}")
+    height, width = image.shape[:2]
+    return LoadedImage(index, path, pyramid(image, config), width, height)
+
+
+def iter_loaded(paths: Sequence[Path], config: InputConfig, workers: int = 2, ahead: int = 8) -> Iterator[LoadedImage]:
+    """Decode images in order, a few ahead of the consumer, with bounded memory."""
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="csa-decode") as pool:
+        pending = []
+        for i, path in enumerate(paths):
+            pending.append(pool.submit(_load_for_network, i, Path(path), config))
+            if len(pending) >= ahead:
+                yield pending.pop(0).result()
+        for fut in pending:
+            yield fut.result()
+
+
+@dataclass
+class FeatureSet:
+    """Features of many images: one CPU tensor per scale (N x C x H x W), plus what could not be read."""
+
+    scales: list[torch.Tensor]
+    paths: list[Path]
+    errors: dict[Path, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def subset(self, indices: Sequence[int]) -> "FeatureSet":
+        idx = torch.as_tensor(list(indices), dtype=torch.long)
+        return FeatureSet([s[idx] for s in self.scales], [self.paths[i] for i in indices])
+
+    @staticmethod
+    def concat(parts: Sequence["FeatureSet"]) -> "FeatureSet":
+        scales = [torch.cat([p.scales[s] for p in parts]) for s in range(len(parts[0].scales))]
+        errors: dict[Path, str] = {}
+        for p in parts:
+            errors.update(p.errors)
+        return FeatureSet(scales, [path for p in parts for path in p.paths], errors)
+
+
+class FeatureExtractor:
+    """Backbone features of an image at the configured input scales."""
+
+    def __init__(self, backbone: BackboneConfig, inputs: InputConfig, device: torch.device):
+        self.inputs = inputs
+        self.device = device
+        self.backbone: FeatureBackbone = build_backbone(backbone).to(device)
+        self.signature = backbone_signature(self.backbone)
+        self.use_amp = device.type == "cuda"
+
+    @property
+    def feature_shapes(self) -> list[tuple[int, int, int]]:
+        dummy = np.zeros((self.inputs.image_size, self.inputs.image_size, 3), np.uint8)
+        return [tuple(f.shape[1:]) for f in self.extract([pyramid(dummy, self.inputs)])]
+
+    @torch.no_grad()
+    def extract(self, batch_levels: Sequence[list[np.ndarray]]) -> list[torch.Tensor]:
+        """Features for a batch of image pyramids: one float32 tensor per scale on the engine's device."""
+        out = []
+        for s in range(self.inputs.n_scales):
+            arr = np.stack([levels[s] for levels in batch_levels])
+            x = torch.from_numpy(arr).to(self.device, non_blocking=True).permute(0, 3, 1, 2).float().div_(255.0)
+            with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.use_amp):
+                feats = self.backbone(x)
+            out.append(feats.float())
+        return out
+
+    def extract_paths(
+        self,
+        paths: Sequence[Path],
+        batch_size: int = 8,
+        progress: Optional[ProgressCallback] = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> FeatureSet:
+        """Features of every readable image (kept on the CPU); unreadable ones are listed in ``errors``."""
+        scales: list[list[torch.Tensor]] = [[] for _ in range(self.inputs.n_scales)]
+        kept: list[Path] = []
+        errors: dict[Path, str] = {}
+        batch: list[LoadedImage] = []
+        start = time.monotonic()
+        total = len(paths)
+
+        def flush() -> None:
+            feats = self.extract([item.levels for item in batch])
+            for s, f in enumerate(feats):
+                scales[s].append(f.cpu())
+            kept.extend(item.path for item in batch)
+            batch.clear()
+
+        for done, item in enumerate(iter_loaded(paths, self.inputs), start=1):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("feature extraction cancelled")
+            if item.error is not None:
+                errors[item.path] = item.error
+            else:
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    flush()
+            if progress is not None:
+                elapsed = time.monotonic() - start
+                eta = elapsed / done * (total - done)
+                progress(ProgressEvent("features", done, total, eta_s=eta, message=item.path.name))
+        if batch:
+            flush()
+        if not kept:
+            return FeatureSet([torch.empty(0)] * self.inputs.n_scales, [], errors)
+        return FeatureSet([torch.cat(s) for s in scales], kept, errors)
