@@ -1,0 +1,180 @@
+"""What a report says, gathered once from the review log so every format tells the same story."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Optional
+
+from core.reviewlog import BatchInfo, ImageRecord, ReviewLog, Summary
+
+DEFAULT_TITLE = "Foreign-body inspection report"
+
+DECISION_LABELS = {
+    "confirmed": "confirmed foreign body",
+    "rejected": "rejected (false alarm)",
+    "unsure": "unsure",
+}
+
+
+@dataclass(frozen=True)
+class ReportData:
+    title: str
+    generated_at: datetime
+    batch: BatchInfo
+    summary: Summary
+    reviewers: list[str]
+    first_decision: Optional[datetime]
+    last_decision: Optional[datetime]
+    images: list[ImageRecord]
+    include_flagged: bool
+    log_path: str = ""
+    confirmed: list[ImageRecord] = field(default_factory=list)
+    unsure: list[ImageRecord] = field(default_factory=list)
+    other_flagged: list[ImageRecord] = field(default_factory=list)  # pictured only with include_flagged
+    rejected: list[ImageRecord] = field(default_factory=list)
+    unreviewed: list[ImageRecord] = field(default_factory=list)
+    unreadable: list[ImageRecord] = field(default_factory=list)
+    changed: list[ImageRecord] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.summary.finished
+
+    @property
+    def flagged_share(self) -> Optional[float]:
+        return self.summary.flagged / self.summary.scored if self.summary.scored else None
+
+    @property
+    def reviewed_share_of_flagged(self) -> Optional[float]:
+        return self.summary.flagged_reviewed / self.summary.flagged if self.summary.flagged else None
+
+    @property
+    def reviewed_share_of_all(self) -> Optional[float]:
+        return self.summary.reviewed / self.summary.images if self.summary.images else None
+
+    @property
+    def batch_name(self) -> str:
+        return self.batch.batch_dir.name or str(self.batch.batch_dir)
+
+    def pictured_sections(self) -> list[tuple[str, list[ImageRecord]]]:
+        """The sections with one entry (photo, heatmap, decision) per image, in report order."""
+        sections = [("Confirmed foreign bodies", self.confirmed), ("Unsure", self.unsure)]
+        if self.include_flagged:
+            sections.append(("Other flagged photos", self.other_flagged))
+        return sections
+
+
+def collect_report_data(log: ReviewLog, include_flagged: bool = False, title: Optional[str] = None) -> ReportData:
+    images = log.images()
+    by_score = (lambda records: sorted(records, key=lambda r: (-(r.score or 0.0), r.rel_path)))
+    first, last = log.decision_times()
+    return ReportData(
+        title=title or DEFAULT_TITLE,
+        generated_at=datetime.now(timezone.utc),
+        batch=log.batch_info(),
+        summary=log.summary(),
+        reviewers=log.reviewers(),
+        first_decision=first,
+        last_decision=last,
+        images=images,
+        include_flagged=include_flagged,
+        log_path=str(log.path),
+        confirmed=by_score(r for r in images if r.decision == "confirmed"),
+        unsure=by_score(r for r in images if r.decision == "unsure"),
+        other_flagged=by_score(r for r in images if r.flagged and r.decision not in ("confirmed", "unsure")),
+        rejected=by_score(r for r in images if r.decision == "rejected"),
+        unreviewed=by_score(r for r in images if r.flagged and r.decision is None),
+        unreadable=[r for r in images if r.error],
+        changed=[r for r in images if r.changed],
+    )
+
+
+def status_of(record: ImageRecord) -> str:
+    """One word-ish status per photo for tables and spreadsheets."""
+    if record.error:
+        return "unreadable"
+    if record.decision:
+        return record.decision
+    if record.flagged:
+        return "not reviewed"
+    return "not flagged"
+
+
+def format_time(value: Optional[datetime | str]) -> str:
+    """Local time with its UTC offset: readable on site and still unambiguous later."""
+    if value is None or value == "":
+        return ""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    local = moment.astimezone()
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def format_share(value: Optional[float]) -> str:
+    return "n/a" if value is None else f"{100.0 * value:.1f} %"
+
+
+def format_score(value: Optional[float]) -> str:
+    return "n/a" if value is None else f"{value:.3g}"
+
+
+def model_description(batch: BatchInfo) -> str:
+    parts = [batch.model_name or "unknown model"]
+    details = [d for d in (batch.variant, batch.backbone) if d]
+    if batch.image_size:
+        details.append(f"input {batch.image_size} px")
+    if details:
+        parts.append(f"({', '.join(details)})")
+    return " ".join(parts)
+
+
+def review_period(data: ReportData) -> str:
+    if data.first_decision is None:
+        return "no decisions yet"
+    first, last = format_time(data.first_decision), format_time(data.last_decision)
+    return first if first == last else f"{first} to {last}"
+
+
+def overview_rows(data: ReportData) -> list[tuple[str, str]]:
+    """Label/value pairs of the report's first table."""
+    batch = data.batch
+    return [
+        ("Batch folder", str(batch.batch_dir)),
+        ("Review period", review_period(data)),
+        ("Reviewer(s)", ", ".join(data.reviewers) or "none yet"),
+        ("Model", model_description(batch)),
+        ("Image-score threshold", format_score(batch.threshold)),
+        ("Report created", format_time(data.generated_at)),
+    ]
+
+
+def summary_rows(data: ReportData) -> list[tuple[str, str]]:
+    s = data.summary
+    return [
+        ("Photos in the batch", str(s.images)),
+        ("Flagged by the model", f"{s.flagged} ({format_share(data.flagged_share)} of scored photos)"),
+        ("Confirmed foreign bodies", str(s.confirmed)),
+        ("Rejected false alarms", str(s.rejected)),
+        ("Unsure", str(s.unsure)),
+        ("Flagged, not yet reviewed", str(s.unreviewed)),
+        ("Unreadable files", str(s.errors)),
+        ("Reviewed by a person", f"{s.reviewed} ({format_share(data.reviewed_share_of_flagged)} of flagged, "
+                                 f"{format_share(data.reviewed_share_of_all)} of all photos)"),
+    ]
+
+
+def unfinished_message(data: ReportData) -> Optional[str]:
+    if data.finished:
+        return None
+    s = data.summary
+    return (f"Review not finished: {s.unreviewed} of {s.flagged} flagged photos have not been reviewed yet. "
+            "This report is provisional.")
+
+
+def changed_message(data: ReportData) -> Optional[str]:
+    if not data.changed:
+        return None
+    return (f"{len(data.changed)} photo(s) changed or disappeared after scoring; their scores and heatmaps "
+            "may not match the files any more.")

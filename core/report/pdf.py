@@ -1,0 +1,268 @@
+"""PDF report (reportlab platypus, A4): overview first, then one entry per confirmed/unsure photo."""
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO, Callable, Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import (
+    Image,
+    KeepTogether,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from core.report.content import (
+    DECISION_LABELS,
+    ReportData,
+    changed_message,
+    format_score,
+    format_time,
+    overview_rows,
+    summary_rows,
+    unfinished_message,
+)
+from core.report.pictures import Picture
+from core.reviewlog import ImageRecord
+
+MARGIN = 18 * mm
+PICTURE_MAX_HEIGHT = 84 * mm  # two entries and a section title fit on a page
+ACCENT = colors.HexColor("#1f4e79")
+WARNING = colors.HexColor("#b00020")
+GRID = colors.HexColor("#b0b7c3")
+STRIPE = colors.HexColor("#f2f4f7")
+
+# Fonts with wide character coverage, so reviewer names and notes in any European language print correctly;
+# reportlab's built-in Helvetica only covers Latin-1.
+_FONT_CANDIDATES = (
+    ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
+    ("C:/Windows/Fonts/arial.ttf", "C:/Windows/Fonts/arialbd.ttf"),
+    ("/System/Library/Fonts/Supplemental/Arial.ttf", "/System/Library/Fonts/Supplemental/Arial Bold.ttf"),
+    ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+     "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf"),
+)
+
+
+@lru_cache(maxsize=1)
+def report_fonts() -> tuple[str, str]:
+    for regular, bold in _FONT_CANDIDATES:
+        if Path(regular).is_file() and Path(bold).is_file():
+            try:
+                pdfmetrics.registerFont(TTFont("ReportSans", regular))
+                pdfmetrics.registerFont(TTFont("ReportSans-Bold", bold))
+                return "ReportSans", "ReportSans-Bold"
+            except Exception:  # a damaged font file: fall back to the built-in one
+                continue
+    return "Helvetica", "Helvetica-Bold"
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    regular, bold = report_fonts()
+    base = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=18, leading=22,
+                                textColor=ACCENT, spaceAfter=4 * mm),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=13, leading=16,
+                             textColor=ACCENT, spaceBefore=5 * mm, spaceAfter=2 * mm, keepWithNext=1),
+        "h3": ParagraphStyle("h3", parent=base["Heading3"], fontName=bold, fontSize=10.5, leading=13,
+                             spaceBefore=3 * mm, spaceAfter=1.5 * mm, keepWithNext=1),
+        "body": ParagraphStyle("body", parent=base["BodyText"], fontName=regular, fontSize=9, leading=11.5),
+        "legend": ParagraphStyle("legend", parent=base["BodyText"], fontName=regular, fontSize=8.5, leading=11,
+                                 textColor=colors.HexColor("#555555"), keepWithNext=1),
+        "cell": ParagraphStyle("cell", parent=base["BodyText"], fontName=regular, fontSize=8.5, leading=10.5),
+        "cellbold": ParagraphStyle("cellbold", parent=base["BodyText"], fontName=bold, fontSize=8.5, leading=10.5),
+        "warning": ParagraphStyle("warning", parent=base["BodyText"], fontName=bold, fontSize=11, leading=14,
+                                  textColor=colors.white, alignment=TA_CENTER),
+        "remark": ParagraphStyle("remark", parent=base["BodyText"], fontName=regular, fontSize=8.5, leading=10.5,
+                                 textColor=WARNING),
+    }
+
+
+def _text(value: object) -> str:
+    """Paragraphs parse a little markup, so every piece of data is escaped."""
+    return escape("" if value is None else str(value))
+
+
+def _numbered_canvas(header_left: str, header_right: str) -> type:
+    """A canvas that waits until the end to draw the headers, so it can print "page N of M"."""
+    regular, _bold = report_fonts()
+
+    class NumberedCanvas(pdf_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self):  # noqa: N802 - reportlab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._decorate(number, total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, number: int, total: int) -> None:
+            width, height = A4
+            self.saveState()
+            self.setFont(regular, 8)
+            self.setFillColor(colors.HexColor("#555555"))
+            self.drawString(MARGIN, height - 11 * mm, header_left[:110])
+            self.drawRightString(width - MARGIN, height - 11 * mm, header_right)
+            self.setStrokeColor(GRID)
+            self.setLineWidth(0.5)
+            self.line(MARGIN, height - 12.5 * mm, width - MARGIN, height - 12.5 * mm)
+            self.drawCentredString(width / 2, 9 * mm, f"page {number} of {total}")
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def _key_value_table(rows: Sequence[tuple[str, str]], styles: dict, width: float) -> Table:
+    data = [[Paragraph(_text(k), styles["cellbold"]), Paragraph(_text(v), styles["cell"])] for k, v in rows]
+    table = Table(data, colWidths=[0.32 * width, 0.68 * width], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("ROWBACKGROUNDS", (0, 0), (-1, -1), [colors.white, STRIPE]),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]))
+    return table
+
+
+def _list_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float], styles: dict) -> LongTable:
+    data = [[Paragraph(_text(h), styles["cellbold"]) for h in header]]
+    data += [[Paragraph(_text(cell), styles["cell"]) for cell in row] for row in rows]
+    table = LongTable(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde3ec")),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, STRIPE]),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table
+
+
+def _banner(text: str, styles: dict, width: float, colour=WARNING) -> Table:
+    table = Table([[Paragraph(_text(text), styles["warning"])]], colWidths=[width])
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), colour),
+        ("TOPPADDING", (0, 0), (-1, -1), 7),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+    ]))
+    return table
+
+
+def _details_table(record: ImageRecord, score: str, styles: dict, width: float) -> Table:
+    """Score, decision, reviewer, time and note of an entry in three compact rows."""
+    def label(text):
+        return Paragraph(_text(text), styles["cellbold"])
+
+    def value(text):
+        return Paragraph(_text(text), styles["cell"])
+
+    data = [
+        [label("Score"), value(score), label("Decision"), value(DECISION_LABELS.get(record.decision or "", "not reviewed"))],
+        [label("Reviewer"), value(record.reviewer or ""), label("Time"), value(format_time(record.decided_at))],
+        [label("Note"), value(record.note or ""), "", ""],
+    ]
+    table = Table(data, colWidths=[0.13 * width, 0.37 * width, 0.13 * width, 0.37 * width], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("SPAN", (1, 2), (3, 2)),
+        ("BACKGROUND", (0, 0), (0, -1), STRIPE),
+        ("BACKGROUND", (2, 0), (2, 1), STRIPE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]))
+    return table
+
+
+def _entry(record: ImageRecord, picture: Picture, data: ReportData, styles: dict, width: float) -> list:
+    parts: list = [Paragraph(_text(record.rel_path), styles["h3"])]
+    if picture.jpeg:
+        scale = min(width / picture.width, PICTURE_MAX_HEIGHT / picture.height)
+        parts.append(Image(io.BytesIO(picture.jpeg), width=picture.width * scale, height=picture.height * scale,
+                           hAlign="LEFT"))
+    if picture.remark:
+        parts.append(Paragraph(_text(picture.remark), styles["remark"]))
+    threshold = data.batch.threshold
+    score = format_score(record.score) + (f" (threshold {format_score(threshold)})" if threshold is not None else "")
+    parts += [Spacer(1, 1.5 * mm), _details_table(record, score, styles, width), Spacer(1, 4 * mm)]
+    return parts
+
+
+def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRecord], Picture]) -> None:
+    styles = _styles()
+    width = A4[0] - 2 * MARGIN
+    story: list = [Paragraph(_text(data.title), styles["title"])]
+    warning = unfinished_message(data)
+    if warning:
+        story += [_banner(warning, styles, width), Spacer(1, 3 * mm)]
+    changed = changed_message(data)
+    if changed:
+        story += [_banner(changed, styles, width, colour=colors.HexColor("#8a5a00")), Spacer(1, 3 * mm)]
+    story += [_key_value_table(overview_rows(data), styles, width),
+              Paragraph("Summary", styles["h2"]), _key_value_table(summary_rows(data), styles, width)]
+
+    for heading, records in data.pictured_sections():
+        title = Paragraph(f"{_text(heading)} ({len(records)})", styles["h2"])
+        if not records:
+            story += [title, Paragraph("None.", styles["body"])]
+            continue
+        legend = Paragraph("Heatmap colours: blue = like the defect-free training photos, yellow to red = "
+                           "unusual. Green outline: region above the model's pixel threshold.", styles["legend"])
+        for number, record in enumerate(records):
+            parts = _entry(record, picture_of(record), data, styles, width)
+            # The section title never stays behind alone at the bottom of a page.
+            story.append(KeepTogether([title, legend, *parts] if number == 0 else parts))
+
+    story.append(Paragraph(f"Flagged, not yet reviewed ({len(data.unreviewed)})", styles["h2"]))
+    if data.unreviewed:
+        story.append(_list_table(["Photo", "Score"], [(r.rel_path, format_score(r.score)) for r in data.unreviewed],
+                                 [0.8 * width, 0.2 * width], styles))
+    else:
+        story.append(Paragraph("None: every flagged photo has been reviewed.", styles["body"]))
+    if data.rejected:
+        story.append(Paragraph(f"Rejected false alarms ({len(data.rejected)})", styles["h2"]))
+        story.append(_list_table(["Photo", "Score", "Reviewer", "Note"],
+                                 [(r.rel_path, format_score(r.score), r.reviewer or "", r.note) for r in data.rejected],
+                                 [0.4 * width, 0.12 * width, 0.18 * width, 0.3 * width], styles))
+    story.append(Paragraph(f"Unreadable files ({len(data.unreadable)})", styles["h2"]))
+    if data.unreadable:
+        story.append(_list_table(["File", "Reason"], [(r.rel_path, r.error or "") for r in data.unreadable],
+                                 [0.5 * width, 0.5 * width], styles))
+    else:
+        story.append(Paragraph("None.", styles["body"]))
+    if data.changed:
+        story.append(Paragraph(f"Changed after scoring ({len(data.changed)})", styles["h2"]))
+        story.append(_list_table(["File", "What happened"],
+                                 [(r.rel_path, r.changed_reason or "changed") for r in data.changed],
+                                 [0.5 * width, 0.5 * width], styles))
+
+    doc = SimpleDocTemplate(stream, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
+                            bottomMargin=MARGIN, title=data.title, author="CSA Inspector",
+                            subject=f"Batch {data.batch.batch_dir}")
+    header_left = f"{data.title} \u2013 {data.batch_name}"
+    header_right = f"created {format_time(data.generated_at)}"
+    doc.build(story, canvasmaker=_numbered_canvas(header_left, header_right))

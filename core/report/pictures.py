@@ -1,0 +1,78 @@
+"""The photo-with-heatmap picture of one report entry, as JPEG bytes ready to embed."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import Optional
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from core.heatmap_store import HeatmapFileError, load_heatmap
+from core.overlay import as_rgb, blend, render_overlay
+from core.reviewlog import BatchInfo, ImageRecord
+
+#: Wide enough to see a small foreign body on a printed A4 page, small enough to keep a 50-entry report light.
+PICTURE_WIDTH = 900
+JPEG_QUALITY = 85
+OVERLAY_ALPHA = 0.55
+
+
+@dataclass(frozen=True)
+class Picture:
+    jpeg: Optional[bytes]  # None when the photo could not be shown
+    width: int
+    height: int
+    remark: str = ""  # why the photo or its heatmap is missing, or a warning about it
+
+
+def load_photo(path) -> np.ndarray:
+    """Read a photo as uint8 RGB, with the same rules as scoring (EXIF orientation, 16-bit, alpha)."""
+    from core.imageio import load_image
+
+    return load_image(path)
+
+
+def entry_picture(record: ImageRecord, batch: BatchInfo, max_width: int = PICTURE_WIDTH,
+                  colormap: str = "jet") -> Picture:
+    try:
+        photo = as_rgb(load_photo(record.path))
+    except Exception as exc:  # any unreadable photo becomes a remark, never a failed report
+        return Picture(None, 0, 0, f"photo not available: {exc}")
+    remarks = []
+    if record.changed:
+        remarks.append("the file changed after scoring; the heatmap may not match it")
+    heatmap = None
+    if record.heatmap_path is not None:
+        try:
+            heatmap = load_heatmap(record.heatmap_path, size=photo.shape[:2])
+        except HeatmapFileError as exc:
+            remarks.append(str(exc))
+    else:
+        remarks.append("no heatmap stored")
+    if heatmap is not None:
+        if batch.pixel_threshold is not None and np.isfinite(batch.pixel_threshold):
+            photo = render_overlay(photo, heatmap, batch.heatmap_low, batch.pixel_threshold, alpha=OVERLAY_ALPHA,
+                                   colormap=colormap)
+        else:
+            finite = heatmap[np.isfinite(heatmap)]
+            if finite.size:
+                photo = blend(photo, heatmap, float(np.median(finite)), float(finite.max()), OVERLAY_ALPHA, colormap)
+    photo = shrink_to_width(photo, max_width)
+    return Picture(encode_jpeg(photo), photo.shape[1], photo.shape[0], "; ".join(remarks))
+
+
+def shrink_to_width(picture: np.ndarray, max_width: int) -> np.ndarray:
+    """Never enlarges: upscaling adds no detail, only file size."""
+    height, width = picture.shape[:2]
+    if width <= max_width:
+        return picture
+    new_height = max(1, round(height * max_width / width))
+    return cv2.resize(picture, (max_width, new_height), interpolation=cv2.INTER_AREA)
+
+
+def encode_jpeg(picture: np.ndarray, quality: int = JPEG_QUALITY) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(as_rgb(picture)).save(buffer, format="JPEG", quality=quality, optimize=True)
+    return buffer.getvalue()

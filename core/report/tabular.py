@@ -1,0 +1,105 @@
+"""CSV and JSON exports: one row / object per photo with every field, for spreadsheets and other tools."""
+from __future__ import annotations
+
+import csv
+import json
+import math
+from typing import Any, TextIO
+
+from core.report.content import ReportData, status_of
+from core.reviewlog import ImageRecord
+
+CSV_COLUMNS = (
+    "file", "path", "status", "score", "flagged", "decision", "reviewer", "decided_at", "note", "error",
+    "changed", "changed_reason", "sha256", "width", "height", "heatmap_file", "scored_at",
+)
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def image_fields(record: ImageRecord) -> dict[str, Any]:
+    return {
+        "file": record.rel_path,
+        "path": str(record.path),
+        "status": status_of(record),
+        "score": record.score,
+        "flagged": record.flagged,
+        "decision": record.decision,
+        "reviewer": record.reviewer,
+        "decided_at": record.decided_at,
+        "note": record.note,
+        "error": record.error,
+        "changed": record.changed,
+        "changed_reason": record.changed_reason,
+        "sha256": record.sha256,
+        "width": record.width,
+        "height": record.height,
+        "heatmap_file": str(record.heatmap_path) if record.heatmap_path else None,
+        "scored_at": record.scored_at,
+    }
+
+
+def _csv_cell(value: Any) -> str:
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def write_csv(data: ReportData, stream: TextIO) -> None:
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for record in data.images:
+        fields = image_fields(record)
+        writer.writerow([_csv_cell(fields[column]) for column in CSV_COLUMNS])
+
+
+def write_json(data: ReportData, stream: TextIO) -> None:
+    batch = data.batch
+    summary = data.summary
+    document = {
+        "title": data.title,
+        "generated_at": data.generated_at.isoformat(timespec="seconds"),
+        "batch": {
+            "folder": str(batch.batch_dir),
+            "created": batch.created,
+            "review_log": data.log_path,
+            "model": {"path": batch.model_path, "name": batch.model_name, "variant": batch.variant,
+                      "backbone": batch.backbone, "image_size": batch.image_size},
+            "threshold": batch.threshold,
+            "pixel_threshold": batch.pixel_threshold,
+        },
+        "review": {
+            "finished": data.finished,
+            "reviewers": data.reviewers,
+            "first_decision": data.first_decision.isoformat() if data.first_decision else None,
+            "last_decision": data.last_decision.isoformat() if data.last_decision else None,
+            "flagged_share": data.flagged_share,
+            "reviewed_share_of_flagged": data.reviewed_share_of_flagged,
+        },
+        "summary": {
+            "images": summary.images, "scored": summary.scored, "flagged": summary.flagged,
+            "confirmed": summary.confirmed, "rejected": summary.rejected, "unsure": summary.unsure,
+            "unreviewed": summary.unreviewed, "reviewed": summary.reviewed, "errors": summary.errors,
+            "changed": summary.changed,
+        },
+        "images": [image_fields(record) for record in data.images],
+    }
+    json.dump(_finite(document), stream, indent=1, ensure_ascii=False, allow_nan=False, default=str)
+    stream.write("\n")
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no infinity or NaN (an uncalibrated threshold is infinite): they become null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value

@@ -1,0 +1,270 @@
+"""Reports in every format from a reviewed synthetic batch; atomic, refusing to overwrite, complete."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from pypdf import PdfReader
+
+import core.report.tabular as tabular
+from core.imageio import file_digest
+from core.report import ReportError, ReportExistsError, write_report
+from core.report.tabular import CSV_COLUMNS
+from core.reviewlog import DATA_DIR_ENV, ReviewLog, open_for_batch
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "user-data"))
+
+
+def brake_photo(index: int, height: int, width: int, defect: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A grey brake-like scene (disc, pad, bolts) and its heatmap; a defect adds a bright object and a hot spot."""
+    rng = np.random.default_rng(index)
+    photo = np.full((height, width, 3), 70, np.uint8)
+    centre = (width // 2, height // 2)
+    cv2.circle(photo, centre, int(min(height, width) * 0.42), (150, 150, 155), -1)
+    cv2.circle(photo, centre, int(min(height, width) * 0.15), (95, 95, 100), -1)
+    for angle in range(0, 360, 60):
+        x = int(centre[0] + np.cos(np.radians(angle)) * min(height, width) * 0.27)
+        y = int(centre[1] + np.sin(np.radians(angle)) * min(height, width) * 0.27)
+        cv2.circle(photo, (x, y), max(2, width // 40), (60, 60, 60), -1)
+    cv2.rectangle(photo, (int(width * 0.78), int(height * 0.3)), (int(width * 0.92), int(height * 0.7)),
+                  (120, 110, 90), -1)
+    photo = np.clip(photo.astype(int) + rng.integers(-6, 7, photo.shape), 0, 255).astype(np.uint8)
+    heat = (1.0 + 0.15 * rng.standard_normal((height // 4, width // 4))).astype(np.float32)
+    if defect:
+        x, y = int(width * (0.3 + 0.3 * rng.random())), int(height * (0.3 + 0.3 * rng.random()))
+        size = max(3, width // 14)
+        cv2.rectangle(photo, (x, y), (x + size, y + size // 2), (230, 200, 40), -1)
+        cy, cx = (y + size // 4) // 4, (x + size // 2) // 4
+        yy, xx = np.mgrid[: height // 4, : width // 4]
+        heat += 9.0 * np.exp(-((yy - cy) ** 2 + (xx - cx) ** 2) / (2 * max(1.5, size / 6) ** 2))
+    return photo, heat
+
+
+def build_batch(folder: Path, n_images: int, decisions: dict[int, tuple[str, str, str]], size=(96, 128),
+                unreadable: int = 1, defects_every: int = 5) -> Path:
+    """Score ``n_images`` synthetic photos into a review log; ``decisions`` maps index -> (decision, reviewer, note)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    height, width = size
+    with open_for_batch(folder, create=True) as log:
+        log.set_batch_info(model_path="models/brakes.csa", model_name="brakes-2024", variant="csa",
+                           backbone="tf_efficientnet_lite0", image_size=384, threshold=3.0, pixel_threshold=4.0)
+        for index in range(n_images):
+            path = folder / f"wagon_{index:03d}.png"
+            defect = index % defects_every == 0
+            photo, heat = brake_photo(index, height, width, defect)
+            cv2.imwrite(str(path), cv2.cvtColor(photo, cv2.COLOR_RGB2BGR))
+            score = float(heat.max())
+            full_heat = cv2.resize(heat, (width, height), interpolation=cv2.INTER_LINEAR)
+            log.record_score(path, file_digest(path), score, score >= 3.0, full_heat, width, height)
+        for index in range(unreadable):
+            bad = folder / f"broken_{index}.jpg"
+            bad.write_bytes(b"\xff\xd8\xff truncated")
+            log.record_score(bad, file_digest(bad), None, False, None, None, None, error="truncated JPEG file")
+        for index, (decision, reviewer, note) in decisions.items():
+            log.decide(f"wagon_{index:03d}.png", decision, reviewer, note)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reviewed_template(tmp_path_factory) -> Path:
+    decisions = {
+        0: ("confirmed", "Anna Nowak", "bolt lying on the brake pad <remove>"),
+        5: ("confirmed", "Anna Nowak", "rag & wire in the caliper"),
+        10: ("rejected", "Ben Okafor", "reflection"),
+        15: ("unsure", "Ben Okafor", "check on site"),
+    }
+    return build_batch(tmp_path_factory.mktemp("template") / "batch", 24, decisions, size=(480, 640))
+
+
+@pytest.fixture
+def reviewed_batch(reviewed_template, tmp_path) -> Path:
+    """A fresh copy per test: the log inside the batch folder moves with it."""
+    return Path(shutil.copytree(reviewed_template, tmp_path / "batch 2024-05-02"))
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def test_pdf_report_has_counts_names_and_page_numbers(reviewed_batch, tmp_path):
+    out = write_report(reviewed_batch, tmp_path / "report.pdf")
+    reader = PdfReader(str(out))
+    text = pdf_text(out)
+    pages = len(reader.pages)
+    assert pages >= 2
+    assert f"page 1 of {pages}" in text and f"page {pages} of {pages}" in text
+    assert "batch 2024-05-02" in text
+    assert "Review not finished: 1 of 5 flagged photos have not been reviewed yet" in text
+    assert re.search(r"Confirmed foreign bodies\s*2", text)
+    assert re.search(r"Rejected false alarms\s*1", text)
+    assert re.search(r"Unsure\s*1", text)
+    assert re.search(r"Flagged, not yet reviewed\s*1", text)
+    assert re.search(r"Unreadable files\s*1", text)
+    assert "brakes-2024 (csa, tf_efficientnet_lite0, input 384 px)" in text
+    for name in ("wagon_000.png", "wagon_005.png", "wagon_015.png", "wagon_020.png", "broken_0.jpg"):
+        assert name in text
+    assert "bolt lying on the brake pad <remove>" in text and "rag & wire in the caliper" in text
+    assert "Anna Nowak" in text and "Ben Okafor" in text
+    assert "truncated JPEG file" in text
+    images = [image for page in reader.pages for image in page.images]
+    assert len(images) == 3  # two confirmed and one unsure entry
+    assert all(image.image.width == 640 for image in images)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(out, ARTIFACTS / "report-sample.pdf")
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-png", "-r", "60", str(out), str(ARTIFACTS / "report-page")], check=True)
+
+
+def test_flagged_photos_get_entries_when_asked(reviewed_batch, tmp_path):
+    out = write_report(reviewed_batch, tmp_path / "all.pdf", include_flagged=True)
+    images = [image for page in PdfReader(str(out)).pages for image in page.images]
+    assert len(images) == 5  # confirmed, unsure, and the rejected and the unreviewed flagged photo
+    assert "Other flagged photos" in pdf_text(out)
+
+
+def test_finished_review_has_no_warning(tmp_path):
+    batch = build_batch(tmp_path / "b", 10, {0: ("confirmed", "anna", ""), 5: ("rejected", "anna", "")}, unreadable=0)
+    text = pdf_text(write_report(batch, tmp_path / "done.pdf"))
+    assert "not finished" not in text
+    assert "None: every flagged photo has been reviewed." in text
+
+
+def test_html_report_is_self_contained_and_escaped(reviewed_batch, tmp_path):
+    out = write_report(reviewed_batch, tmp_path / "report.html", title="Depot <North>")
+    html = out.read_text(encoding="utf-8")
+    assert html.count('src="data:image/jpeg;base64,') == 3
+    assert "Depot &lt;North&gt;" in html and "<North>" not in html
+    assert "bolt lying on the brake pad &lt;remove&gt;" in html
+    assert "rag &amp; wire" in html
+    assert "Review not finished" in html
+    assert not re.search(r"""(src|href)=["']?(https?:|//|file:)""", html)
+    assert "<script" not in html
+
+
+def test_csv_has_one_row_per_photo_with_every_column(reviewed_batch, tmp_path):
+    out = write_report(reviewed_batch, tmp_path / "report.csv")
+    with open(out, encoding="utf-8-sig", newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert tuple(rows[0].keys()) == CSV_COLUMNS
+    assert len(rows) == 25
+    by_file = {row["file"]: row for row in rows}
+    assert by_file["wagon_000.png"]["decision"] == "confirmed"
+    assert by_file["wagon_000.png"]["reviewer"] == "Anna Nowak"
+    assert by_file["wagon_020.png"]["status"] == "not reviewed"
+    assert by_file["wagon_001.png"]["status"] == "not flagged"
+    assert by_file["broken_0.jpg"]["error"] == "truncated JPEG file" and by_file["broken_0.jpg"]["score"] == ""
+    assert float(by_file["wagon_005.png"]["score"]) > 3.0
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas(tmp_path):
+    batch = build_batch(tmp_path / "b", 5, {0: ("confirmed", "anna", "=HYPERLINK(\"x\")")}, unreadable=0)
+    out = write_report(batch, tmp_path / "r.csv")
+    with open(out, encoding="utf-8-sig", newline="") as stream:
+        note = next(csv.DictReader(stream))["note"]
+    assert note == "'=HYPERLINK(\"x\")"
+
+
+def test_json_report_holds_batch_summary_and_every_image(reviewed_batch, tmp_path):
+    out = write_report(reviewed_batch, tmp_path / "report.json")
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["summary"]["confirmed"] == 2 and document["summary"]["unreviewed"] == 1
+    assert document["review"]["finished"] is False
+    assert document["review"]["reviewers"] == ["Anna Nowak", "Ben Okafor"]
+    assert document["batch"]["model"]["name"] == "brakes-2024"
+    assert len(document["images"]) == 25
+    assert set(document["images"][0]) == set(CSV_COLUMNS)
+
+
+def test_existing_report_is_kept_unless_forced(reviewed_batch, tmp_path):
+    out = tmp_path / "report.csv"
+    out.write_text("keep me")
+    with pytest.raises(ReportExistsError, match="already exists") as caught:
+        write_report(reviewed_batch, out)
+    assert isinstance(caught.value, FileExistsError)
+    assert out.read_text() == "keep me"
+    write_report(reviewed_batch, out, force=True)
+    assert out.read_text(encoding="utf-8-sig").startswith("file,path,status")
+
+
+def test_unknown_format_is_refused(reviewed_batch, tmp_path):
+    with pytest.raises(ReportError, match="format"):
+        write_report(reviewed_batch, tmp_path / "report.docx")
+    assert write_report(reviewed_batch, tmp_path / "report.txt", fmt="json").is_file()
+
+
+def test_read_only_folder_gives_a_clear_error_and_no_file(reviewed_batch, tmp_path):
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(ReportError, match="read-only"):
+            write_report(reviewed_batch, folder / "report.pdf")
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(stat.S_IRWXU)
+
+
+def test_failure_mid_write_leaves_no_partial_file(reviewed_batch, tmp_path, monkeypatch):
+    out_folder = tmp_path / "out"
+    out_folder.mkdir()
+    (out_folder / "report.csv").write_text("previous report")
+
+    def fail_halfway(data, stream):
+        stream.write("file,path\n" * 1000)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(tabular, "write_csv", fail_halfway)
+    with pytest.raises(ReportError, match="disk is full"):
+        write_report(reviewed_batch, out_folder / "new.csv")
+    with pytest.raises(ReportError, match="disk is full"):
+        write_report(reviewed_batch, out_folder / "report.csv", force=True)
+    assert sorted(p.name for p in out_folder.iterdir()) == ["report.csv"]
+    assert (out_folder / "report.csv").read_text() == "previous report"
+
+
+def test_open_log_can_be_reported_while_in_use(reviewed_batch, tmp_path):
+    with ReviewLog.open(reviewed_batch) as log:
+        log.decide("wagon_020.png", "rejected", "Anna Nowak")
+        out = write_report(log, tmp_path / "r.json")
+        log_file = log.path
+    assert json.loads(out.read_text())["review"]["finished"] is True
+    by_file = write_report(log_file, tmp_path / "by-file.csv")  # the log file itself works as well
+    assert len(by_file.read_text(encoding="utf-8-sig").splitlines()) == 26
+
+
+def test_batch_without_log_gives_a_clear_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ReportError, match="no review log"):
+        write_report(tmp_path / "empty", tmp_path / "r.pdf")
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_missing_photo_is_reported_not_fatal(reviewed_batch, tmp_path):
+    (reviewed_batch / "wagon_005.png").unlink()
+    text = pdf_text(write_report(reviewed_batch, tmp_path / "r.pdf"))
+    assert "photo not available: file not found" in text
+
+
+def test_large_batch_exports_as_pdf(tmp_path):
+    decisions = {i: (("confirmed", "unsure")[i % 2], "anna", f"note {i}") for i in range(0, 500, 10)}
+    batch = build_batch(tmp_path / "large", 500, decisions, size=(48, 64), defects_every=10, unreadable=3)
+    out = write_report(batch, tmp_path / "large.pdf")
+    reader = PdfReader(str(out))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert re.search(r"Photos in the batch\s*503", text)
+    assert sum(len(page.images) for page in reader.pages) == 50
+    assert f"page {len(reader.pages)} of {len(reader.pages)}" in text
