@@ -55,12 +55,12 @@ __all__ = [
     "map_state_dict_by_position",
 ]
 
-#: Index into ``model.blocks`` used when ``BackboneConfig.stage`` is ``None``. Lite models: the stride-16 stage
-#: (keeps enough resolution at CPU-sized inputs). B5: the paper's 304-channel stride-32 stage, which timm's
-#: ``features_only`` would not return (it jumps from ``blocks.4`` to ``blocks.6``).
+#: Index into ``model.blocks`` used when ``BackboneConfig.stage`` is ``None``: the stride-32 stage whose output
+#: the paper uses (B5: 304 channels, lite0: 192, lite2: 208), which timm's ``features_only`` would not return
+#: (it jumps from ``blocks.4`` to ``blocks.6``).
 DEFAULT_STAGES: dict[str, int] = {
-    "tf_efficientnet_lite0": 4,
-    "tf_efficientnet_lite2": 4,
+    "tf_efficientnet_lite0": 5,
+    "tf_efficientnet_lite2": 5,
     "efficientnet_b5": 5,
     "tf_efficientnet_b5": 5,
 }

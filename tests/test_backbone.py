@@ -53,13 +53,13 @@ def test_lite_models_normalise_with_their_own_statistics_not_imagenet_defaults(l
 def test_offline_lite2_recognises_a_cat():
     lite2 = build_backbone(BackboneConfig(name="tf_efficientnet_lite2"))
     assert top5(lite2, skimage_data.chelsea(), 260)[0] in CAT_CLASSES
-    assert (lite2.out_channels, lite2.stride, lite2.stage) == (120, 16, 4)
+    assert (lite2.out_channels, lite2.stride, lite2.stage) == (208, 32, 5)
 
 
-def test_lite0_default_stage_gives_112_channels_at_stride_16(lite0):
+def test_lite0_default_stage_gives_192_channels_at_stride_32(lite0):
     features = lite0(torch.rand(2, 3, 384, 384))
-    assert features.shape == (2, 112, 24, 24)
-    assert (lite0.out_channels, lite0.stride, lite0.stage, lite0.name) == (112, 16, 4, "tf_efficientnet_lite0")
+    assert features.shape == (2, 192, 12, 12)
+    assert (lite0.out_channels, lite0.stride, lite0.stage, lite0.name) == (192, 32, 5, "tf_efficientnet_lite0")
 
 
 def test_efficientnet_b5_default_stage_is_the_papers_304_channel_stride_32_stage():
@@ -145,7 +145,7 @@ def test_positional_mapping_catches_missing_and_shifted_tensors():
 
 
 def test_backbone_is_frozen_and_stays_in_eval_mode_inside_a_training_parent(lite0):
-    parent = nn.Sequential(lite0, nn.Conv2d(112, 4, 1))
+    parent = nn.Sequential(lite0, nn.Conv2d(192, 4, 1))
     parent.train()
     assert not any(p.requires_grad for p in lite0.parameters())
     assert not any(m.training for m in lite0.modules())
@@ -161,7 +161,7 @@ def test_signature_tells_weights_apart_and_is_reproducible(lite0):
     random_b = build_backbone(BackboneConfig(weights="none"))
     assert backbone_signature(random_a) == backbone_signature(random_b)
     assert backbone_signature(random_a) != backbone_signature(lite0)
-    assert backbone_signature(lite0).startswith("tf_efficientnet_lite0/stage4/")
+    assert backbone_signature(lite0).startswith("tf_efficientnet_lite0/stage5/")
     other_stage = build_backbone(BackboneConfig(stage=3))
     assert backbone_signature(other_stage) != backbone_signature(lite0)
 
