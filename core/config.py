@@ -58,6 +58,7 @@ class TrainConfig:
     betas: tuple[float, float] = (0.5, 0.9)
     grad_clip: float = 1.0
     early_stop_patience: int = 8  # epochs without improvement of the held-out NLL
+    time_budget_s: float | None = None  # stop after the epoch that crosses this (keeps the best epoch so far)
     holdout_fraction: float = 0.1  # good images kept back for early stopping and the threshold
     target_false_alarm_rate: float = 0.01
     seed: int = 0

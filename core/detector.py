@@ -217,9 +217,10 @@ class Detector:
         results = []
         for item, score, grid in zip(items, scores, maps):
             heatmap = cv2.resize(grid.astype(np.float32), (item.width, item.height), interpolation=cv2.INTER_LINEAR)
-            results.append(
-                ScoreResult(item.path, float(score), bool(score >= self.threshold), heatmap, item.width, item.height)
-            )
+            # compare as Python floats: against a float32 the threshold would be rounded to float32 first, and the
+            # good image it was set just above would come out flagged
+            score = float(score)
+            results.append(ScoreResult(item.path, score, score >= self.threshold, heatmap, item.width, item.height))
         return results
 
     def score_array(self, image: np.ndarray) -> tuple[float, np.ndarray]:

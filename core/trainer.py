@@ -80,13 +80,14 @@ def fit_flow(
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_amp):
                 z, log_det = flow(batch)
             loss = nll_per_dim([t.float() for t in z], log_det.float())
-            if not math.isfinite(float(loss)):
-                raise FloatingPointError(f"training diverged at epoch {epoch} (loss {float(loss)})")
+            loss_value = loss.item()
+            if not math.isfinite(loss_value):
+                raise FloatingPointError(f"training diverged at epoch {epoch} (loss {loss_value})")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(flow.parameters(), config.grad_clip)
             optimizer.step()
-            epoch_loss += float(loss) * len(idx)
+            epoch_loss += loss_value * len(idx)
             seen += len(idx)
         report.train_losses.append(epoch_loss / seen)
         report.epochs_run = epoch
@@ -112,6 +113,9 @@ def fit_flow(
                 )
             )
         if best_state is not None and epoch - report.best_epoch >= config.early_stop_patience:
+            report.stopped_early = True
+            break
+        if config.time_budget_s is not None and elapsed >= config.time_budget_s:
             report.stopped_early = True
             break
 

@@ -15,12 +15,15 @@ SHAPES = [(6, 8, 8), (6, 4, 4), (6, 2, 2)]
 
 def make_flow(variant: str, shapes=SHAPES, hidden: int = 8, seed: int = 0) -> CSAFlow:
     flow = CSAFlow(shapes, FlowConfig(variant=variant, hidden_channels=hidden, seed=seed))
-    # gamma starts at 0 (identity blocks); give every learnable scale a value so the test sees real couplings
+    # blocks start as the identity (zero output convolutions, attention gamma 0): give them values so the
+    # test sees real couplings
     torch.manual_seed(1)
     with torch.no_grad():
         for name, p in flow.named_parameters():
             if name.endswith("gamma"):
                 p.fill_(0.7)
+            elif ".conv_out." in name:
+                p.normal_(0.0, 0.1)
     return flow.eval()
 
 

@@ -57,7 +57,12 @@ class CSAFlow(nn.Module):
             self.graph = Ff.GraphINN(nodes, force_tuple_output=True)
         finally:
             torch.random.set_rng_state(generator_state)
-        self.standardize: FixedStandardize = standardize.module
+
+    @property
+    def standardize(self) -> FixedStandardize:
+        # looked up rather than kept as an attribute: a second reference would register the module twice, and
+        # the state dict would hold its buffers under two names that share memory, which safetensors refuses
+        return next(m for m in self.graph.module_list if isinstance(m, FixedStandardize))
 
     def set_feature_statistics(self, features: Sequence[torch.Tensor]) -> None:
         """Fix the standardisation from training features (list per scale of N x C x H x W)."""

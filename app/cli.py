@@ -1,0 +1,388 @@
+"""``csa-inspector``: train, score, eval, report, demo and gui from the command line.
+
+Heavy imports (torch, Qt) happen inside the commands, so ``--help`` and errors in arguments are instant.
+Every failure the user can fix prints one line starting with ``error:`` and exits with status 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Optional, Sequence
+
+from core import __version__
+from core.config import VARIANTS
+
+EXIT_USER_ERROR = 2
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line."""
+
+
+# --------------------------------------------------------------------------------------------- progress
+
+
+class _TqdmProgress:
+    """Adapts engine progress events to tqdm bars on stderr, one bar per stage."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.bars: dict[str, object] = {}
+
+    def __call__(self, event) -> None:
+        if self.quiet:
+            return
+        from tqdm import tqdm
+
+        labels = {"features": "features", "train": "training", "score": "scoring", "calibrate": "calibrating"}
+        bar = self.bars.get(event.stage)
+        if bar is None:
+            unit = "epoch" if event.stage == "train" else "img"
+            bar = tqdm(total=event.total, desc=labels.get(event.stage, event.stage), unit=unit, file=sys.stderr,
+                       dynamic_ncols=True, leave=True)
+            self.bars[event.stage] = bar
+        bar.n = event.done
+        if event.loss is not None:
+            postfix = {"loss": f"{event.loss:.4f}"}
+            val = event.extra.get("val_loss") if event.extra else None
+            if val is not None:
+                postfix["held-out"] = f"{val:.4f}"
+            bar.set_postfix(postfix, refresh=False)
+        bar.refresh()
+        if event.done >= event.total:
+            bar.close()
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
+# --------------------------------------------------------------------------------------------- commands
+
+
+def _model_config(args: argparse.Namespace):
+    from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
+
+    train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, target_false_alarm_rate=args.false_alarm_rate,
+                        seed=args.seed)
+    if args.patience is not None:
+        train.early_stop_patience = args.patience
+    if args.time_budget is not None:
+        train.time_budget_s = args.time_budget * 60.0
+    return ModelConfig(
+        backbone=BackboneConfig(name=args.backbone, weights=args.backbone_weights, stage=args.stage),
+        flow=FlowConfig(variant=args.variant, hidden_channels=args.hidden, seed=args.seed),
+        train=train,
+        input=InputConfig(image_size=args.image_size),
+    )
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from core.datasets import training_images
+    from core.detector import Detector
+
+    data = Path(args.data)
+    if not data.is_dir():
+        raise UserError(f"training folder not found: {data}")
+    images = training_images(data)
+    config = _model_config(args)
+    progress = _TqdmProgress(args.quiet)
+    try:
+        detector = Detector.train(images, config, progress=progress, device=args.device)
+    finally:
+        progress.close()
+    out = detector.save(args.out)
+    meta = detector.meta
+    for path, reason in meta.get("skipped_images", {}).items():
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    training = meta["training"]
+    print(
+        f"trained {config.flow.variant} on {meta['n_train_images']} images "
+        f"({meta['n_holdout_images']} held out) in {meta['train_seconds']:.0f} s on {detector.device_description}; "
+        f"best epoch {training['best_epoch']} of {training['epochs_run']}; threshold {detector.threshold:.4f}"
+    )
+    print(f"model written to {out}")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from core.batch import score_batch
+    from core.detector import Detector
+
+    detector = Detector.load(args.model, device=args.device)
+    images = Path(args.images)
+    progress = _TqdmProgress(args.quiet)
+    try:
+        outcome = score_batch(detector, images, out_dir=args.out, write_log=not args.no_log,
+                              heatmap_pictures=not args.no_heatmaps, progress=progress, batch_size=args.batch_size)
+    finally:
+        progress.close()
+    _print_score_table(outcome.results, images, limit=args.top)
+    for bad in outcome.errors:
+        print(f"skipped {bad.path}: {bad.error}", file=sys.stderr)
+    print(
+        f"{len(outcome.scored)} images scored, {len(outcome.flagged)} flagged (threshold {detector.threshold:.4f}), "
+        f"{len(outcome.errors)} skipped"
+    )
+    print(f"results written to {Path(args.out).resolve()}")
+    if outcome.log_path:
+        print(f"review log: {outcome.log_path}")
+    return 0
+
+
+def _print_score_table(results, root: Path, limit: Optional[int] = None) -> None:
+    ordered = sorted((r for r in results if r.ok), key=lambda r: -r.score)
+    shown = ordered if limit is None else ordered[:limit]
+    width = max([len(_rel(r.path, root)) for r in shown] + [4])
+    print(f"{'file':<{width}}  {'score':>10}  flagged")
+    for r in shown:
+        print(f"{_rel(r.path, root):<{width}}  {r.score:>10.4f}  {'YES' if r.flagged else 'no'}")
+    if limit is not None and len(ordered) > limit:
+        print(f"... {len(ordered) - limit} more in scores.csv")
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from core.detector import Detector
+    from core.evaluation import evaluate_category
+
+    detector = Detector.load(args.model, device=args.device)
+    data = Path(args.data)
+    if not (data / "test").is_dir():
+        raise UserError(f"{data} is not an MVTec-style category (no test/ folder)")
+    progress = _TqdmProgress(args.quiet or args.json)
+    try:
+        metrics = evaluate_category(detector, data, progress=progress)
+    finally:
+        progress.close()
+    if args.save_threshold:
+        detector.threshold = metrics["threshold"]
+        detector.save(args.model)
+    if args.json:
+        print(json.dumps(metrics, default=float))
+        return 0
+    rows = [
+        ("image AUROC", metrics["image_auroc"]),
+        ("pixel AUROC", metrics["pixel_auroc"]),
+        ("Recall_Ano", metrics["recall_ano"]),
+        ("Recall_Norm", metrics["recall_norm"]),
+        ("Accuracy", metrics["accuracy"]),
+        ("false alarms at 100% recall", metrics.get("false_alarm_rate_at_recall_100")),
+        ("false alarms at 99% recall", metrics.get("false_alarm_rate_at_recall_99")),
+        ("false alarms at 95% recall", metrics.get("false_alarm_rate_at_recall_95")),
+    ]
+    print(f"{data.name}: {metrics['n_images']} test images, {metrics['n_anomalous']} anomalous")
+    for name, value in rows:
+        print(f"  {name:<28} {'n/a' if value is None else f'{100 * value:6.2f} %'}")
+    print(f"  {'threshold (ROC-optimal)':<28} {metrics['threshold']:.4f}")
+    at_model = metrics["at_model_threshold"]
+    print(
+        f"  at the model's threshold {at_model['threshold']:.4f}: Recall_Ano {100 * at_model['recall_ano']:.2f} %, "
+        f"Recall_Norm {100 * at_model['recall_norm']:.2f} %, Accuracy {100 * at_model['accuracy']:.2f} %"
+    )
+    for path, reason in metrics["skipped"].items():
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from core.report import write_report
+
+    out = write_report(args.batch, args.out, fmt=args.format, include_flagged=args.include_flagged, force=args.force)
+    print(f"report written to {out}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Synthetic sample -> trained model -> scored batch -> report; opens the inspector where a display exists."""
+    from core.batch import score_batch
+    from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig
+    from core.datasets import training_images
+    from core.detector import Detector
+    from core.evaluation import evaluate_category
+    from core.synthetic import SceneConfig, generate_batch, generate_dataset
+
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"1/4 generating the synthetic sample in {out}")
+    category = generate_dataset(out / "sample", n_train=args.n_train, n_test_good=20, n_test_bad=20,
+                                config=SceneConfig(size=256, seed=7))
+    batch_dir = out / "batch"
+    if not batch_dir.exists():
+        generate_batch(batch_dir, n_good=40, n_bad=8, config=SceneConfig(size=256, seed=99))
+    print("2/4 training a model on the sample's good images")
+    config = ModelConfig(input=InputConfig(image_size=256), flow=FlowConfig(hidden_channels=64),
+                         train=TrainConfig(epochs=args.epochs))
+    progress = _TqdmProgress(False)
+    try:
+        detector = Detector.train(training_images(category), config, progress=progress, device=args.device)
+        model_path = detector.save(out / "demo-model.csa")
+        print("3/4 evaluating on the sample's labelled test images")
+        metrics = evaluate_category(detector, category, progress=progress)
+        print("4/4 scoring the demo batch")
+        outcome = score_batch(detector, batch_dir, out_dir=out / "scores", progress=progress)
+    finally:
+        progress.close()
+    _print_score_table(outcome.results, batch_dir)
+    print(
+        f"\nimage AUROC {metrics['image_auroc']:.3f}, pixel AUROC {metrics['pixel_auroc']:.3f}, "
+        f"Recall_Ano {metrics['recall_ano']:.3f}, Recall_Norm {metrics['recall_norm']:.3f}, "
+        f"Accuracy {metrics['accuracy']:.3f} (sample test set)"
+    )
+    print(f"{len(outcome.flagged)} of {len(outcome.scored)} batch images flagged")
+    try:
+        from core.report import write_report
+
+        report = write_report(batch_dir, out / "report.pdf", include_flagged=True, force=True)
+        print(f"report: {report}")
+    except ImportError:
+        pass
+    print(f"model: {model_path}\nscores and heatmaps: {out / 'scores'}\nbatch: {batch_dir}")
+    if args.gui == "yes" or (args.gui == "auto" and _display_available()):
+        from app.qt.launch import run_gui
+
+        return run_gui(batch_dir=str(batch_dir), model=str(model_path))
+    return 0
+
+
+def _display_available() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from app.qt.launch import run_gui
+
+    return run_gui(batch_dir=args.batch, model=args.model, screenshot=args.screenshot)
+
+
+# --------------------------------------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="csa-inspector",
+        description="Foreign-body inspection of braking-device photos with CSA-Flow anomaly detection.",
+    )
+    parser.add_argument("--version", action="version", version=f"csa-inspector {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    def device_opt(p):
+        p.add_argument("--device", default=None, help="auto (default: CUDA if present), cpu, cuda, cuda:1 ...")
+        p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    p = sub.add_parser("train", help="train a model on defect-free images")
+    p.add_argument("--data", required=True, help="MVTec category (uses train/good) or a folder of good images")
+    p.add_argument("--out", required=True, help="model file to write (.csa)")
+    p.add_argument("--variant", choices=VARIANTS, default="csa")
+    p.add_argument("--backbone", default="tf_efficientnet_lite0",
+                   help="timm name: tf_efficientnet_lite0 (default), tf_efficientnet_lite2, efficientnet_b5")
+    p.add_argument("--backbone-weights", default="offline",
+                   help="offline (packaged lite weights), timm (download) or a path to a state-dict file")
+    p.add_argument("--stage", type=int, default=None, help="backbone block whose output is used")
+    p.add_argument("--image-size", type=int, default=384)
+    p.add_argument("--epochs", type=int, default=40)
+    p.add_argument("--patience", type=int, default=None, help="early stop after N epochs without improvement")
+    p.add_argument("--time-budget", type=float, default=None, metavar="MINUTES",
+                   help="stop training after this many minutes (the best epoch so far is kept)")
+    p.add_argument("--hidden", type=int, default=64, help="hidden channels of the coupling subnetworks")
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--false-alarm-rate", type=float, default=0.01, help="target share of good images flagged")
+    p.add_argument("--seed", type=int, default=0)
+    device_opt(p)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("score", help="score a folder of images")
+    p.add_argument("--model", required=True)
+    p.add_argument("--images", required=True, help="folder of images (a batch)")
+    p.add_argument("--out", required=True, help="folder for scores.csv, scores.json and heatmaps/")
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--top", type=int, default=30, help="rows of the table printed (all are in scores.csv)")
+    p.add_argument("--no-log", action="store_true", help="do not write the batch's review log")
+    p.add_argument("--no-heatmaps", action="store_true", help="do not write heatmap pictures")
+    device_opt(p)
+    p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("eval", help="metrics on a labelled MVTec-style category")
+    p.add_argument("--model", required=True)
+    p.add_argument("--data", required=True, help="category folder with test/ and ground_truth/")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--save-threshold", action="store_true", help="store the ROC-optimal threshold in the model")
+    device_opt(p)
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("report", help="export the review report of a batch")
+    p.add_argument("--batch", required=True, help="batch folder or its review log file")
+    p.add_argument("--out", required=True, help="report file: .pdf, .html, .csv or .json")
+    p.add_argument("--format", choices=("pdf", "html", "csv", "json"), default=None)
+    p.add_argument("--include-flagged", action="store_true", help="an entry for every flagged image too")
+    p.add_argument("--force", action="store_true", help="overwrite an existing report")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("demo", help="train on a built-in synthetic sample, score a batch, write a report")
+    p.add_argument("--out", default="demo-output")
+    p.add_argument("--epochs", type=int, default=15)
+    p.add_argument("--n-train", type=int, default=60)
+    p.add_argument("--gui", choices=("auto", "yes", "no"), default="auto")
+    p.add_argument("--device", default=None)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("gui", help="open the inspector")
+    p.add_argument("batch", nargs="?", default=None, help="batch folder to open")
+    p.add_argument("--model", default=None)
+    p.add_argument("--screenshot", default=None, help="save a screenshot once the first image is shown, then exit")
+    p.set_defaults(func=cmd_gui)
+    return parser
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Exception types that describe a problem with the user's input rather than a bug."""
+    kinds: list[type[BaseException]] = [UserError, FileNotFoundError, FileExistsError, PermissionError, ValueError]
+    for module, name in (
+        ("core.modelfile", "ModelFileError"),
+        ("core.reviewlog", "ReviewLogError"),
+        ("core.backbone", "BackboneError"),
+        ("core.report", "ReportError"),
+        ("core.results", "Cancelled"),
+    ):
+        mod = sys.modules.get(module)
+        if mod is not None and hasattr(mod, name):
+            kinds.append(getattr(mod, name))
+    return tuple(kinds)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["gui"])
+    started = time.monotonic()
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 - decide below whether it is the user's problem
+        if isinstance(err, _user_errors()) or isinstance(err, RuntimeError) and "CUDA" in str(err):
+            message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            print(f"error: {message}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        raise
+    finally:
+        if os.environ.get("CSA_INSPECTOR_TIMING"):
+            print(f"[{args.command} took {time.monotonic() - started:.1f} s]", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Scoring a batch folder end to end: scores into the review log, plus CSV/JSON and heatmap pictures.
+
+Used by ``csa-inspector score`` (for example overnight), so the inspector later opens the batch with its
+scores and heatmaps without scoring again.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+import cv2
+
+from core.atomicfile import atomic_write_bytes
+from core.detector import Detector
+from core.imageio import ImageReadError, file_digest, list_images, load_image
+from core.overlay import render_overlay
+from core.results import CancelToken, ProgressCallback, ScoreResult
+from core.reviewlog import ReviewLog, open_for_batch
+
+
+@dataclass
+class BatchOutcome:
+    results: list[ScoreResult] = field(default_factory=list)
+    log_path: Optional[Path] = None
+    out_dir: Optional[Path] = None
+
+    @property
+    def scored(self) -> list[ScoreResult]:
+        return [r for r in self.results if r.ok]
+
+    @property
+    def flagged(self) -> list[ScoreResult]:
+        return [r for r in self.results if r.ok and r.flagged]
+
+    @property
+    def errors(self) -> list[ScoreResult]:
+        return [r for r in self.results if not r.ok]
+
+
+def score_batch(
+    detector: Detector,
+    batch_dir: str | Path,
+    out_dir: Optional[str | Path] = None,
+    write_log: bool = True,
+    heatmap_pictures: bool = True,
+    progress: Optional[ProgressCallback] = None,
+    cancel: Optional[CancelToken] = None,
+    on_result: Optional[Callable[[ScoreResult], None]] = None,
+    paths: Optional[Sequence[Path]] = None,
+    batch_size: int = 8,
+) -> BatchOutcome:
+    batch_dir = Path(batch_dir)
+    if not batch_dir.is_dir():
+        raise FileNotFoundError(f"batch folder not found: {batch_dir}")
+    paths = list(paths) if paths is not None else list_images(batch_dir)
+    if not paths:
+        raise ValueError(f"no images found in {batch_dir}")
+    outcome = BatchOutcome(out_dir=Path(out_dir) if out_dir else None)
+    log: Optional[ReviewLog] = None
+    if write_log:
+        log = open_for_batch(batch_dir, create=True)
+        log.set_model_info(detector.info(), model_path=detector.path)
+        outcome.log_path = log.path
+    picture_dir = None
+    if outcome.out_dir is not None:
+        outcome.out_dir.mkdir(parents=True, exist_ok=True)
+        if heatmap_pictures:
+            picture_dir = outcome.out_dir / "heatmaps"
+            picture_dir.mkdir(exist_ok=True)
+    try:
+        for result in detector.score_images(paths, progress=progress, cancel=cancel, batch_size=batch_size):
+            if log is not None:
+                digest = None
+                if result.ok:
+                    try:
+                        digest = file_digest(result.path)
+                    except (ImageReadError, OSError):
+                        digest = None
+                log.record_score(result.path, digest, result.score, result.flagged, result.heatmap,
+                                 result.width or None, result.height or None, result.error)
+            if picture_dir is not None and result.ok:
+                _write_heatmap_picture(detector, result, picture_dir / f"{result.path.stem}_heatmap.png")
+            if on_result is not None:
+                on_result(result)
+            # keep only what the summary needs: full-size heatmaps of a large batch would fill the memory
+            outcome.results.append(
+                ScoreResult(result.path, result.score, result.flagged, None, result.width, result.height, result.error)
+            )
+    finally:
+        if log is not None:
+            log.close()
+    if outcome.out_dir is not None:
+        write_score_tables(outcome.results, outcome.out_dir, detector.threshold, batch_dir)
+    return outcome
+
+
+def _write_heatmap_picture(detector: Detector, result: ScoreResult, target: Path) -> None:
+    try:
+        photo = load_image(result.path)
+    except ImageReadError:
+        return
+    picture = render_overlay(photo, result.heatmap, None, detector.pixel_threshold)
+    ok, data = cv2.imencode(".png", cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
+    if ok:
+        atomic_write_bytes(target, data.tobytes())
+
+
+def write_score_tables(results: Sequence[ScoreResult], out_dir: Path, threshold: float, batch_dir: Path) -> None:
+    """scores.csv and scores.json, highest score first, unreadable files last with their reason."""
+    ordered = sorted(results, key=lambda r: (r.score is None, -(r.score or 0.0), str(r.path)))
+    rows = [
+        {
+            "file": _relative(r.path, batch_dir),
+            "score": None if r.score is None else round(r.score, 6),
+            "flagged": bool(r.flagged),
+            "width": r.width or None,
+            "height": r.height or None,
+            "error": r.error or "",
+        }
+        for r in ordered
+    ]
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0].keys()) if rows else ["file"])
+    writer.writeheader()
+    writer.writerows(rows)
+    atomic_write_bytes(out_dir / "scores.csv", buffer.getvalue().encode("utf-8"))
+    payload = {"batch": str(batch_dir), "threshold": threshold, "images": rows}
+    atomic_write_bytes(out_dir / "scores.json", json.dumps(payload, indent=2).encode("utf-8"))
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
