@@ -18,7 +18,7 @@ from core.flow.anomaly_map import image_scores, position_maps
 from core.flow.torch_model import CSAFlow
 from core.modelfile import ModelFile, ModelFileError, load_model_file, save_model_file
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
-from core.threshold import pixel_threshold_from_maps, threshold_at_false_alarm_rate
+from core.threshold import pixel_threshold_from_maps, threshold_for_good_scores
 from core.trainer import FitReport, fit_flow
 
 
@@ -131,12 +131,12 @@ class Detector:
         return detector
 
     # ----------------------------------------------------------------- calibration
-    @torch.no_grad()
+    @torch.inference_mode()
     def _latents(self, scales: Sequence[torch.Tensor]) -> list[torch.Tensor]:
         z, _ = self.flow([s.to(self.extractor.device) for s in scales])
         return z
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def score_features(self, features: FeatureSet, batch_size: int = 32) -> tuple[np.ndarray, np.ndarray]:
         """Image scores (N) and feature-grid maps (N x h x w) of already extracted features."""
         scores, maps = [], []
@@ -148,10 +148,10 @@ class Detector:
 
     def calibrate_from_features(self, good: FeatureSet, false_alarm_rate: float) -> dict[str, Any]:
         scores, maps = self.score_features(good)
-        self.threshold = threshold_at_false_alarm_rate(scores, false_alarm_rate)
+        self.threshold = threshold_for_good_scores(scores, false_alarm_rate)
         self.pixel_threshold = pixel_threshold_from_maps(maps)
         return {
-            "method": "false_alarm_rate",
+            "method": "false_alarm_rate (empirical, or log-normal tail fit if higher)",
             "target_false_alarm_rate": false_alarm_rate,
             "n_good_images": int(len(scores)),
             "good_score_max": float(scores.max()),
@@ -207,7 +207,7 @@ class Detector:
                 pending.clear()
         yield from emit(self._score_loaded(pending))
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def _score_loaded(self, items: list[LoadedImage]) -> list[ScoreResult]:
         if not items:
             return []

@@ -1,6 +1,7 @@
 """Decision thresholds: from good images alone, or ROC-optimal when anomalies are labelled."""
 from __future__ import annotations
 
+from statistics import NormalDist
 from typing import Sequence
 
 import numpy as np
@@ -20,6 +21,21 @@ def threshold_at_false_alarm_rate(good_scores: Sequence[float], false_alarm_rate
     # flag when score >= threshold: put it just above the (allowed+1)-th highest good score
     k = scores.size - 1 - allowed
     return float(np.nextafter(scores[k], np.inf))
+
+
+def threshold_for_good_scores(good_scores: Sequence[float], false_alarm_rate: float) -> float:
+    """Threshold for a model: the empirical one, raised to a log-normal fit's (1 - rate) quantile if higher.
+
+    A held-out set of a few dozen good photos cannot show where the top 1 % of good scores lies: the empirical
+    threshold is then the highest held-out score and flags far more than 1 % of new good photos. Flow scores of
+    good images are close to log-normal, so a fit to their logarithms extrapolates the tail instead.
+    """
+    empirical = threshold_at_false_alarm_rate(good_scores, false_alarm_rate)
+    logs = np.log(np.clip(np.asarray(good_scores, dtype=np.float64), 1e-12, None))
+    if logs.size < 3 or not 0 < false_alarm_rate < 1:
+        return empirical
+    fitted = float(np.exp(logs.mean() + NormalDist().inv_cdf(1.0 - false_alarm_rate) * logs.std(ddof=1)))
+    return max(empirical, fitted)
 
 
 def roc_optimal_threshold(labels: Sequence[int], scores: Sequence[float]) -> float:
