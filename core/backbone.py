@@ -135,6 +135,23 @@ class FeatureBackbone(nn.Module):
         return x
 
     @torch.no_grad()
+    def fuse_for_inference(self) -> "FeatureBackbone":
+        """Fold every batch norm into the convolution before it and store weights channels-last.
+
+        The backbone never trains, so each conv + batch-norm pair is one affine map: folding removes a
+        memory-bound pass over every activation, and channels-last lets oneDNN run the depthwise convolutions
+        of EfficientNet much faster on CPUs. Features stay the same up to float rounding; the signature is
+        computed from the original weights at build time and does not change.
+        """
+        if getattr(self, "_fused", False):
+            return self
+        for parent in [self.model, *self.model.blocks[: self.stage + 1].modules()]:
+            _fold_children(parent)
+        self.model.to(memory_format=torch.channels_last)
+        self._fused = True
+        return self
+
+    @torch.no_grad()
     def classify(self, x: torch.Tensor) -> torch.Tensor:
         """ImageNet logits of the full model; proves the loaded weights are the real ones."""
         return self.model(self._normalize(x))
@@ -163,6 +180,31 @@ class FeatureBackbone(nn.Module):
             digest.update(f"{key}|{data.dtype}|{tuple(data.shape)}".encode())
             digest.update(data.reshape(-1).view(torch.uint8).numpy().tobytes())
         return digest.hexdigest()
+
+
+def _fold_children(parent: nn.Module) -> None:
+    """Fold each BatchNorm2d (timm's BatchNormAct2d too) into the Conv2d registered right before it."""
+    names = list(parent._modules)
+    for conv_name, bn_name in zip(names, names[1:]):
+        conv, bn = parent._modules[conv_name], parent._modules[bn_name]
+        if not (isinstance(conv, nn.Conv2d) and isinstance(bn, nn.BatchNorm2d)) or bn.track_running_stats is False:
+            continue
+        scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+        bias = conv.bias if conv.bias is not None else torch.zeros_like(bn.running_mean)
+        fused = nn.Conv2d(
+            conv.in_channels, conv.out_channels, conv.kernel_size, conv.stride, conv.padding, conv.dilation,
+            conv.groups, bias=True, padding_mode=conv.padding_mode,
+        ).to(conv.weight.device)
+        fused.weight.copy_(conv.weight * scale.reshape(-1, 1, 1, 1))
+        fused.bias.copy_((bias - bn.running_mean) * scale + bn.bias)
+        fused.requires_grad_(False)
+        if type(conv) is not nn.Conv2d:  # timm's Conv2dSame pads dynamically: keep its forward, swap its weights
+            conv.weight.data, conv.bias = fused.weight.data, nn.Parameter(fused.bias.data, requires_grad=False)
+            fused = conv
+        # what the batch norm did after normalising (timm: drop-out, then the activation) stays
+        rest = [m for m in (getattr(bn, "drop", None), getattr(bn, "act", None)) if m is not None]
+        parent._modules[conv_name] = fused
+        parent._modules[bn_name] = nn.Sequential(*rest) if rest else nn.Identity()
 
 
 def default_stage(name: str) -> int | None:

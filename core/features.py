@@ -95,8 +95,9 @@ class FeatureExtractor:
     def __init__(self, backbone: BackboneConfig, inputs: InputConfig, device: torch.device):
         self.inputs = inputs
         self.device = device
-        self.backbone: FeatureBackbone = build_backbone(backbone).to(device)
+        self.backbone: FeatureBackbone = build_backbone(backbone)
         self.signature = backbone_signature(self.backbone)
+        self.backbone = self.backbone.fuse_for_inference().to(device)
         self.use_amp = device.type == "cuda"
 
     @property
@@ -110,10 +111,11 @@ class FeatureExtractor:
         out = []
         for s in range(self.inputs.n_scales):
             arr = np.stack([levels[s] for levels in batch_levels])
+            # NHWC pixels viewed as NCHW are already channels-last, the layout the fused backbone runs fastest in
             x = torch.from_numpy(arr).to(self.device, non_blocking=True).permute(0, 3, 1, 2).float().div_(255.0)
             with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.use_amp):
                 feats = self.backbone(x)
-            out.append(feats.float())
+            out.append(feats.float().contiguous())
         return out
 
     def extract_paths(

@@ -183,3 +183,17 @@ def test_input_must_be_float_rgb(lite0):
         lite0(torch.zeros(1, 3, 64, 64, dtype=torch.uint8))
     with pytest.raises(ValueError, match="float tensor of shape"):
         lite0(torch.zeros(1, 1, 64, 64))
+
+
+def test_fused_backbone_gives_the_same_features_and_signature():
+    import copy
+
+    plain = build_backbone(BackboneConfig())
+    fused = copy.deepcopy(plain).fuse_for_inference()
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in fused.model.blocks[: fused.stage + 1].modules())
+    assert backbone_signature(fused) == backbone_signature(plain)
+    x = torch.rand(2, 3, 160, 160)
+    expected = plain(x)
+    got = fused(x.contiguous(memory_format=torch.channels_last))
+    torch.testing.assert_close(got, expected, atol=1e-4 * float(expected.abs().max()), rtol=1e-4)
+    assert torch.equal(fused.classify(x).argmax(1), plain.classify(x).argmax(1))
