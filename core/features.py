@@ -92,12 +92,14 @@ class FeatureSet:
 class FeatureExtractor:
     """Backbone features of an image at the configured input scales."""
 
-    def __init__(self, backbone: BackboneConfig, inputs: InputConfig, device: torch.device):
+    def __init__(self, backbone: BackboneConfig, inputs: InputConfig, device: torch.device, fuse: bool = True):
         self.inputs = inputs
         self.device = device
         self.backbone: FeatureBackbone = build_backbone(backbone)
         self.signature = backbone_signature(self.backbone)
-        self.backbone = self.backbone.fuse_for_inference().to(device)
+        if fuse:
+            self.backbone.fuse_for_inference()
+        self.backbone.to(device)
         self.use_amp = device.type == "cuda"
 
     @property

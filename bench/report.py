@@ -1,0 +1,181 @@
+"""The benchmark's result table, its target checks and its JSON file."""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional, Sequence
+
+#: Model keys of the benchmark, in table order, with the names shown in the table.
+MODEL_LABELS: dict[str, str] = {
+    "csflow": "csflow (ours)",
+    "csa": "csa (ours)",
+    "anomalib-csflow": "anomalib CsFlow",
+    "anomalib-patchcore": "anomalib PatchCore",
+}
+OUR_MODELS = ("csflow", "csa")
+PEER_MODELS = ("anomalib-csflow", "anomalib-patchcore")
+
+#: The speed target: our csa scores at least this many times as many images per second as anomalib's CS-Flow.
+SPEEDUP_TARGET = 1.5
+#: The training-time target: this many training images at this input size within this many seconds, on the CPU.
+TRAIN_TARGET_IMAGES = 600
+TRAIN_TARGET_SIZE = 384
+TRAIN_TARGET_SECONDS = 600.0
+TRAIN_TARGET_DATASET = "magnetic_tile"
+
+COLUMNS = ("model", "device", "dataset", "image AUROC", "pixel AUROC", "Recall_Ano", "train s", "images/s", "notes")
+
+
+@dataclass
+class BenchRow:
+    """One model trained and evaluated on one dataset on one device."""
+
+    model: str  # key of MODEL_LABELS
+    device: str
+    dataset: str
+    image_auroc: Optional[float]
+    pixel_auroc: Optional[float]
+    recall_ano: Optional[float]  # at the ROC-optimal threshold of the test set
+    train_seconds: float
+    images_per_second: float
+    notes: str = ""
+    n_train_images: int = 0
+    n_test_images: int = 0
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return MODEL_LABELS.get(self.model, self.model)
+
+    def cells(self) -> tuple[str, ...]:
+        return (
+            self.label, self.device, self.dataset, _number(self.image_auroc), _number(self.pixel_auroc),
+            _number(self.recall_ano), _number(self.train_seconds, 1), _number(self.images_per_second, 2), self.notes,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["label"] = self.label
+        return _finite(data)
+
+
+@dataclass
+class TargetCheck:
+    target: str
+    status: str  # "PASS", "FAIL" or "SKIP"
+    detail: str
+
+    def line(self) -> str:
+        return f"{self.status:4}  {self.target}: {self.detail}"
+
+
+def _number(value: Optional[float], digits: int = 3) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "-"
+    return f"{value:.{digits}f}"
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN or infinity: they become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
+def format_table(rows: Sequence[BenchRow]) -> str:
+    """A plain-text table, one line per row, columns padded to their widest cell."""
+    cells = [COLUMNS] + [row.cells() for row in rows]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
+    numeric = {3, 4, 5, 6, 7}
+
+    def render(line: Sequence[str]) -> str:
+        parts = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([render(cells[0]), rule] + [render(line) for line in cells[1:]])
+
+
+def _find(rows: Iterable[BenchRow], model: str, dataset: str, device: str) -> Optional[BenchRow]:
+    return next((r for r in rows if r.model == model and r.dataset == dataset and r.device == device), None)
+
+
+def check_targets(rows: Sequence[BenchRow], image_size: int, quick: bool,
+                  cpu_cores: Optional[int] = None) -> list[TargetCheck]:
+    """The issue's targets, checked against this run only (never against numbers of other runs).
+
+    ``cpu_cores`` goes into the training-time line: the target is meant for a 2-core CPU.
+    """
+    checks: list[TargetCheck] = []
+    pairs = sorted({(r.dataset, r.device) for r in rows if r.model == "csa"})
+    for dataset, device in pairs:
+        ours = _find(rows, "csa", dataset, device)
+        for peer in PEER_MODELS:
+            target = f"csa image AUROC above {MODEL_LABELS[peer]} on {dataset} [{device}]"
+            other = _find(rows, peer, dataset, device)
+            if other is None:
+                checks.append(TargetCheck(target, "SKIP", f"{MODEL_LABELS[peer]} was not run"))
+            elif ours.image_auroc is None or other.image_auroc is None:
+                checks.append(TargetCheck(target, "SKIP", "no image AUROC (test set lacks good or anomalous images)"))
+            else:
+                status = "PASS" if ours.image_auroc > other.image_auroc else "FAIL"
+                checks.append(TargetCheck(target, status, f"{ours.image_auroc:.3f} vs {other.image_auroc:.3f}"))
+    for dataset, device in pairs:
+        ours = _find(rows, "csa", dataset, device)
+        peer = _find(rows, "anomalib-csflow", dataset, device)
+        target = f"csa images/s >= {SPEEDUP_TARGET}x anomalib CsFlow on {dataset} [{device}]"
+        if peer is None:
+            checks.append(TargetCheck(target, "SKIP", "anomalib CsFlow was not run"))
+        else:
+            ratio = ours.images_per_second / peer.images_per_second
+            status = "PASS" if ratio >= SPEEDUP_TARGET else "FAIL"
+            detail = f"{ours.images_per_second:.2f} vs {peer.images_per_second:.2f} images/s = {ratio:.2f}x"
+            heads = ours.details.get("head_images_per_second"), peer.details.get("head_images_per_second")
+            if all(heads):
+                detail += f" (after the backbone: {heads[0]:.1f} vs {heads[1]:.1f} = {heads[0] / heads[1]:.2f}x)"
+            checks.append(TargetCheck(target, status, detail))
+    checks.append(_training_time_check(rows, image_size, quick, cpu_cores))
+    return checks
+
+
+def _training_time_check(rows: Sequence[BenchRow], image_size: int, quick: bool,
+                         cpu_cores: Optional[int]) -> TargetCheck:
+    target = (f"csa trains on {TRAIN_TARGET_IMAGES} images at {TRAIN_TARGET_SIZE} px within "
+              f"{TRAIN_TARGET_SECONDS / 60:.0f} min on the CPU ({TRAIN_TARGET_DATASET})")
+    ours = _find(rows, "csa", TRAIN_TARGET_DATASET, "cpu")
+    if ours is None:
+        return TargetCheck(target, "SKIP", f"no csa row for {TRAIN_TARGET_DATASET} on the cpu")
+    if quick or image_size != TRAIN_TARGET_SIZE:
+        return TargetCheck(target, "SKIP", f"needs a full run at {TRAIN_TARGET_SIZE} px (this run: "
+                                           f"{image_size} px{', quick' if quick else ''})")
+    n = ours.n_train_images
+    scaled = ours.train_seconds * TRAIN_TARGET_IMAGES / n
+    how = f"{ours.train_seconds:.0f} s" if n == TRAIN_TARGET_IMAGES else (
+        f"{ours.train_seconds:.0f} s for {n} images, {scaled:.0f} s scaled linearly to {TRAIN_TARGET_IMAGES}")
+    epochs = ours.details.get("epochs_run")
+    if epochs is not None:
+        how += f" ({epochs} epochs run)"
+    if cpu_cores:
+        how += f" on {cpu_cores} CPU cores"
+    return TargetCheck(target, "PASS" if scaled <= TRAIN_TARGET_SECONDS else "FAIL", how)
+
+
+def write_json(path: Path, settings: dict[str, Any], environment: dict[str, Any], rows: Sequence[BenchRow],
+               targets: Sequence[TargetCheck], skipped: Sequence[dict[str, str]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {
+        "settings": _finite(settings),
+        "environment": _finite(environment),
+        "columns": list(COLUMNS),
+        "rows": [row.to_json() for row in rows],
+        "targets": [asdict(t) for t in targets],
+        "skipped": list(skipped),
+    }
+    path.write_text(json.dumps(data, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    return path
