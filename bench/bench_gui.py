@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     rows = [
-        ("open batch (log + list)", f"{open_s * 1000:.0f} ms", ""),
+        ("open batch (from its log)", f"{open_s * 1000:.0f} ms", ""),
         ("first thumbnails, empty cache", f"{cold * 1000:.0f} ms", f"< {TARGET_FIRST_THUMBNAILS_S * 1000:.0f} ms"),
         ("first thumbnails, cached", f"{warm * 1000:.0f} ms", f"< {TARGET_FIRST_THUMBNAILS_S * 1000:.0f} ms"),
         ("next photo + overlay (median)", f"{preloaded['median']:.1f} ms", f"< {TARGET_SWITCH_MS:.0f} ms"),

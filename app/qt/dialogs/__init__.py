@@ -1,0 +1,1 @@
+"""Dialogs: training a model, the reviewer's name, exporting the report, about."""

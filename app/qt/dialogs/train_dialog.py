@@ -1,0 +1,302 @@
+"""Train a model for a new inspection scenario from a folder of defect-free photos.
+
+The dialog stays open while training so the reviewer sees loss and remaining time; the result goes
+straight into the model library under the scenario's name.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Optional
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.model_library import library_path_for, list_library_models, model_library_dir, safe_model_name
+from app.qt.batch_files import list_batch_images
+from app.qt.workers import JobRunner, TrainJob
+from core import VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, ProgressEvent, TrainConfig
+
+#: Backbones whose weights ship with the application (no download needed on a depot workstation).
+BACKBONES: tuple[tuple[str, str], ...] = (
+    ("tf_efficientnet_lite0", "EfficientNet-Lite0 (fast)"),
+    ("tf_efficientnet_lite2", "EfficientNet-Lite2 (more detail)"),
+)
+VARIANT_LABELS = {
+    "csflow": "CS-Flow",
+    "csflow+ca": "CS-Flow + channel attention",
+    "csflow+sa": "CS-Flow + spatial attention",
+    "csa": "CSA-Flow (both attentions)",
+}
+STAGE_LABELS = {"features": "Extracting features", "train": "Training", "calibrate": "Calibrating threshold"}
+
+
+def format_eta(seconds: Optional[float]) -> str:
+    if seconds is None or seconds != seconds or seconds < 0:
+        return ""
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s left"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s left"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min left"
+
+
+class TrainDialog(QDialog):
+    """Emits ``model_trained(path)`` once the model file is in the library."""
+
+    model_trained = Signal(str)
+
+    def __init__(
+        self,
+        runner: JobRunner,
+        parent: Optional[QWidget] = None,
+        start_folder: Optional[Path] = None,
+        library_folder: Optional[Path] = None,
+        job_factory: Callable[..., TrainJob] = TrainJob,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Train a new model")
+        self.setMinimumWidth(560)
+        self.runner = runner
+        self.library_folder = library_folder
+        self.job_factory = job_factory
+        self.job: Optional[TrainJob] = None
+        self.saved_path: Optional[Path] = None
+        self._images: list[Path] = []
+
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("e.g. bogie-left-disc")
+        self.folder_edit = QLineEdit(str(start_folder) if start_folder else "")
+        self.folder_edit.setPlaceholderText("Folder with photos that show no foreign body")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.setContentsMargins(0, 0, 0, 0)
+        folder_row.addWidget(self.folder_edit, 1)
+        folder_row.addWidget(browse)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("muted")
+        self.variant_combo = QComboBox()
+        for variant in VARIANTS:
+            self.variant_combo.addItem(VARIANT_LABELS.get(variant, variant), variant)
+        self.variant_combo.setCurrentIndex(list(VARIANTS).index("csa"))
+        self.backbone_combo = QComboBox()
+        for name, label in BACKBONES:
+            self.backbone_combo.addItem(label, name)
+        self.size_spin = QSpinBox()
+        self.size_spin.setRange(64, 1024)
+        self.size_spin.setSingleStep(32)
+        self.size_spin.setValue(InputConfig().image_size)
+        self.size_spin.setSuffix(" px")
+        self.epochs_spin = QSpinBox()
+        self.epochs_spin.setRange(1, 1000)
+        self.epochs_spin.setValue(TrainConfig().epochs)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignRight)
+        form.setHorizontalSpacing(14)
+        form.setVerticalSpacing(8)
+        form.addRow("Scenario name", self.name_edit)
+        form.addRow("Good photos", folder_row)
+        form.addRow("", self.count_label)
+        form.addRow("Variant", self.variant_combo)
+        form.addRow("Backbone", self.backbone_combo)
+        form.addRow("Image size", self.size_spin)
+        form.addRow("Epochs", self.epochs_spin)
+
+        self.stage_label = QLabel("")
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.detail_label = QLabel("")
+        self.detail_label.setObjectName("muted")
+        self.destination_label = QLabel("")
+        self.destination_label.setObjectName("muted")
+        self.destination_label.setWordWrap(True)
+
+        self.buttons = QDialogButtonBox()
+        self.train_button = self.buttons.addButton("Train", QDialogButtonBox.AcceptRole)
+        self.cancel_button = self.buttons.addButton("Cancel training", QDialogButtonBox.RejectRole)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.Close)
+        self.cancel_button.setEnabled(False)
+        self.train_button.clicked.connect(self.start_training)
+        self.cancel_button.clicked.connect(self.cancel_training)
+        self.close_button.clicked.connect(self.close)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        layout.addLayout(form)
+        layout.addSpacing(6)
+        layout.addWidget(self.stage_label)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.detail_label)
+        layout.addWidget(self.destination_label)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        self.folder_edit.textChanged.connect(self._refresh_folder)
+        self.name_edit.textChanged.connect(self._refresh_destination)
+        self._refresh_folder()
+        self._refresh_destination()
+
+    # -- inputs -----------------------------------------------------------------------------------
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Folder with good photos", self.folder_edit.text())
+        if folder:
+            self.folder_edit.setText(folder)
+            if not self.name_edit.text().strip():
+                self.name_edit.setText(safe_model_name(Path(folder).name))
+
+    def _refresh_folder(self) -> None:
+        folder = Path(self.folder_edit.text().strip()) if self.folder_edit.text().strip() else None
+        self._images = list_batch_images(folder) if folder and folder.is_dir() else []
+        if folder is None:
+            self.count_label.setText("")
+        elif not folder.is_dir():
+            self.count_label.setText("This folder does not exist")
+        else:
+            self.count_label.setText(f"{len(self._images)} photos found")
+        self._update_buttons()
+
+    def _refresh_destination(self) -> None:
+        name = self.name_edit.text().strip()
+        if not name:
+            self.destination_label.setText("")
+        else:
+            folder = self.library_folder or model_library_dir()
+            self.destination_label.setText(f"Goes into the model library as “{safe_model_name(name)}” ({folder})")
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        running = self.job is not None
+        self.train_button.setEnabled(not running and bool(self.name_edit.text().strip()) and len(self._images) >= 2)
+        self.cancel_button.setEnabled(running)
+        for widget in (self.name_edit, self.folder_edit, self.variant_combo, self.backbone_combo, self.size_spin, self.epochs_spin):
+            widget.setEnabled(not running)
+
+    @property
+    def images(self) -> list[Path]:
+        return list(self._images)
+
+    def config(self) -> ModelConfig:
+        return ModelConfig(
+            backbone=BackboneConfig(name=str(self.backbone_combo.currentData())),
+            flow=FlowConfig(variant=str(self.variant_combo.currentData())),
+            train=TrainConfig(epochs=int(self.epochs_spin.value())),
+            input=InputConfig(image_size=int(self.size_spin.value())),
+        )
+
+    def set_config(self, config: ModelConfig) -> None:
+        """Pre-fill the form (used for retraining a scenario with its previous settings)."""
+        index = self.variant_combo.findData(config.flow.variant)
+        if index >= 0:
+            self.variant_combo.setCurrentIndex(index)
+        index = self.backbone_combo.findData(config.backbone.name)
+        if index < 0:
+            self.backbone_combo.addItem(config.backbone.name, config.backbone.name)
+            index = self.backbone_combo.count() - 1
+        self.backbone_combo.setCurrentIndex(index)
+        self.size_spin.setValue(config.input.image_size)
+        self.epochs_spin.setValue(config.train.epochs)
+
+    # -- training ---------------------------------------------------------------------------------
+    def start_training(self, config: Optional[ModelConfig] = None) -> None:
+        name = self.name_edit.text().strip()
+        if not name or len(self._images) < 2:
+            return
+        target = library_path_for(name, self.library_folder)
+        existing = {m.path.resolve() for m in list_library_models(self.library_folder)}
+        if target.resolve() in existing:
+            answer = QMessageBox.question(
+                self, "Replace model?", f"A model named “{target.stem}” is already in the library. Replace it?"
+            )
+            if answer != QMessageBox.Yes:
+                return
+        config = config if isinstance(config, ModelConfig) else self.config()
+        self.job = self.job_factory(self._images, config, target, name=name)
+        self.job.progress.connect(self._on_progress)
+        self.job.succeeded.connect(self._on_succeeded)
+        self.job.failed.connect(self._on_failed)
+        self.job.cancelled.connect(self._on_cancelled)
+        self.job.finished.connect(self._on_finished)
+        self.stage_label.setText("Loading the engine…")
+        self.progress_bar.setRange(0, 0)  # busy until the first progress event
+        self.detail_label.setText(f"{len(self._images)} good photos, {config.train.epochs} epochs")
+        self.runner.start(self.job)
+        self._update_buttons()
+
+    def cancel_training(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.stage_label.setText("Stopping after the current step…")
+            self.cancel_button.setEnabled(False)
+
+    def _on_progress(self, event: ProgressEvent) -> None:
+        stage = STAGE_LABELS.get(event.stage, event.stage.capitalize())
+        unit = "epoch" if event.stage == "train" else "photo"
+        self.stage_label.setText(f"{stage}: {unit} {event.done} of {event.total}" if event.total else stage)
+        if event.total > 0:
+            self.progress_bar.setRange(0, event.total)
+            self.progress_bar.setValue(min(event.done, event.total))
+        parts = []
+        if event.loss is not None:
+            parts.append(f"loss {event.loss:.4g}")
+        eta = format_eta(event.eta_s)
+        if eta:
+            parts.append(eta)
+        if event.message:
+            parts.append(event.message)
+        if parts:
+            self.detail_label.setText(" · ".join(parts))
+
+    def _on_succeeded(self, path: object) -> None:
+        self.saved_path = Path(str(path))
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(1)
+        self.stage_label.setText(f"Model “{self.saved_path.stem}” is ready and selected.")
+        self.model_trained.emit(str(self.saved_path))
+
+    def _on_failed(self, message: str) -> None:
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.stage_label.setText("Training failed")
+        self.detail_label.setText(message)
+
+    def _on_cancelled(self) -> None:
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.stage_label.setText("Training cancelled; nothing was saved")
+
+    def _on_finished(self) -> None:
+        self.job = None
+        self._update_buttons()
+
+    def closeEvent(self, event) -> None:
+        if self.job is not None:
+            answer = QMessageBox.question(self, "Stop training?", "Training is still running. Stop it?")
+            if answer != QMessageBox.Yes:
+                event.ignore()
+                return
+            self.job.cancel()
+        super().closeEvent(event)
+
+    def reject(self) -> None:  # Escape behaves like the close button
+        self.close()

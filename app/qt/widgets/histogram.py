@@ -1,0 +1,163 @@
+"""Score histogram of the open batch with the threshold as a line the reviewer can drag.
+
+Confirmed and rejected photos are drawn as separate outlines so the reviewer sees where true foreign
+bodies and false alarms fall before moving the threshold.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from app.qt.theme import COLORS
+
+
+def histogram_bins(scores: np.ndarray, n_bins: int = 40) -> np.ndarray:
+    """Shared bin edges for all curves; a single distinct score still gets a visible bar."""
+    if scores.size == 0:
+        return np.linspace(0.0, 1.0, n_bins + 1)
+    low, high = float(np.min(scores)), float(np.max(scores))
+    if high - low < 1e-9:
+        low, high = low - 0.5, high + 0.5
+    pad = (high - low) * 0.02
+    return np.linspace(low - pad, high + pad, n_bins + 1)
+
+
+class ScoreHistogram(QWidget):
+    """Emits ``threshold_moved`` live while dragging and ``threshold_committed`` once the drag ends."""
+
+    threshold_moved = Signal(float)
+    threshold_committed = Signal(float)
+    save_to_model_requested = Signal()
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(background=COLORS.base)
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.showGrid(x=False, y=True, alpha=0.15)
+        self.plot.setLabel("bottom", "anomaly score")
+        self.plot.setLabel("left", "photos")
+        for axis in ("left", "bottom"):
+            self.plot.getAxis(axis).setTextPen(COLORS.muted)
+            self.plot.getAxis(axis).setPen(COLORS.border)
+            self.plot.getAxis(axis).enableAutoSIPrefix(False)  # scores are plain numbers, not "x0.001"
+        self.all_curve = pg.PlotDataItem(
+            stepMode="center", fillLevel=0, fillOutline=True, brush=QColor(76, 155, 232, 110), pen=pg.mkPen(COLORS.accent, width=1)
+        )
+        self.confirmed_curve = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(COLORS.confirmed, width=2))
+        self.rejected_curve = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(COLORS.rejected, width=2))
+        for curve in (self.all_curve, self.confirmed_curve, self.rejected_curve):
+            self.plot.addItem(curve)
+        self.above_region = pg.LinearRegionItem(movable=False, brush=QColor(240, 136, 62, 35), pen=pg.mkPen(None))
+        self.above_region.setZValue(-10)
+        self.plot.addItem(self.above_region)
+        self.line = pg.InfiniteLine(
+            angle=90,
+            movable=True,
+            pen=pg.mkPen(COLORS.threshold, width=2),
+            hoverPen=pg.mkPen("#ffffff", width=3),
+            label="threshold",
+            labelOpts={"position": 0.92, "color": COLORS.threshold, "fill": QColor(32, 35, 39, 200)},
+        )
+        self.line.setZValue(10)
+        self.line.setToolTip("Drag to change the threshold; photos at or above it are flagged")
+        self.plot.addItem(self.line)
+
+        self.summary_label = QLabel("No scores yet")
+        self.summary_label.setObjectName("muted")
+        self.summary_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # may be cut, never widens
+        legend = QLabel(
+            f"<span style='color:{COLORS.accent}'>■</span> all &nbsp; "
+            f"<span style='color:{COLORS.confirmed}'>■</span> confirmed &nbsp; "
+            f"<span style='color:{COLORS.rejected}'>■</span> rejected"
+        )
+        legend.setObjectName("muted")
+        self.save_button = QPushButton("Save threshold to model")
+        self.save_button.setToolTip("Write this threshold into the model file so future batches use it")
+        self.save_button.setEnabled(False)
+        header = QHBoxLayout()
+        header.setContentsMargins(8, 4, 8, 0)
+        header.addWidget(self.summary_label, 1)
+        header.addWidget(legend)
+        header.addSpacing(12)
+        header.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(header)
+        layout.addWidget(self.plot, 1)
+
+        self._x_range = (float("nan"), float("nan"))
+        self._quiet = False
+        self.line.sigPositionChanged.connect(self._on_line_moved)
+        self.line.sigPositionChangeFinished.connect(self._on_line_released)
+        self.save_button.clicked.connect(self.save_to_model_requested)
+
+    @property
+    def threshold(self) -> float:
+        return float(self.line.value())
+
+    def set_threshold(self, value: float) -> None:
+        """Move the line without emitting: the caller already knows the new value."""
+        self._quiet = True
+        try:
+            self.line.setValue(float(value))
+        finally:
+            self._quiet = False
+        self._update_region()
+
+    def set_scores(
+        self,
+        scores: Sequence[float],
+        confirmed: Sequence[float] = (),
+        rejected: Sequence[float] = (),
+    ) -> None:
+        values = np.asarray([s for s in scores if s is not None and np.isfinite(s)], dtype=float)
+        edges = histogram_bins(np.concatenate([values, [self.threshold]]) if values.size else values)
+        counts = np.histogram(values, edges)[0] if values.size else np.zeros(1)
+        step = max(1, int(np.ceil(counts.max() / 4)))  # whole photos only on the count axis
+        self.plot.getAxis("left").setTickSpacing(step, step)
+        if values.size == 0:
+            self.all_curve.setData([], [])
+            self.confirmed_curve.setData([], [])
+            self.rejected_curve.setData([], [])
+        else:
+            self.all_curve.setData(edges, counts)
+            for curve, subset in ((self.confirmed_curve, confirmed), (self.rejected_curve, rejected)):
+                sub = np.asarray(list(subset), dtype=float)
+                if sub.size:
+                    curve.setData(edges, np.histogram(sub, edges)[0])
+                else:
+                    curve.setData([], [])
+        x_range = (float(edges[0]), float(edges[-1]))
+        if x_range != self._x_range:
+            self._x_range = x_range
+            self.plot.setXRange(*x_range, padding=0)
+            self.line.setBounds(x_range)
+        self._update_region()
+
+    def set_summary(self, text: str) -> None:
+        self.summary_label.setText(text)
+
+    def _update_region(self) -> None:
+        high = self._x_range[1] if np.isfinite(self._x_range[1]) else self.threshold
+        self.above_region.setRegion((self.threshold, max(high, self.threshold)))
+
+    def _on_line_moved(self) -> None:
+        self._update_region()
+        if not self._quiet:
+            self.threshold_moved.emit(self.threshold)
+
+    def _on_line_released(self) -> None:
+        if not self._quiet:
+            self.threshold_committed.emit(self.threshold)
+
+    def keyPressEvent(self, event) -> None:  # arrow keys belong to image navigation, not the plot
+        event.ignore()
+

@@ -1,0 +1,202 @@
+"""What the reviewer needs beside the photo: score against threshold, current decision, note and the
+three decision buttons (the same actions as the keys C, R and U)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.qt.models.image_list_model import STATUS_LABELS
+from app.qt.theme import COLORS
+from app.qt.widgets.thumbnail_list import BADGE_COLORS
+from core.reviewlog import ImageRecord
+
+
+def action_button(action: QAction, object_name: str = "") -> QPushButton:
+    """A push button that mirrors an action (text, tooltip, enabled state) and triggers it."""
+    button = QPushButton(action.text().replace("&", ""))
+    if object_name:
+        button.setObjectName(object_name)
+    button.setToolTip(action.toolTip())
+    button.setEnabled(action.isEnabled())
+    button.clicked.connect(action.trigger)
+    action.changed.connect(lambda: (button.setEnabled(action.isEnabled()), button.setToolTip(action.toolTip())))
+    button.setFocusPolicy(Qt.NoFocus)
+    button.setMinimumHeight(34)
+    return button
+
+
+class ReviewPanel(QWidget):
+    """``note_committed(text)`` when Enter is pressed in the note field."""
+
+    note_committed = Signal(str)
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setMinimumWidth(250)
+        self.name_label = QLabel("—")
+        self.name_label.setWordWrap(True)
+        self.name_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        font = self.name_label.font()
+        font.setBold(True)
+        self.name_label.setFont(font)
+        self.badge = QLabel("")
+        self.badge.setObjectName("badge")
+        self.badge.setAlignment(Qt.AlignCenter)
+        self.badge.setSizePolicy(QSizePolicy.Maximum, QSizePolicy.Fixed)
+        self.score_value = QLabel("—")
+        self.score_value.setObjectName("scoreValue")
+        self.threshold_label = QLabel("")
+        self.threshold_label.setObjectName("muted")
+        self.details = QLabel("")
+        self.details.setObjectName("muted")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        score_box = QGroupBox("Anomaly score")
+        score_layout = QVBoxLayout(score_box)
+        score_layout.setSpacing(2)
+        score_layout.addWidget(self.score_value)
+        score_layout.addWidget(self.threshold_label)
+
+        self.decision_label = QLabel("Not reviewed")
+        self.decision_label.setWordWrap(True)
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("Note… (Ctrl+N)")
+        self.note_edit.setClearButtonEnabled(True)
+        self.note_edit.returnPressed.connect(lambda: self.note_committed.emit(self.note_edit.text()))
+        self.buttons_layout = QVBoxLayout()
+        self.buttons_layout.setSpacing(6)
+        decision_box = QGroupBox("Decision")
+        decision_layout = QVBoxLayout(decision_box)
+        decision_layout.setSpacing(8)
+        decision_layout.addWidget(self.decision_label)
+        decision_layout.addLayout(self.buttons_layout)
+        decision_layout.addWidget(self.note_edit)
+
+        self.info_form = QFormLayout()
+        self.model_label = QLabel("—")
+        self.model_label.setWordWrap(True)
+        self.size_label = QLabel("—")
+        self.info_form.addRow(self._muted("Model"), self.model_label)
+        self.info_form.addRow(self._muted("Size"), self.size_label)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.setSpacing(10)
+        layout.addWidget(self.name_label)
+        layout.addWidget(self.badge, 0, Qt.AlignLeft)
+        layout.addWidget(score_box)
+        layout.addWidget(decision_box)
+        layout.addWidget(self.details)
+        layout.addLayout(self.info_form)
+        layout.addStretch(1)
+        self._badge_state: tuple = ()
+        self._score_color = ""
+        self.show_record(None)
+
+    @staticmethod
+    def _muted(text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("muted")
+        return label
+
+    def add_decision_button(self, action: QAction, object_name: str) -> QPushButton:
+        button = action_button(action, object_name)
+        self.buttons_layout.addWidget(button)
+        return button
+
+    def _set_badge(self, text: str, background: str, foreground: str) -> None:
+        if (text, background, foreground) != self._badge_state:  # restyling costs more than the check
+            self._badge_state = (text, background, foreground)
+            self.badge.setText(text)
+            self.badge.setStyleSheet(f"background: {background}; color: {foreground};")
+            # the stylesheet padding is not part of the label's size hint: reserve it explicitly
+            self.badge.setFixedWidth(self.badge.fontMetrics().horizontalAdvance(text) + 24)
+        self.badge.setVisible(bool(text))
+
+    def _set_score_color(self, color: str) -> None:
+        if color != self._score_color:
+            self._score_color = color
+            self.score_value.setStyleSheet(f"color: {color};" if color else "")
+
+    def set_model_text(self, text: str) -> None:
+        self.model_label.setText(text or "—")
+
+    def show_record(
+        self,
+        record: Optional[ImageRecord],
+        status: str = "ok",
+        threshold: Optional[float] = None,
+    ) -> None:
+        if record is None:
+            self.name_label.setText("No photo selected")
+            self.badge.hide()
+            self.score_value.setText("—")
+            self.threshold_label.setText("")
+            self.decision_label.setText("")
+            self.details.setText("")
+            self.size_label.setText("—")
+            self.note_edit.setText("")
+            self.note_edit.setEnabled(False)
+            return
+        self.name_label.setText(Path(record.rel_path).name)
+        self.name_label.setToolTip(str(record.path))
+        label = STATUS_LABELS.get(status, "")
+        color = BADGE_COLORS.get(status)
+        if label and color:
+            text_color = "#111" if color not in (COLORS.border, COLORS.error) else COLORS.text
+            self._set_badge(label, color, text_color)
+        else:
+            self._set_badge("BELOW THRESHOLD" if record.score is not None else "", COLORS.border, COLORS.text)
+        if record.score is not None:
+            flagged_color = COLORS.flagged if status in ("flagged", "confirmed", "unsure") or (
+                threshold is not None and record.score >= threshold
+            ) else COLORS.text
+            self.score_value.setText(f"{record.score:.4g}")
+            self._set_score_color(flagged_color)
+        else:
+            self.score_value.setText("—")
+            self._set_score_color("")
+        if threshold is not None:
+            relation = ""
+            if record.score is not None:
+                relation = "  (above)" if record.score >= threshold else "  (below)"
+            self.threshold_label.setText(f"threshold {threshold:.4g}{relation}")
+        else:
+            self.threshold_label.setText("no threshold set")
+        if record.decision:
+            who = f" by {record.reviewer}" if record.reviewer else ""
+            when = f", {record.decided_at[:16].replace('T', ' ')}" if record.decided_at else ""
+            self.decision_label.setText(f"{STATUS_LABELS.get(record.decision, record.decision).capitalize()}{who}{when}")
+        elif record.score is None:
+            self.decision_label.setText("Score the photo before deciding")
+        else:
+            self.decision_label.setText("Not reviewed")
+        self.note_edit.setEnabled(record.score is not None)
+        if not self.note_edit.hasFocus():
+            self.note_edit.setText(record.note or "")
+        details = []
+        if record.error:
+            details.append(f"Unreadable: {record.error}")
+        if record.changed:
+            details.append(
+                f"The photo was {record.changed_reason or 'changed'} after scoring; its score and heatmap are out of date."
+            )
+        self.details.setText("\n".join(details))
+        if record.width and record.height:
+            self.size_label.setText(f"{record.width} × {record.height} px")
+        else:
+            self.size_label.setText("—")

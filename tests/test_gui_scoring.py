@@ -1,0 +1,146 @@
+"""Scoring from the window with a real (tiny) model: in the background, live, cancellable, resumable."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from core.reviewlog import ReviewLog
+from conftest import save_artifact
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
+
+
+class LoopLatency:
+    """Measures how long the UI thread's event loop goes without running a 10 ms timer."""
+
+    def __init__(self) -> None:
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append(now - self._last)
+        self._last = now
+
+    def __enter__(self) -> "LoopLatency":
+        self._last = time.perf_counter()
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.timer.stop()
+
+    @property
+    def worst(self) -> float:
+        return max(self.gaps) if self.gaps else float("inf")
+
+
+def load_model(window, qtbot, path) -> None:
+    with qtbot.waitSignal(window.model_loaded, timeout=120000):
+        window.load_model(path)
+    qtbot.waitUntil(lambda: window.load_job is None, timeout=5000)
+
+
+def test_scoring_runs_in_the_background_and_results_arrive_live(make_window, synthetic_batch, trained_model_file, qtbot):
+    batch = synthetic_batch(n_good=8, n_bad=4, size=128)
+    (batch / "zz_cut_off.png").write_bytes(b"\x89PNG\r\n\x1a\n-cut-off")
+    window = make_window(warm_up=True)
+    load_model(window, qtbot, trained_model_file)
+    assert "cpu" in window.engine_label.text() or "cuda" in window.engine_label.text()
+
+    arrivals: list[int] = []
+    assert window.open_batch(batch)
+    assert window.session.counts().total == 13  # listed at once, scores still to come
+    qtbot.waitUntil(lambda: window.score_job is not None, timeout=5000)  # starts once the batch is drawn
+    assert window.progress_bar.isVisible() and window.cancel_button.isVisible()
+    window.score_job.scored.connect(lambda _r: arrivals.append(window.session.counts().scored))
+    with LoopLatency() as latency, qtbot.waitSignal(window.scoring_finished, timeout=180000):
+        pass
+    assert latency.worst < 0.25, f"the window froze for {latency.worst * 1000:.0f} ms while scoring"
+    assert len(latency.gaps) > 20
+
+    # results were shown one by one while scoring was still running
+    assert len(arrivals) >= 12 and arrivals[0] < 13 and arrivals == sorted(arrivals)
+    assert not window.progress_bar.isVisible()
+
+    with ReviewLog.open(batch, read_only=True) as log:
+        records = {r.rel_path: r for r in log.images()}
+        info = log.batch_info()
+    assert len(records) == 13
+    assert records["zz_cut_off.png"].score is None and "PNG" in records["zz_cut_off.png"].error
+    assert all(r.score is not None and r.heatmap_path is not None for n, r in records.items() if n != "zz_cut_off.png")
+    assert info.model_path == str(trained_model_file)
+    assert info.threshold == pytest.approx(window.detector.threshold)
+
+    # the list is in score order and the top photo is shown with its heatmap
+    scores = [window.session.record(rel).score for rel in window.list_model.rel_paths]
+    known = [s for s in scores if s is not None]
+    assert known == sorted(known, reverse=True)
+    qtbot.waitUntil(lambda: window.inspector.current is not None and window.inspector.current.heatmap is not None,
+                    timeout=5000)
+    save_artifact(window, "inspector-scored.png", qtbot)
+
+    # reopening the batch shows the stored scores without scoring again
+    window.close_batch()
+    window.open_batch(batch)
+    assert window.score_job is None
+    assert [window.session.record(rel).score for rel in window.list_model.rel_paths] == scores
+
+
+def test_cancel_keeps_what_was_scored_and_reopening_resumes(make_window, synthetic_batch, trained_model_file, qtbot):
+    batch = synthetic_batch(n_good=14, n_bad=4, size=128)
+    window = make_window()
+    load_model(window, qtbot, trained_model_file)
+    window.score_batch_size = 2
+    window.open_batch(batch)
+    qtbot.waitUntil(lambda: window.score_job is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.session.counts().scored >= 1, timeout=60000)
+    with qtbot.waitSignal(window.scoring_finished, timeout=60000):
+        window.actions.model.cancel_scoring.trigger()
+    scored = window.session.counts().scored
+    assert 1 <= scored < 18
+    window.close()
+
+    with ReviewLog.open(batch, read_only=True) as log:
+        assert sum(r.score is not None for r in log.images()) == scored
+
+    reopened = make_window()
+    load_model(reopened, qtbot, trained_model_file)
+    reopened.open_batch(batch)
+    assert reopened.session.counts().scored == scored  # shown from the log at once
+    qtbot.waitUntil(lambda: reopened.score_job is not None, timeout=10000)  # the rest is found in the folder
+    assert len(reopened.score_job.paths) == 18 - scored  # only the missing ones
+    with qtbot.waitSignal(reopened.scoring_finished, timeout=120000):
+        pass
+    assert reopened.session.counts().scored == 18
+
+
+def test_save_threshold_to_model_writes_the_model_file(make_window, synthetic_batch, trained_model_file, qtbot, monkeypatch,
+                                                       tmp_path):
+    import shutil
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from core import load_detector
+
+    model = tmp_path / "copy.csa"
+    shutil.copy(trained_model_file, model)
+    batch = synthetic_batch(n_good=4, n_bad=2, size=128)
+    window = make_window()
+    load_model(window, qtbot, model)
+    with qtbot.waitSignal(window.scoring_finished, timeout=120000):
+        window.open_batch(batch)
+    new_threshold = max(window.session.scores()) * 0.9
+    window.commit_threshold(new_threshold)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    assert window.histogram.save_button.isEnabled()
+    window.histogram.save_button.click()
+    qtbot.waitUntil(lambda: not window.runner.running, timeout=30000)
+    assert load_detector(model).threshold == pytest.approx(new_threshold)
+    with ReviewLog.open(batch, read_only=True) as log:
+        assert any(e.kind == "threshold_saved_to_model" for e in log.events())
