@@ -8,7 +8,6 @@ import pickle
 import shutil
 import struct
 import tempfile
-import time
 import zlib
 from pathlib import Path
 
@@ -338,10 +337,15 @@ def test_truncation_is_never_papered_over():
     assert ImageFile.LOAD_TRUNCATED_IMAGES is False
 
 
-def test_decompression_bomb_is_refused_from_the_header(png_bomb):
-    started = time.perf_counter()
-    assert reason_of(png_bomb) == "image too large: 30000x30000 pixels (limit 100 megapixels)"
-    assert time.perf_counter() - started < 2.0  # nothing was decoded
+def test_decompression_bomb_is_refused_from_the_header(png_bomb, monkeypatch):
+    def no_decoding(*args, **kwargs):
+        raise AssertionError("the bomb's pixels were decoded")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Image.Image, "load", no_decoding)
+        patch.setattr(cv2, "imread", no_decoding)
+        patch.setattr(cv2, "imdecode", no_decoding)
+        assert reason_of(png_bomb) == "image too large: 30000x30000 pixels (limit 100 megapixels)"
     assert image_size(png_bomb) == (30000, 30000)
 
 
@@ -444,15 +448,12 @@ def test_list_images_survives_symlink_loops_and_broken_links(tmp_path):
     assert [p.name for p in found] == ["alias.png", "one.png"]
 
 
-def test_list_images_handles_ten_thousand_files_quickly(tmp_path):
+def test_list_images_handles_ten_thousand_files(tmp_path):
     for i in range(10_000):
         os.close(os.open(tmp_path / f"frame_{i}.png", os.O_CREAT | os.O_WRONLY))
-    started = time.perf_counter()
     found = list_images(tmp_path)
-    elapsed = time.perf_counter() - started
     assert len(found) == 10_000
     assert found[0].name == "frame_0.png" and found[9].name == "frame_9.png" and found[10].name == "frame_10.png"
-    assert elapsed < 3.0
 
 
 def test_list_images_refuses_missing_folder_and_file(tmp_path):
