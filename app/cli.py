@@ -1,4 +1,4 @@
-"""``csa-inspector``: train, score, eval, report, demo and gui from the command line.
+"""``csa-inspector``: train, score, retrain, eval, report, demo and gui from the command line.
 
 Heavy imports (torch, Qt) happen inside the commands, so ``--help`` and errors in arguments are instant.
 Every failure the user can fix prints one line starting with ``error:`` and exits with status 2.
@@ -221,8 +221,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not batch_dir.exists():
         generate_batch(batch_dir, n_good=40, n_bad=8, config=SceneConfig(size=256, seed=99))
     print("2/4 training a model on the sample's good images")
-    config = ModelConfig(input=InputConfig(image_size=256), flow=FlowConfig(hidden_channels=64),
-                         train=TrainConfig(epochs=args.epochs))
+    config = ModelConfig(input=InputConfig(image_size=384), flow=FlowConfig(hidden_channels=64),
+                         train=TrainConfig(epochs=args.epochs, holdout_fraction=0.2))
     progress = _TqdmProgress(False)
     try:
         detector = Detector.train(training_images(category), config, progress=progress, device=args.device)
@@ -255,6 +255,32 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retrain(args: argparse.Namespace) -> int:
+    from core.datasets import training_images
+    from core.detector import Detector
+    from core.retrain import retrain_from_log
+    from core.reviewlog import ReviewLog
+
+    model = Path(args.model)
+    out = Path(args.out)
+    if out.resolve() == model.resolve():
+        raise UserError(f"--out must name a new file: {model} is the model being improved and is never overwritten")
+    detector = Detector.load(model, device=args.device)
+    old_normals = training_images(args.normals) if args.normals else None
+    progress = _TqdmProgress(args.quiet)
+    try:
+        with ReviewLog.open(args.from_log, read_only=True) as log:
+            outcome = retrain_from_log(detector, log, include_reviewed_normals=args.include_reviewed_normals,
+                                       epochs=args.epochs, old_normals=old_normals, progress=progress)
+    finally:
+        progress.close()
+    for line in outcome.summary_lines():
+        print(line)
+    written = outcome.detector.save(out)
+    print(f"model written to {written} (the original {model} is unchanged)")
+    return 0
+
+
 def _display_available() -> bool:
     if sys.platform in ("win32", "darwin"):
         return True
@@ -262,6 +288,11 @@ def _display_available() -> bool:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if not os.environ.get("QT_QPA_PLATFORM") and not _display_available():
+        if not args.screenshot:
+            raise UserError("no display found (DISPLAY is not set): start the inspector on a desktop, "
+                            "or use --screenshot / QT_QPA_PLATFORM=offscreen")
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     from app.qt.launch import run_gui
 
     return run_gui(batch_dir=args.batch, model=args.model, screenshot=args.screenshot)
@@ -332,11 +363,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="train on a built-in synthetic sample, score a batch, write a report")
     p.add_argument("--out", default="demo-output")
-    p.add_argument("--epochs", type=int, default=15)
+    p.add_argument("--epochs", type=int, default=12)
     p.add_argument("--n-train", type=int, default=60)
     p.add_argument("--gui", choices=("auto", "yes", "no"), default="auto")
     p.add_argument("--device", default=None)
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("retrain", help="improve a model with the photos a reviewer marked 'not a defect'")
+    p.add_argument("--model", required=True, help="model file to start from (left unchanged)")
+    p.add_argument("--from-log", required=True, help="reviewed batch folder or its review log file")
+    p.add_argument("--out", required=True, help="new model file to write (.csa)")
+    p.add_argument("--include-reviewed-normals", action="store_true",
+                   help="also learn from photos that were not flagged but were reviewed as normal")
+    p.add_argument("--normals", default=None,
+                   help="the original defect-free photos (MVTec category or folder), mixed in so they are not forgotten")
+    p.add_argument("--epochs", type=int, default=8, help="epochs continued from the model's current weights")
+    device_opt(p)
+    p.set_defaults(func=cmd_retrain)
 
     p = sub.add_parser("gui", help="open the inspector")
     p.add_argument("batch", nargs="?", default=None, help="batch folder to open")

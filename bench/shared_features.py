@@ -21,7 +21,7 @@ from core.config import ModelConfig
 from core.detector import seed_everything, split_holdout
 from core.features import FeatureExtractor, FeatureSet, LoadedImage, iter_loaded
 from core.results import Cancelled, CancelToken, ProgressCallback, ScoreResult
-from core.threshold import threshold_at_false_alarm_rate
+from core.threshold import threshold_for_good_scores
 
 
 class PreparedFeatures:
@@ -80,7 +80,7 @@ class SharedFeatureDetector(ABC):
         for start in range(0, len(good), batch_size):
             batch = [s[start : start + batch_size].to(self.device) for s in good.scales]
             scores.append(self.score_features(batch)[0])
-        self.threshold = threshold_at_false_alarm_rate(np.concatenate(scores), false_alarm_rate)
+        self.threshold = threshold_for_good_scores(np.concatenate(scores), false_alarm_rate)
 
     def score_images(
         self,

@@ -75,6 +75,7 @@ class Detector:
             "hidden_channels": self.config.flow.hidden_channels,
             "threshold": self.threshold,
             "pixel_threshold": self.pixel_threshold,
+            "heatmap_low": self.meta.get("heatmap_normal_level"),
             "device": self.device_description,
             "path": str(self.path) if self.path else None,
             "created": self.meta.get("created"),
@@ -119,6 +120,7 @@ class Detector:
         detector = cls(config, flow, extractor, threshold=float("inf"), pixel_threshold=float("inf"))
         calibration = detector.calibrate_from_features(hold_set if hold_set else train_set, config.train.target_false_alarm_rate)
         detector.meta = {
+            "heatmap_normal_level": detector.meta.get("heatmap_normal_level"),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "n_train_images": len(train_set),
             "n_holdout_images": len(hold_set) if hold_set else 0,
@@ -150,6 +152,8 @@ class Detector:
         scores, maps = self.score_features(good)
         self.threshold = threshold_for_good_scores(scores, false_alarm_rate)
         self.pixel_threshold = pixel_threshold_from_maps(maps)
+        # the typical heatmap value of a good photo: the cold end of the overlay colours
+        self.meta["heatmap_normal_level"] = float(np.median(maps))
         return {
             "method": "false_alarm_rate (empirical, or log-normal tail fit if higher)",
             "target_false_alarm_rate": false_alarm_rate,
