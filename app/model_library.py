@@ -6,6 +6,8 @@ for files. Plain Python (no Qt) so the command line can save into the same place
 """
 from __future__ import annotations
 
+import glob
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -73,3 +75,69 @@ def library_path_for(name: str, folder: Optional[Path] = None) -> Path:
     folder = Path(folder) if folder is not None else model_library_dir()
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{safe_model_name(name)}{DEFAULT_SUFFIX}"
+
+
+# ------------------------------------------------------------------------------------------ versions
+#
+# A model improved from a review is saved next to its parent as "<name>.v2.csa", "<name>.v3.csa" ..., never over
+# it, so a retrained model that turns out worse can be dropped by making an earlier version active again. Which
+# version is in use is recorded per model in a small "active.json" in the folder of the model files; without an
+# entry the original (unversioned) file stays active, so saving a new version never switches to it by itself.
+
+ACTIVE_FILE = "active.json"
+_VERSION = re.compile(r"^(?P<base>.+)\.v(?P<n>[0-9]+)$")
+
+
+def split_version(path: Path) -> tuple[str, int]:
+    """("bogie-left", 3) for ``bogie-left.v3.csa``; the original file is version 1."""
+    match = _VERSION.match(Path(path).stem)
+    return (match["base"], int(match["n"])) if match else (Path(path).stem, 1)
+
+
+def model_versions(path: Path) -> list[Path]:
+    """Every saved version of the model that ``path`` belongs to (including itself), oldest first."""
+    path = Path(path)
+    base, _ = split_version(path)
+    found = [p for p in path.parent.glob(f"{glob.escape(base)}*") if is_model_file(p) and split_version(p)[0] == base]
+    return sorted(found, key=lambda p: split_version(p)[1])
+
+
+def next_version_path(path: Path) -> Path:
+    """Where the next version of ``path``'s model goes: one past the highest version saved so far."""
+    path = Path(path)
+    base, _ = split_version(path)
+    highest = max([split_version(p)[1] for p in model_versions(path)] + [1])
+    return path.with_name(f"{base}.v{highest + 1}{path.suffix or DEFAULT_SUFFIX}")
+
+
+def active_version(path: Path) -> Path:
+    """The version of ``path``'s model in use: the one recorded in ``active.json``, else the original file."""
+    path = Path(path)
+    base, _ = split_version(path)
+    chosen = _read_active(path.parent).get(base)
+    if chosen and is_model_file(path.parent / chosen):
+        return path.parent / chosen
+    versions = model_versions(path)
+    return versions[0] if versions else path
+
+
+def set_active_version(path: Path) -> None:
+    """Make ``path`` the version in use of its model (e.g. go back to an earlier one)."""
+    from core.atomicfile import atomic_write_text
+
+    path = Path(path)
+    if not is_model_file(path):
+        raise FileNotFoundError(f"model file not found: {path}")
+    base, _ = split_version(path)
+    pointers = _read_active(path.parent)
+    pointers[base] = path.name
+    atomic_write_text(path.parent / ACTIVE_FILE, json.dumps(pointers, indent=1, sort_keys=True))
+
+
+def _read_active(folder: Path) -> dict[str, str]:
+    try:
+        data = json.loads((Path(folder) / ACTIVE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+

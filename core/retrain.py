@@ -1,0 +1,281 @@
+"""Learning from the reviewer: continue training a model on photos a reviewer marked as false alarms.
+
+A reviewer's "not a defect" on a flagged photo says the model has not yet seen that kind of normal variation
+(another lamp, a lever at the end of its travel). Those photos are added to the normal set and the flow
+continues from its current weights for a few epochs; the feature standardisation learnt from the original
+training set is kept, so scores stay on the same scale and old normals keep their meaning.
+
+What never reaches the training data: photos confirmed as foreign bodies, photos marked unsure, photos whose
+content changed since they were scored (the decision was made on other pixels), and photos already used by this
+model or one of its ancestors. Each skip is listed with its reason.
+
+The new model is returned, not saved and not activated: the caller shows the before/after numbers (how many
+photos the batch would flag now, whether every confirmed foreign body is still flagged) and lets a person decide.
+"""
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime as _dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from core.detector import Detector, _report_dict, seed_everything
+from core.features import FeatureSet
+from core.imageio import ImageReadError, file_digest
+from core.results import CancelToken, ProgressCallback
+from core.reviewlog import ImageRecord, ReviewLog
+from core.trainer import FitReport, fit_flow
+
+DEFAULT_RETRAIN_EPOCHS = 8
+#: Fewer new normals than this all go to training; from this many on, some are held out for the threshold.
+MIN_NEW_FOR_HOLDOUT = 5
+
+
+@dataclass(frozen=True)
+class AddedImage:
+    """A photo the reviewer declared normal that the new model learnt from (its lineage entry)."""
+
+    path: Path
+    sha256: str
+    batch: str
+    reviewer: Optional[str]
+    decided_at: Optional[str]
+    held_out: bool = False  # used to set the threshold rather than to fit the flow
+
+    def as_meta(self) -> dict[str, Any]:
+        return {"path": str(self.path), "sha256": self.sha256, "batch": self.batch, "reviewer": self.reviewer,
+                "decided_at": self.decided_at, "held_out": self.held_out}
+
+
+@dataclass
+class RetrainOutcome:
+    """The retrained model (not saved) with what went into it and how it would have scored the batch."""
+
+    detector: Detector
+    added: list[AddedImage]
+    skipped: list[tuple[Path, str]]
+    training_paths: list[Path]  # every photo whose features fitted the flow
+    holdout_paths: list[Path]  # normal photos the threshold was set on
+    flagged_before: int
+    flagged_after: int
+    scored: int
+    confirmed: list[Path]
+    lost_confirmed: list[Path]  # confirmed foreign bodies the new model would no longer flag
+    threshold_before: float
+    threshold_after: float
+    fit: FitReport
+    seconds: float
+    rescore_errors: list[tuple[Path, str]] = field(default_factory=list)
+
+    @property
+    def confirmed_still_flagged(self) -> int:
+        return len(self.confirmed) - len(self.lost_confirmed)
+
+    @property
+    def recall_on_confirmed(self) -> Optional[float]:
+        return self.confirmed_still_flagged / len(self.confirmed) if self.confirmed else None
+
+    def summary_lines(self) -> list[str]:
+        """The before/after comparison as short sentences, for the command line and the inspector."""
+        lines = [
+            f"images added: {len(self.added)} ({sum(a.held_out for a in self.added)} of them held out for the threshold)",
+            f"flagged in the batch: {self.flagged_before} before, {self.flagged_after} after (of {self.scored} scored)",
+        ]
+        if self.confirmed:
+            lines.append(f"confirmed foreign bodies still flagged: {self.confirmed_still_flagged} of {len(self.confirmed)}")
+            lines.extend(f"  no longer flagged: {p}" for p in self.lost_confirmed)
+        else:
+            lines.append("no confirmed foreign bodies in this batch to check against")
+        lines.append(f"threshold: {self.threshold_before:.4f} before, {self.threshold_after:.4f} after")
+        lines.extend(f"skipped {p}: {reason}" for p, reason in self.skipped)
+        lines.append(f"retrained in {self.seconds:.1f} s ({self.fit.epochs_run} epochs)")
+        return lines
+
+
+def lineage_hashes(meta: dict[str, Any]) -> set[str]:
+    """Content hashes of every reviewed photo a model and its ancestors were retrained on."""
+    lineage = meta.get("lineage") or {}
+    rounds = [lineage] + list(lineage.get("history") or [])
+    return {entry["sha256"] for r in rounds for entry in (r.get("added_images") or []) if entry.get("sha256")}
+
+
+def select_reviewed_normals(
+    log: ReviewLog, include_reviewed_normals: bool = False, known_hashes: Optional[set[str]] = None
+) -> tuple[list[tuple[ImageRecord, str]], list[tuple[Path, str]]]:
+    """Photos of the log to learn from, with their current hash, and the skipped ones with a reason.
+
+    By default only false alarms count: flagged photos the reviewer rejected. With ``include_reviewed_normals``
+    a photo the model did not flag but the reviewer looked at and marked "not a defect" is taken as well.
+    Confirmed and unsure photos are never candidates, whatever the options.
+    """
+    known = set(known_hashes or ())
+    chosen: list[tuple[ImageRecord, str]] = []
+    skipped: list[tuple[Path, str]] = []
+    for record in log.images():
+        if record.decision != "rejected":
+            continue
+        if not record.flagged and not include_reviewed_normals:
+            continue
+        reason = None
+        digest = ""
+        if record.changed:
+            reason = f"photo {record.changed_reason or 'changed'} since it was scored"
+        elif record.error or record.score is None:
+            reason = f"photo was not scored ({record.error or 'no score'})"
+        elif not record.sha256:
+            reason = "no content hash in the review log, so the decision cannot be tied to these pixels"
+        else:
+            try:
+                digest = file_digest(record.path)
+            except (ImageReadError, OSError) as exc:
+                reason = f"cannot read the photo ({' '.join(str(exc).split())})"
+            else:
+                if digest != record.sha256:
+                    reason = "photo content differs from the one that was reviewed"
+                elif digest in known:
+                    reason = "already learnt (same photo content)"
+        if reason:
+            skipped.append((record.path, reason))
+            continue
+        known.add(digest)
+        chosen.append((record, digest))
+    return chosen, skipped
+
+
+def retrain_from_log(
+    detector: Detector,
+    log: ReviewLog,
+    include_reviewed_normals: bool = False,
+    epochs: int = DEFAULT_RETRAIN_EPOCHS,
+    old_normals: Optional[Sequence[str | Path]] = None,
+    progress: Optional[ProgressCallback] = None,
+    cancel: Optional[CancelToken] = None,
+) -> RetrainOutcome:
+    """Continue training ``detector``'s flow on the photos the reviewer declared normal; ``detector`` is untouched.
+
+    ``old_normals`` are defect-free photos of the original kind (e.g. the training folder): mixed in so the
+    model does not forget them while it learns the new variation. Without them the flow sees only the new
+    photos, which is acceptable for a few epochs from the trained weights but drifts further from the original.
+    Raises ``ValueError`` when the log holds no usable reviewed normal photo.
+    """
+    started = time.monotonic()
+    config = copy.deepcopy(detector.config)
+    seed_everything(config.train.seed)
+    chosen, skipped = select_reviewed_normals(log, include_reviewed_normals, lineage_hashes(detector.meta))
+
+    new_paths = [record.path for record, _ in chosen]
+    new_features = detector.extractor.extract_paths(new_paths, progress=progress, cancel=cancel)
+    for path, reason in new_features.errors.items():
+        skipped.append((path, f"cannot read the photo ({reason})"))
+    if len(new_features) == 0:
+        raise ValueError("nothing to learn from: no photo in this review marked 'not a defect' is usable"
+                         + (f" ({len(skipped)} skipped)" if skipped else ""))
+    kept = {p for p in new_features.paths}
+    chosen = [(record, digest) for record, digest in chosen if record.path in kept]
+
+    old_features = None
+    if old_normals:
+        new_hashes = {digest for _, digest in chosen}
+        old_paths = [Path(p) for p in old_normals if _digest_or_none(p) not in new_hashes]
+        old_features = detector.extractor.extract_paths(old_paths, progress=progress, cancel=cancel)
+        if len(old_features) == 0:
+            old_features = None
+
+    # held-out normals: the same share of old ones as in training, and a few of the new ones whenever there are
+    # enough, so the threshold is set knowing how the new variation scores
+    fraction = config.train.holdout_fraction
+    n_new = len(new_features)
+    new_hold = _holdout_indices(n_new, fraction, config.train.seed, minimum=MIN_NEW_FOR_HOLDOUT)
+    new_train = [i for i in range(n_new) if i not in new_hold]
+    parts_train = [new_features.subset(new_train)]
+    parts_hold = [new_features.subset(sorted(new_hold))] if new_hold else []
+    if old_features is not None:
+        old_hold = _holdout_indices(len(old_features), fraction, config.train.seed, minimum=10)
+        parts_train.insert(0, old_features.subset([i for i in range(len(old_features)) if i not in old_hold]))
+        if old_hold:
+            parts_hold.insert(0, old_features.subset(sorted(old_hold)))
+    train_set = FeatureSet.concat(parts_train)
+    hold_set = FeatureSet.concat(parts_hold) if parts_hold else None
+
+    flow = copy.deepcopy(detector.flow)  # keeps the standardisation statistics of the original training set
+    train_config = dataclasses.replace(config.train, epochs=int(epochs))
+    fit = fit_flow(flow, train_set.scales, hold_set.scales if hold_set is not None else None, train_config,
+                   detector.extractor.device, progress, cancel)
+
+    new_meta = {k: v for k, v in detector.meta.items() if k not in ("name", "lineage")}
+    retrained = Detector(config, flow, detector.extractor, float("inf"), float("inf"), new_meta)
+    calibration = retrained.calibrate_from_features(hold_set if hold_set is not None else train_set,
+                                                    config.train.target_false_alarm_rate)
+
+    held_out_paths = set(hold_set.paths) if hold_set is not None else set()
+    batch_dir = str(log.batch_dir)
+    added = [AddedImage(record.path, digest, batch_dir, record.reviewer, record.decided_at,
+                        held_out=record.path in held_out_paths) for record, digest in chosen]
+    now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+    parent_lineage = detector.meta.get("lineage")
+    history = ([{k: v for k, v in parent_lineage.items() if k != "history"}] + list(parent_lineage.get("history") or [])
+               if parent_lineage else [])
+    retrained.meta.update({
+        "created": now,
+        "n_train_images": len(train_set),
+        "n_holdout_images": len(hold_set) if hold_set is not None else 0,
+        "training": _report_dict(fit),
+        "calibration": calibration,
+        "train_seconds": round(time.monotonic() - started, 2),
+        "lineage": {
+            "parent": {"path": str(detector.path) if detector.path else None,
+                       "name": detector.info()["name"], "created": detector.meta.get("created")},
+            "added_images": [a.as_meta() for a in added],
+            "old_normals": len(old_features) if old_features is not None else 0,
+            "retrained_at": now,
+            "epochs": int(epochs),
+            "history": history,
+        },
+    })
+
+    before = [r for r in log.images() if r.score is not None and not r.error]
+    confirmed = [r.path for r in before if r.decision == "confirmed"]
+    flagged_after: dict[Path, bool] = {}
+    rescore_errors: list[tuple[Path, str]] = []
+    for result in retrained.score_images([r.path for r in before], cancel=cancel):
+        if result.ok:
+            flagged_after[result.path] = bool(result.flagged)
+        else:
+            rescore_errors.append((result.path, result.error or "unreadable"))
+    return RetrainOutcome(
+        detector=retrained,
+        added=added,
+        skipped=skipped,
+        training_paths=list(train_set.paths),
+        holdout_paths=list(hold_set.paths) if hold_set is not None else [],
+        flagged_before=sum(r.flagged for r in before),
+        flagged_after=sum(flagged_after.values()),
+        scored=len(before),
+        confirmed=confirmed,
+        lost_confirmed=[p for p in confirmed if not flagged_after.get(p, False)],
+        threshold_before=float(detector.threshold),
+        threshold_after=float(retrained.threshold),
+        fit=fit,
+        seconds=time.monotonic() - started,
+        rescore_errors=rescore_errors,
+    )
+
+
+def _holdout_indices(n: int, fraction: float, seed: int, minimum: int) -> set[int]:
+    """Indices to hold out: none below ``minimum`` images, else ``fraction`` of them and at least two."""
+    if n < minimum or fraction <= 0:
+        return set()
+    n_hold = min(n - 1, max(2, int(round(n * fraction))))
+    return set(np.random.default_rng(seed).permutation(n)[:n_hold].tolist())
+
+
+def _digest_or_none(path: str | Path) -> Optional[str]:
+    try:
+        return file_digest(path)
+    except (ImageReadError, OSError):
+        return None

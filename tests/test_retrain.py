@@ -1,0 +1,203 @@
+"""Learning from the reviewer: a model that flags a new kind of lighting learns it from the rejected photos.
+
+One small model is trained on normal synthetic scenes. A batch of photos under an unseen lamp (all normal) plus a
+few foreign bodies is scored into a review log and reviewed with the ground truth. Retraining on the rejected
+photos must stop the false alarms on other photos of that lighting while the foreign bodies stay flagged.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import engine_test_config
+
+REVIEWER = "Alex Tester"
+
+
+@dataclass
+class Scenario:
+    category: Path
+    batch: Path
+    fresh_nuisance: Path
+    detector: object
+    unsure: Path
+    tampered: Path
+
+
+@pytest.fixture(scope="module")
+def scenario(tmp_path_factory) -> Scenario:
+    from core import train_detector
+    from core.batch import score_batch
+    from core.datasets import training_images
+    from core.reviewlog import ReviewLog
+    from core.synthetic import SceneConfig, generate_batch, generate_dataset
+
+    root = tmp_path_factory.mktemp("retrain")
+    category = generate_dataset(root / "category", n_train=30, n_test_good=0, n_test_bad=0,
+                                config=SceneConfig(size=128, seed=1))
+    batch = generate_batch(root / "batch", 12, 0, config=SceneConfig(size=128, seed=2, nuisance="lighting"))
+    bodies = generate_batch(root / "bodies", 0, 3,
+                            config=SceneConfig(size=128, seed=3, foreign_area_range=(0.03, 0.05)))
+    for photo in sorted(bodies.glob("img_*.png")):
+        shutil.copy(photo, batch / f"fb_{photo.name}")
+    fresh = generate_batch(root / "fresh", 12, 0, config=SceneConfig(size=128, seed=4, nuisance="lighting"))
+    spare = generate_batch(root / "spare", 1, 0, config=SceneConfig(size=128, seed=5, nuisance="lighting"))
+
+    detector = train_detector(training_images(category), engine_test_config())
+    score_batch(detector, batch, heatmap_pictures=False)
+    with ReviewLog.open(batch) as log:
+        flagged = [r for r in log.images() if r.flagged]
+        nuisance = [r.path for r in flagged if not r.path.name.startswith("fb_")]
+        assert len(nuisance) >= 10, "the first model should flag most photos under the unseen lighting"
+        for record in flagged:
+            log.decide(record.path, "confirmed" if record.path.name.startswith("fb_") else "rejected", REVIEWER)
+        unsure, tampered = nuisance[0], nuisance[1]
+        log.decide(unsure, "unsure", REVIEWER)
+    # the photo is replaced after the reviewer judged it: the decision is about other pixels
+    shutil.copy(spare / "img_0001.png", tampered)
+    return Scenario(category, batch, fresh, detector, unsure, tampered)
+
+
+@pytest.fixture(scope="module")
+def outcome(scenario):
+    from core.datasets import training_images
+    from core.retrain import retrain_from_log
+    from core.reviewlog import ReviewLog
+
+    with ReviewLog.open(scenario.batch, read_only=True) as log:
+        return retrain_from_log(scenario.detector, log, old_normals=training_images(scenario.category))
+
+
+def _flagged(detector, folder: Path) -> int:
+    return sum(r.flagged for r in detector.score_images(sorted(folder.glob("img_*.png"))))
+
+
+def test_retrained_model_stops_flagging_the_new_lighting_but_keeps_foreign_bodies(scenario, outcome):
+    before = _flagged(scenario.detector, scenario.fresh_nuisance)
+    after = _flagged(outcome.detector, scenario.fresh_nuisance)
+    assert before >= 10
+    assert after <= before // 3, f"fresh photos under the new lighting flagged: {before} before, {after} after"
+    assert len(outcome.confirmed) == 3
+    assert outcome.lost_confirmed == []
+    assert outcome.recall_on_confirmed == 1.0
+    assert outcome.flagged_after < outcome.flagged_before
+    bodies = sorted(scenario.batch.glob("fb_*.png"))
+    assert all(r.flagged for r in outcome.detector.score_images(bodies))
+
+
+def test_only_rejected_unchanged_photos_reach_the_training_data(scenario, outcome):
+    used = {p.name for p in outcome.training_paths + outcome.holdout_paths}
+    assert not any(name.startswith("fb_") for name in used), "confirmed foreign bodies must never be learnt as normal"
+    assert scenario.unsure.name not in used
+    assert scenario.tampered.name not in used
+    assert any(p == scenario.tampered and "differs" in reason for p, reason in outcome.skipped)
+    added = {a.path.name for a in outcome.added}
+    assert len(added) == 10 and added <= used
+    assert any(a.held_out for a in outcome.added), "a few new normals should set the threshold"
+    # the original normals are mixed in, not replaced
+    assert sum(p.parent.name == "good" for p in outcome.training_paths) >= 20
+
+
+def test_original_model_is_left_as_it_was(scenario, outcome):
+    assert outcome.detector.flow is not scenario.detector.flow
+    assert outcome.threshold_before == scenario.detector.threshold
+    assert "lineage" not in scenario.detector.meta
+
+
+def test_lineage_is_stored_in_the_model_file(scenario, outcome, tmp_path):
+    from core.detector import Detector
+
+    scenario.detector.save(tmp_path / "parent.csa")
+    path = outcome.detector.save(tmp_path / "parent.v2.csa")
+    lineage = Detector.load(path).meta["lineage"]
+    assert lineage["parent"]["created"] == scenario.detector.meta["created"]
+    assert lineage["retrained_at"]
+    entries = {Path(e["path"]).name: e for e in lineage["added_images"]}
+    assert set(entries) == {a.path.name for a in outcome.added}
+    entry = next(iter(entries.values()))
+    assert entry["reviewer"] == REVIEWER and entry["decided_at"] and len(entry["sha256"]) == 64
+    assert entry["batch"] == str(scenario.batch)
+
+
+def test_photos_already_learnt_are_not_added_twice(scenario, outcome):
+    from core.retrain import retrain_from_log
+    from core.reviewlog import ReviewLog
+
+    with ReviewLog.open(scenario.batch, read_only=True) as log, pytest.raises(ValueError, match="nothing to learn"):
+        retrain_from_log(outcome.detector, log)
+
+
+def test_cli_retrain_writes_a_new_model_and_prints_the_comparison(scenario, tmp_path, capsys):
+    from app.cli import main
+    from core.detector import Detector
+
+    model = scenario.detector.save(tmp_path / "model.csa")
+    original = model.read_bytes()
+    assert main(["retrain", "--model", str(model), "--from-log", str(scenario.batch), "--out", str(model)]) == 2
+    assert "never overwritten" in capsys.readouterr().err
+
+    out = tmp_path / "model.v2.csa"
+    code = main(["retrain", "--model", str(model), "--from-log", str(scenario.batch), "--out", str(out),
+                 "--normals", str(scenario.category), "--epochs", "2", "--quiet"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert model.read_bytes() == original
+    assert "flagged in the batch: 15 before" in printed
+    assert "confirmed foreign bodies still flagged:" in printed and "of 3" in printed
+    assert "images added: 10" in printed
+    assert f"skipped {scenario.tampered}" in printed
+    assert len(Detector.load(out).meta["lineage"]["added_images"]) == 10
+
+
+def test_model_versions_sit_next_to_the_parent_and_an_earlier_one_can_be_made_active(tmp_path):
+    from app.model_library import active_version, model_versions, next_version_path, set_active_version
+
+    original = tmp_path / "bogie [left].csa"
+    original.write_bytes(b"model")
+    (tmp_path / "other.v2.csa").write_bytes(b"other model")
+    second = next_version_path(original)
+    assert second.name == "bogie [left].v2.csa"
+    second.write_bytes(b"retrained")
+    third = next_version_path(second)
+    assert third.name == "bogie [left].v3.csa"
+    third.write_bytes(b"retrained again")
+    assert model_versions(third) == [original, second, third]
+    assert active_version(third) == original, "saving a version must not switch to it by itself"
+    set_active_version(third)
+    assert active_version(original) == third
+    set_active_version(second)
+    assert active_version(third) == second
+    assert active_version(tmp_path / "other.v2.csa") == tmp_path / "other.v2.csa"
+
+
+def test_selection_of_reviewed_normals(scored_batch):
+    from core.retrain import select_reviewed_normals
+    from core.reviewlog import ReviewLog
+
+    batch, _ = scored_batch(hash_files=True)
+    with ReviewLog.open(batch) as log:
+        records = log.images()
+        flagged = [r.path for r in records if r.flagged]
+        quiet = [r.path for r in records if not r.flagged and r.score is not None]
+        log.decide(flagged[0], "rejected", REVIEWER)
+        log.decide(flagged[1], "confirmed", REVIEWER)
+        log.decide(flagged[2], "unsure", REVIEWER)
+        log.decide(flagged[3], "rejected", REVIEWER)
+        log.decide(quiet[0], "rejected", REVIEWER)
+        log.decide(quiet[1], "confirmed", REVIEWER)
+        flagged[3].write_bytes(flagged[3].read_bytes() + b"edited")
+        log.check_changed_files()
+
+        chosen, skipped = select_reviewed_normals(log)
+        assert [r.path for r, _ in chosen] == [flagged[0]]
+        assert [(p, "modified" in reason) for p, reason in skipped] == [(flagged[3], True)]
+
+        chosen, _ = select_reviewed_normals(log, include_reviewed_normals=True)
+        assert sorted(r.path for r, _ in chosen) == sorted([flagged[0], quiet[0]])
+
+        digest = chosen[0][1]
+        chosen, skipped = select_reviewed_normals(log, include_reviewed_normals=True, known_hashes={digest})
+        assert len(chosen) == 1 and any("already learnt" in reason for _, reason in skipped)
