@@ -45,14 +45,13 @@ class _TqdmProgress:
             bar = tqdm(total=event.total, desc=labels.get(event.stage, event.stage), unit=unit, file=sys.stderr,
                        dynamic_ncols=True, leave=True)
             self.bars[event.stage] = bar
-        bar.n = event.done
+        bar.update(event.done - bar.n)
         if event.loss is not None:
             postfix = {"loss": f"{event.loss:.4f}"}
             val = event.extra.get("val_loss") if event.extra else None
             if val is not None:
                 postfix["held-out"] = f"{val:.4f}"
-            bar.set_postfix(postfix, refresh=False)
-        bar.refresh()
+            bar.set_postfix(postfix)
         if event.done >= event.total:
             bar.close()
 

@@ -186,6 +186,8 @@ class Detector:
         done = 0
         start = time.monotonic()
         pending: list[LoadedImage] = []
+        if progress is not None:
+            progress(ProgressEvent("score", 0, total, message="reading images"))
 
         def emit(results: list[ScoreResult]) -> Iterator[ScoreResult]:
             nonlocal done

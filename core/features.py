@@ -134,6 +134,8 @@ class FeatureExtractor:
         batch: list[LoadedImage] = []
         start = time.monotonic()
         total = len(paths)
+        if progress is not None:
+            progress(ProgressEvent("features", 0, total, message="reading images"))
 
         def flush() -> None:
             feats = self.extract([item.levels for item in batch])

@@ -68,6 +68,8 @@ def fit_flow(
     best_state = None
     start = time.monotonic()
     n = train_on_device[0].shape[0]
+    if progress is not None:
+        progress(ProgressEvent("train", 0, config.epochs, message="starting"))
 
     for epoch in range(1, config.epochs + 1):
         flow.train()

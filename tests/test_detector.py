@@ -154,7 +154,7 @@ def test_score_images_streams_one_result_per_path_in_order(trained_detector, lab
             assert (result.width, result.height) == (width, height)
             assert np.isfinite(result.heatmap).all()
             assert result.flagged == (result.score >= trained_detector.threshold)
-    assert [e.done for e in events] == list(range(1, len(paths) + 1))
+    assert [e.done for e in events] == list(range(0, len(paths) + 1))  # a start event, then one per image
     assert all(e.total == len(paths) and e.stage == "score" for e in events)
 
 
