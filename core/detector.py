@@ -229,14 +229,6 @@ class Detector:
             results.append(ScoreResult(item.path, score, score >= self.threshold, heatmap, item.width, item.height))
         return results
 
-    def score_array(self, image: np.ndarray) -> tuple[float, np.ndarray]:
-        """Score one RGB uint8 image already in memory: (score, heatmap at the image's size)."""
-        from core.features import pyramid
-
-        item = LoadedImage(0, Path("<array>"), pyramid(image, self.config.input), image.shape[1], image.shape[0])
-        result = self._score_loaded([item])[0]
-        return float(result.score), result.heatmap
-
     # ----------------------------------------------------------------- persistence
     def save(self, path: str | Path) -> Path:
         path = Path(path)
