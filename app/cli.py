@@ -255,10 +255,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_retrain(args: argparse.Namespace) -> int:
+    from core import retrain_from_review
     from core.datasets import training_images
     from core.detector import Detector
-    from core.retrain import retrain_from_log
-    from core.reviewlog import ReviewLog
 
     model = Path(args.model)
     out = Path(args.out)
@@ -268,9 +267,8 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     old_normals = training_images(args.normals) if args.normals else None
     progress = _TqdmProgress(args.quiet)
     try:
-        with ReviewLog.open(args.from_log, read_only=True) as log:
-            outcome = retrain_from_log(detector, log, include_reviewed_normals=args.include_reviewed_normals,
-                                       epochs=args.epochs, old_normals=old_normals, progress=progress)
+        outcome = retrain_from_review(detector, args.from_log, include_reviewed_normals=args.include_reviewed_normals,
+                                      epochs=args.epochs, old_normals=old_normals, progress=progress)
     finally:
         progress.close()
     for line in outcome.summary_lines():

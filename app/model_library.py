@@ -22,9 +22,18 @@ LIBRARY_ENV = "CSA_INSPECTOR_MODEL_LIBRARY"
 
 @dataclass(frozen=True)
 class LibraryModel:
+    """One scenario of the library: its name and the file of the version in use."""
+
     name: str
-    path: Path
-    modified: float  # seconds since the epoch, newest first in listings
+    path: Path  # the active version (see ``active_version``)
+    modified: float  # seconds since the epoch of the newest version, newest first in listings
+    version: int = 1
+    n_versions: int = 1
+
+    @property
+    def label(self) -> str:
+        """"bogie-left", or "bogie-left · v2 of 3" once the model has been improved from reviews."""
+        return self.name if self.n_versions <= 1 else f"{self.name} · v{self.version} of {self.n_versions}"
 
 
 def model_library_dir() -> Path:
@@ -42,21 +51,34 @@ def is_model_file(path: Path) -> bool:
 
 
 def list_library_models(folder: Optional[Path] = None) -> list[LibraryModel]:
-    """Model files directly in the library, or one level down (a folder per scenario); newest first."""
+    """Scenarios directly in the library or one level down (a folder per scenario); newest first.
+
+    The versions of a model improved from reviews ("x.csa", "x.v2.csa" ...) are one entry that points at the
+    version in use, so the list shows scenarios, not files.
+    """
     folder = Path(folder) if folder is not None else model_library_dir()
     if not folder.is_dir():
         return []
-    found: list[LibraryModel] = []
+    groups: dict[tuple[Path, str], list[tuple[Path, float]]] = {}
+    prefixes: dict[tuple[Path, str], str] = {}
     for entry in sorted(folder.iterdir()):
         candidates = [entry] if entry.is_file() else sorted(entry.iterdir()) if entry.is_dir() else []
         for candidate in candidates:
-            if is_model_file(candidate):
-                name = candidate.stem if candidate.parent == folder else f"{entry.name}/{candidate.stem}"
-                try:
-                    modified = candidate.stat().st_mtime
-                except OSError:
-                    continue
-                found.append(LibraryModel(name=name, path=candidate, modified=modified))
+            if not is_model_file(candidate):
+                continue
+            try:
+                modified = candidate.stat().st_mtime
+            except OSError:
+                continue
+            key = (candidate.parent, split_version(candidate)[0])
+            groups.setdefault(key, []).append((candidate, modified))
+            prefixes[key] = "" if candidate.parent == folder else f"{entry.name}/"
+    found: list[LibraryModel] = []
+    for (parent, base), files in groups.items():
+        active = active_version(files[0][0])
+        found.append(LibraryModel(name=f"{prefixes[(parent, base)]}{base}", path=active,
+                                  modified=max(m for _, m in files), version=split_version(active)[1],
+                                  n_versions=len(files)))
     found.sort(key=lambda m: (-m.modified, m.name))
     return found
 

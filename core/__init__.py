@@ -9,17 +9,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
 from core.config import VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
+from core.modelheader import ModelSummary, summarize_model
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from core.detector import Detector
+    from core.retrain import RetrainOutcome
 
 __version__ = "0.1.0"
 
 __all__ = [
     "VARIANTS", "BackboneConfig", "FlowConfig", "InputConfig", "ModelConfig", "TrainConfig",
     "Cancelled", "CancelToken", "ProgressCallback", "ProgressEvent", "ScoreResult",
-    "load_detector", "train_detector", "warm_up_engine", "__version__",
+    "ModelSummary", "summarize_model",
+    "load_detector", "train_detector", "retrain_from_review", "warm_up_engine", "__version__",
 ]
 
 
@@ -48,3 +51,26 @@ def train_detector(
     from core.detector import Detector
 
     return Detector.train(images, config or ModelConfig(), progress=progress, cancel=cancel, device=device)
+
+
+def retrain_from_review(
+    detector: "Detector",
+    review_log: str | Path,
+    include_reviewed_normals: bool = False,
+    epochs: Optional[int] = None,
+    old_normals: Optional[Sequence[str | Path]] = None,
+    progress: Optional[ProgressCallback] = None,
+    cancel: Optional[CancelToken] = None,
+) -> "RetrainOutcome":
+    """Continue training ``detector`` on the photos a reviewer rejected as false alarms; see :mod:`core.retrain`.
+
+    ``review_log`` is a batch folder or its log file; it is opened read-only, so the reviewer can keep working
+    on the batch meanwhile. The returned model is neither saved nor activated.
+    """
+    from core.retrain import DEFAULT_RETRAIN_EPOCHS, retrain_from_log
+    from core.reviewlog import ReviewLog
+
+    with ReviewLog.open(review_log, read_only=True) as log:
+        return retrain_from_log(detector, log, include_reviewed_normals=include_reviewed_normals,
+                                epochs=epochs or DEFAULT_RETRAIN_EPOCHS, old_normals=old_normals,
+                                progress=progress, cancel=cancel)

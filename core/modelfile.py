@@ -19,6 +19,7 @@ from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
 from core.config import ModelConfig
+from core.modelheader import parse_header
 
 FORMAT_NAME = "csa-inspector-model"
 FORMAT_VERSION = 1
@@ -111,10 +112,4 @@ def load_model_file(path: str | Path) -> ModelFile:
 
 def _read_header(data: bytes) -> dict[str, str]:
     """The ``__metadata__`` of a safetensors byte string (the library's loader drops it)."""
-    if len(data) < 8:
-        raise ValueError("file too short")
-    size = int.from_bytes(data[:8], "little")
-    if size <= 0 or 8 + size > len(data):
-        raise ValueError("bad header length")
-    header = json.loads(data[8 : 8 + size])
-    return dict(header.get("__metadata__") or {})
+    return parse_header(data)

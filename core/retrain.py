@@ -27,7 +27,7 @@ import numpy as np
 from core.detector import Detector, _report_dict, seed_everything
 from core.features import FeatureSet
 from core.imageio import ImageReadError, file_digest
-from core.results import CancelToken, ProgressCallback
+from core.results import CancelToken, ProgressCallback, ProgressEvent
 from core.reviewlog import ImageRecord, ReviewLog
 from core.trainer import FitReport, fit_flow
 
@@ -242,7 +242,14 @@ def retrain_from_log(
     confirmed = [r.path for r in before if r.decision == "confirmed"]
     flagged_after: dict[Path, bool] = {}
     rescore_errors: list[tuple[Path, str]] = []
-    for result in retrained.score_images([r.path for r in before], cancel=cancel):
+    rescore_started = time.monotonic()
+    if progress is not None:
+        progress(ProgressEvent(stage="score", done=0, total=len(before), message="checking the batch with the new model"))
+    for done, result in enumerate(retrained.score_images([r.path for r in before], cancel=cancel), start=1):
+        if progress is not None:
+            elapsed = time.monotonic() - rescore_started
+            progress(ProgressEvent(stage="score", done=done, total=len(before),
+                                   eta_s=elapsed / done * (len(before) - done)))
         if result.ok:
             flagged_after[result.path] = bool(result.flagged)
         else:

@@ -201,3 +201,38 @@ def test_selection_of_reviewed_normals(scored_batch):
         digest = chosen[0][1]
         chosen, skipped = select_reviewed_normals(log, include_reviewed_normals=True, known_hashes={digest})
         assert len(chosen) == 1 and any("already learnt" in reason for _, reason in skipped)
+
+
+def test_library_lists_a_scenario_once_at_the_version_in_use(tmp_path):
+    from app.model_library import list_library_models, set_active_version
+
+    (tmp_path / "bogie.csa").write_bytes(b"v1")
+    (tmp_path / "bogie.v2.csa").write_bytes(b"v2")
+    (tmp_path / "axle.csa").write_bytes(b"axle")
+    entries = {m.name: m for m in list_library_models(tmp_path)}
+    assert set(entries) == {"bogie", "axle"}
+    assert entries["bogie"].path == tmp_path / "bogie.csa", "a new version is not used until it is made active"
+    assert (entries["bogie"].version, entries["bogie"].n_versions) == (1, 2)
+    assert entries["bogie"].label == "bogie · v1 of 2" and entries["axle"].label == "axle"
+    set_active_version(tmp_path / "bogie.v2.csa")
+    bogie = next(m for m in list_library_models(tmp_path) if m.name == "bogie")
+    assert bogie.path == tmp_path / "bogie.v2.csa" and bogie.label == "bogie · v2 of 2"
+
+
+def test_version_summary_names_parent_photos_batch_and_reviewer_from_the_header(scenario, outcome, tmp_path):
+    from core import summarize_model
+
+    parent = scenario.detector.save(tmp_path / "brake.csa")
+    improved = outcome.detector.save(tmp_path / "brake.v2.csa")
+    first, second = summarize_model(parent), summarize_model(improved)
+    assert first.error is None and not first.improved and first.added_images == 0
+    assert first.threshold == pytest.approx(scenario.detector.threshold)
+    assert first.image_size == 128 and first.variant == "csa"
+    assert second.improved and second.added_images == 10
+    assert second.reviewers == (REVIEWER,)
+    assert second.batches == (str(scenario.batch),)
+    assert second.threshold == pytest.approx(outcome.threshold_after)
+
+    (tmp_path / "junk.csa").write_bytes(b"\xff" * 16)
+    broken = summarize_model(tmp_path / "junk.csa")
+    assert broken.error and broken.added_images == 0

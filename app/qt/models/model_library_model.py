@@ -72,8 +72,11 @@ class ModelLibraryModel(QAbstractListModel):
             return None
         in_library = row < len(self._entries)
         if role == Qt.DisplayRole:
-            return self._entries[row].name if in_library else f"{path.stem} (file)"
+            return self._entries[row].label if in_library else f"{path.stem} (file)"
         if role == Qt.ToolTipRole:
+            entry = self._entries[row] if in_library else None
+            if entry is not None and entry.n_versions > 1:
+                return f"{path}\nversion {entry.version} of {entry.n_versions} is in use (Model ▸ Model versions…)"
             return str(path)
         if role == PATH_ROLE:
             return str(path)
