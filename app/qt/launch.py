@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 
 from app import APP_NAME, ORGANIZATION
 from app.model_library import is_model_file, list_library_models
+from app.qt.icon import app_icon
 from core import __version__
 
 SCREENSHOT_POLL_MS = 200
@@ -84,6 +85,8 @@ def create_application(argv: Optional[list[str]] = None) -> QApplication:
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(app_icon())
     app.setApplicationVersion(__version__)
     from app.qt.theme import apply_theme
 

@@ -7,6 +7,7 @@ synchronously, because each must be on disk before the window moves on to the ne
 """
 from __future__ import annotations
 
+import html
 import time
 from pathlib import Path
 from typing import Optional
@@ -31,15 +32,20 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.model_library import MODEL_SUFFIXES
+from app.model_library import MODEL_SUFFIXES, split_version
 from app.qt.actions import build_menus, build_toolbar_left, build_toolbar_right, create_actions
+from app.qt.dialogs.about_dialog import AboutDialog
 from app.qt.dialogs.export_dialog import ExportDialog
+from app.qt.dialogs.improve_dialog import ImproveModelDialog
+from app.qt.dialogs.versions_dialog import ModelVersionsDialog
 from app.qt.dialogs.train_dialog import TrainDialog, format_eta
+from app.qt.icon import app_icon
 from app.qt.models.image_list_model import ImageListModel, review_status
 from app.qt.models.model_library_model import ModelLibraryModel
 from app.qt.preload import ImagePreloader, OverlayScale
 from app.qt.session import BatchSession
 from app.qt.settings import InspectorSettings
+from app.qt.theme import COLORS
 from app.qt.thumbnails import ThumbnailCache
 from app.qt.widgets.histogram import ScoreHistogram
 from app.qt.widgets.image_view import ImageInspector
@@ -96,12 +102,16 @@ class MainWindow(QMainWindow):
         self.listing_job: Optional[FunctionJob] = None
         self._folder_check_for: Optional[BatchSession] = None
         self.train_dialog: Optional[TrainDialog] = None
+        self.improve_dialog: Optional[ImproveModelDialog] = None
+        self._adopt_threshold: Optional[float] = None  # an improved model's threshold, applied once it is loaded
+        self._rescore_after_load = False
         self._pending_model: Optional[Path] = None
         self._closing = False
         self.score_batch_size = 8  # photos per engine call; smaller batches report progress more often
         self.open_seconds: Optional[float] = None  # how long the last open_batch took (for benchmarks)
         self._auto_selected = False  # True while the shown photo was picked by the program, not the reviewer
 
+        self.setWindowIcon(app_icon())
         self.actions = create_actions(self)
         self._build_ui()
         self._connect()
@@ -210,6 +220,8 @@ class MainWindow(QMainWindow):
         a.model.rescore_batch.triggered.connect(self.rescore_all)
         a.model.cancel_scoring.triggered.connect(self.cancel_scoring)
         a.model.train_model.triggered.connect(self.open_train_dialog)
+        a.model.improve_model.triggered.connect(self.open_improve_dialog)
+        a.model.model_versions.triggered.connect(self.open_versions_dialog)
         a.model.save_threshold.triggered.connect(self.save_threshold_to_model)
         a.model.refresh_library.triggered.connect(self.refresh_library)
         a.help.about.triggered.connect(self.show_about)
@@ -322,7 +334,30 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Model {info.get('name')} ready on {self.device_text}", 5000)
         self.model_picker.show_path(path)
         self._update_title()
+        if self._adopt_threshold is not None:
+            self._adopt_improved_model(path, info, self._adopt_threshold)
         self.model_loaded.emit(str(path))
+
+    def _adopt_improved_model(self, path: Path, info: dict, threshold: float) -> None:
+        """An improved model replaces its parent for this batch with its own threshold, then rescores the batch.
+
+        Unlike switching models, the batch threshold is replaced: the reviewer accepted the new model together
+        with the threshold it was calibrated to. Decisions are kept.
+        """
+        self._adopt_threshold = None
+        session = self.session
+        if session is None or session.read_only:
+            return
+        reviewer = self.settings.reviewer or "unknown"
+        try:
+            session.adopt_model(info, path)
+            session.commit_threshold(threshold, reviewer)
+            session.log.log_event("model_improved", reviewer, model=str(path), threshold=threshold)
+        except ReviewLogError as exc:
+            QMessageBox.warning(self, "Review log", f"The improved model is in use, but the batch log says:\n\n{exc}")
+            return
+        self.histogram.set_threshold(threshold)
+        self._rescore_after_load = True
 
     def _on_model_failed(self, path: Path, message: str) -> None:
         self.model_picker.show_path(self.model_path)
@@ -336,7 +371,11 @@ class MainWindow(QMainWindow):
             self.load_model(pending)
             return
         self._update_actions()
-        self.score_unscored()
+        if self._rescore_after_load:
+            self._rescore_after_load = False
+            self.rescore_all()
+        else:
+            self.score_unscored()
 
     # ================================================================================== batches
     def choose_batch(self) -> None:
@@ -857,6 +896,47 @@ class MainWindow(QMainWindow):
         self.library_model.refresh()
         self.load_model(Path(path))
 
+    def open_improve_dialog(self) -> Optional[ImproveModelDialog]:
+        session, detector, model_path = self.session, self.detector, self.model_path
+        if session is None or detector is None or model_path is None:
+            self.statusBar().showMessage("Open a reviewed batch and its model first", 5000)
+            return None
+        if self.improve_dialog is not None and self.improve_dialog.job is not None:
+            self.improve_dialog.show()
+            self.improve_dialog.raise_()
+            return self.improve_dialog
+        normals = self.settings.last_train_dir
+        dialog = ImproveModelDialog(self.runner, detector, model_path, session.log.path, session.records,
+                                    normals_folder=normals, parent=self)
+        dialog.model_improved.connect(self._on_model_improved)
+        dialog.normals_edit.textChanged.connect(
+            lambda text: setattr(self.settings, "last_train_dir", text.strip() or None)
+        )
+        self.improve_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
+    def _on_model_improved(self, path: str, threshold: float) -> None:
+        self._adopt_threshold = float(threshold)
+        self.library_model.refresh()
+        self.load_model(Path(path))
+
+    def open_versions_dialog(self) -> Optional[ModelVersionsDialog]:
+        if self.model_path is None:
+            self.statusBar().showMessage("Choose a model first", 5000)
+            return None
+        dialog = ModelVersionsDialog(self.model_path, self)
+        dialog.version_activated.connect(self._on_version_activated)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def _on_version_activated(self, path: str) -> None:
+        self.library_model.refresh()
+        self.load_model(Path(path))
+
     # ================================================================================== report, about
     def export_report(self) -> None:
         session = self.session
@@ -886,19 +966,24 @@ class MainWindow(QMainWindow):
                  "anomaly model trained on photos without defects.</p>"]
         if self.detector is not None:
             info = self.detector.info()
+            version = split_version(self.model_path)[1] if self.model_path is not None else 1
             lines.append(
-                f"<p><b>Model:</b> {info.get('name')} — {info.get('variant')}, {info.get('backbone')}, "
-                f"{info.get('image_size')} px, threshold {info.get('threshold'):.4g}</p>"
+                f"<p><b>Model:</b> {html.escape(str(info.get('name')))} v{version} — {info.get('variant')}, "
+                f"{info.get('backbone')}, {info.get('image_size')} px, threshold {info.get('threshold'):.4g}<br>"
+                f"<span style='color:{COLORS.muted}'>{html.escape(str(self.model_path or ''))}</span></p>"
             )
         else:
             lines.append("<p><b>Model:</b> none loaded</p>")
         lines.append(f"<p><b>Device:</b> {self.device_text or ('loading…' if self.engine_state == 'loading' else 'not loaded yet')}</p>")
         if self.session is not None:
-            lines.append(f"<p><b>Review log:</b> {self.session.log.path}</p>")
+            lines.append(f"<p><b>Review log:</b> {html.escape(str(self.session.log.path))}</p>")
         return "".join(lines)
 
-    def show_about(self) -> None:
-        QMessageBox.about(self, f"About {APP_NAME}", self.about_text())
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.about_text(), app_icon(), self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def shortcuts_text(self) -> str:
         rows = []
@@ -937,6 +1022,9 @@ class MainWindow(QMainWindow):
         a.model.score_batch.setEnabled(bool(has_batch and self.detector is not None and not scoring and session.has_unscored()))
         a.model.rescore_batch.setEnabled(bool(has_batch and self.detector is not None and not scoring))
         a.model.cancel_scoring.setEnabled(scoring)
+        a.model.improve_model.setEnabled(bool(has_batch and self.detector is not None and self.model_path is not None
+                                              and not scoring))
+        a.model.model_versions.setEnabled(self.model_path is not None)
         can_save = bool(has_batch and session.threshold is not None and (self.model_path or session.model_path) and not scoring)
         a.model.save_threshold.setEnabled(can_save)
         self.histogram.save_button.setEnabled(can_save)
@@ -948,7 +1036,9 @@ class MainWindow(QMainWindow):
             name = self.session.batch_dir.name
             parts.append(f"{name} [read-only]" if self.session.read_only else name)
         if self.detector is not None:
-            parts.append(str(self.detector.info().get("name")))
+            name = str(self.detector.info().get("name"))
+            version = split_version(self.model_path)[1] if self.model_path is not None else 1
+            parts.append(f"{name} v{version}" if version > 1 else name)
         if self.settings.reviewer:
             parts.append(self.settings.reviewer)
         parts.append(APP_NAME)

@@ -167,7 +167,41 @@ class TrainJob(Job):
             detector.meta["name"] = self.name
         self.save_path.parent.mkdir(parents=True, exist_ok=True)
         detector.save(self.save_path)
+        from app.model_library import model_versions, set_active_version
+
+        if len(model_versions(self.save_path)) > 1:  # a fresh model replaces improved versions of the old one
+            set_active_version(self.save_path)
         return self.save_path
+
+
+class RetrainJob(Job):
+    """Improves ``detector`` from a batch's review log; succeeds with the engine's ``RetrainOutcome`` (unsaved).
+
+    The log is opened read-only in this thread, so the reviewer keeps deciding on the batch meanwhile.
+    """
+
+    def __init__(
+        self,
+        detector: object,
+        review_log: Path,
+        include_reviewed_normals: bool = False,
+        epochs: Optional[int] = None,
+        old_normals: Optional[Sequence[Path]] = None,
+    ) -> None:
+        super().__init__()
+        self.detector = detector
+        self.review_log = Path(review_log)
+        self.include_reviewed_normals = include_reviewed_normals
+        self.epochs = epochs
+        self.old_normals = [Path(p) for p in old_normals] if old_normals else None
+
+    def execute(self) -> object:
+        from core import retrain_from_review
+
+        return retrain_from_review(
+            self.detector, self.review_log, include_reviewed_normals=self.include_reviewed_normals,
+            epochs=self.epochs, old_normals=self.old_normals, progress=self.progress.emit, cancel=self.cancel_event,
+        )
 
 
 class SaveThresholdJob(Job):

@@ -12,13 +12,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
+
+from app.qt.widgets.path_row import path_row
 
 FORMATS: tuple[tuple[str, str, str], ...] = (
     ("pdf", "PDF document", ".pdf"),
@@ -48,12 +48,7 @@ class ExportDialog(QDialog):
         for key, label, _suffix in FORMATS:
             self.format_combo.addItem(label, key)
         self.path_edit = QLineEdit(str(default_path))
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.path_edit, 1)
-        row.addWidget(browse)
+        row = path_row(self.path_edit, self._browse)
         self.include_flagged = QCheckBox("Add a picture of every flagged photo, not only confirmed and unsure ones")
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)

@@ -15,12 +15,10 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QProgressBar,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.model_library import library_path_for, list_library_models, model_library_dir, safe_model_name
 from app.qt.batch_files import list_batch_images
+from app.qt.widgets.path_row import path_row
 from app.qt.workers import JobRunner, TrainJob
 from core import VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, ProgressEvent, TrainConfig
 
@@ -85,12 +84,7 @@ class TrainDialog(QDialog):
         self.name_edit.setPlaceholderText("e.g. bogie-left-disc")
         self.folder_edit = QLineEdit(str(start_folder) if start_folder else "")
         self.folder_edit.setPlaceholderText("Folder with photos that show no foreign body")
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        folder_row = QHBoxLayout()
-        folder_row.setContentsMargins(0, 0, 0, 0)
-        folder_row.addWidget(self.folder_edit, 1)
-        folder_row.addWidget(browse)
+        folder_row = path_row(self.folder_edit, self._browse)
         self.count_label = QLabel("")
         self.count_label.setObjectName("muted")
         self.variant_combo = QComboBox()

@@ -1,0 +1,326 @@
+"""Model → Improve model from this review…: learn the false alarms the reviewer rejected, then let them decide.
+
+The model in use stays in use while the improved one trains and is checked against the batch. Only when the
+reviewer has seen the before/after numbers, above all whether every confirmed foreign body is still flagged, and
+pressed "Use improved model" is it saved as the next version and made active.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Callable, Optional, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.model_library import next_version_path, set_active_version, split_version
+from app.qt.batch_files import list_batch_images
+from app.qt.dialogs.train_dialog import format_eta
+from app.qt.theme import COLORS
+from app.qt.widgets.path_row import path_row
+from app.qt.workers import JobRunner, RetrainJob
+from core import ProgressEvent
+from core.reviewlog import ImageRecord
+
+DEFAULT_EPOCHS = 8
+STAGE_LABELS = {
+    "features": "Reading photos",
+    "train": "Training",
+    "calibrate": "Setting the threshold",
+    "score": "Checking the batch with the improved model",
+}
+MAX_LISTED_SKIPS = 12
+
+
+def learnable_counts(records: Sequence[ImageRecord]) -> tuple[int, int]:
+    """(flagged photos rejected as false alarms, unflagged photos the reviewer marked "not a defect")."""
+    rejected = [r for r in records if r.decision == "rejected" and r.score is not None and not r.error]
+    return sum(r.flagged for r in rejected), sum(not r.flagged for r in rejected)
+
+
+class ImproveModelDialog(QDialog):
+    """Emits ``model_improved(path, threshold)`` once the reviewer accepted and the new version is saved."""
+
+    model_improved = Signal(str, float)
+
+    def __init__(
+        self,
+        runner: JobRunner,
+        detector: object,
+        model_path: Path,
+        review_log: Path,
+        records: Sequence[ImageRecord],
+        normals_folder: Optional[Path] = None,
+        parent: Optional[QWidget] = None,
+        job_factory: Callable[..., RetrainJob] = RetrainJob,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Improve model from this review")
+        self.setMinimumWidth(660)
+        self.runner = runner
+        self.detector = detector
+        self.model_path = Path(model_path)
+        self.review_log = Path(review_log)
+        self.job_factory = job_factory
+        self.job: Optional[RetrainJob] = None
+        self.outcome: Optional[object] = None
+        self.saved_path: Optional[Path] = None
+        self._normals: list[Path] = []
+        self.false_alarms, self.reviewed_normals = learnable_counts(records)
+
+        info = detector.info()
+        intro = QLabel(
+            f"Photos you rejected as false alarms are added to the normal photos of “{html.escape(str(info.get('name')))}” "
+            "and the model continues training from its current weights. Confirmed and unsure photos are never used. "
+            "The current model stays in use until you accept the result."
+        )
+        intro.setWordWrap(True)
+        self.counts_label = QLabel(f"<b>{self.false_alarms}</b> flagged photos rejected as false alarms in this review")
+        self.include_normals = QCheckBox(f"Also the {self.reviewed_normals} unflagged photos marked “not a defect”")
+        self.include_normals.setEnabled(self.reviewed_normals > 0)
+        self.normals_edit = QLineEdit(str(normals_folder) if normals_folder else "")
+        self.normals_edit.setPlaceholderText("Folder of the model's original good photos (recommended)")
+        self.normals_label = QLabel("")
+        self.normals_label.setObjectName("muted")
+        self.normals_label.setWordWrap(True)
+        self.epochs_spin = QSpinBox()
+        self.epochs_spin.setRange(1, 200)
+        self.epochs_spin.setValue(DEFAULT_EPOCHS)
+        self.epochs_spin.setToolTip("Epochs continued from the current weights")
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignRight)
+        form.setHorizontalSpacing(14)
+        form.addRow("Learn from", self.counts_label)
+        form.addRow("", self.include_normals)
+        form.addRow("Original good photos", path_row(self.normals_edit, self._browse))
+        form.addRow("", self.normals_label)
+        form.addRow("Epochs", self.epochs_spin)
+
+        self.stage_label = QLabel("")
+        self.stage_label.setWordWrap(True)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.detail_label = QLabel("")
+        self.detail_label.setObjectName("muted")
+        self.result_view = QTextBrowser()
+        self.result_view.setOpenLinks(False)
+        self.result_view.setMinimumHeight(170)
+        self.result_view.hide()
+
+        # in the order of use: start (or stop), then take the result or leave
+        self.start_button = QPushButton("Improve")
+        self.cancel_button = QPushButton("Cancel")
+        self.accept_button = QPushButton("Use improved model")
+        self.accept_button.setDefault(True)
+        self.close_button = QPushButton("Close")
+        self.buttons = QHBoxLayout()
+        for button in (self.start_button, self.cancel_button):
+            self.buttons.addWidget(button)
+        self.buttons.addStretch(1)
+        for button in (self.accept_button, self.close_button):
+            self.buttons.addWidget(button)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.accept_button.clicked.connect(self.use_improved_model)
+        self.close_button.clicked.connect(self.close)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.stage_label)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.detail_label)
+        layout.addWidget(self.result_view, 1)
+        layout.addLayout(self.buttons)
+
+        self.normals_edit.textChanged.connect(self._refresh_normals)
+        self.include_normals.toggled.connect(self._update_buttons)
+        self._refresh_normals()
+        if self.false_alarms == 0:
+            self.stage_label.setText("No rejected false alarm in this review yet: reject some flagged photos first.")
+
+    # -- inputs -----------------------------------------------------------------------------------
+    def _browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Original good photos", self.normals_edit.text())
+        if folder:
+            self.normals_edit.setText(folder)
+
+    def _refresh_normals(self) -> None:
+        text = self.normals_edit.text().strip()
+        folder = Path(text).expanduser() if text else None
+        self._normals = list_batch_images(folder) if folder is not None and folder.is_dir() else []
+        if folder is None:
+            self.normals_label.setText("Without them the model learns only the new photos and may forget the old ones.")
+        elif not folder.is_dir():
+            self.normals_label.setText("This folder does not exist.")
+        else:
+            self.normals_label.setText(f"{len(self._normals)} photos found; mixed in so the model keeps what it knew.")
+        self._update_buttons()
+
+    def _has_material(self) -> bool:
+        return self.false_alarms > 0 or (self.include_normals.isChecked() and self.reviewed_normals > 0)
+
+    def _update_buttons(self) -> None:
+        running = self.job is not None
+        self.start_button.setEnabled(not running and self._has_material() and self.saved_path is None)
+        self.cancel_button.setEnabled(running)
+        self.accept_button.setEnabled(not running and self.outcome is not None and self.saved_path is None)
+        for widget in (self.include_normals, self.normals_edit, self.epochs_spin):
+            widget.setEnabled(not running and self.saved_path is None
+                              and (widget is not self.include_normals or self.reviewed_normals > 0))
+
+    # -- retraining -------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.job is not None or not self._has_material():
+            return
+        self.outcome = None
+        self.result_view.hide()
+        self.job = self.job_factory(
+            self.detector, self.review_log, include_reviewed_normals=self.include_normals.isChecked(),
+            epochs=int(self.epochs_spin.value()), old_normals=self._normals or None,
+        )
+        self.job.progress.connect(self._on_progress)
+        self.job.succeeded.connect(self._on_succeeded)
+        self.job.failed.connect(self._on_failed)
+        self.job.cancelled.connect(self._on_cancelled)
+        self.job.finished.connect(self._on_finished)
+        self.stage_label.setText("Starting…")
+        self.detail_label.setText("")
+        self.progress_bar.setRange(0, 0)
+        self.runner.start(self.job)
+        self._update_buttons()
+
+    def cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.stage_label.setText("Stopping after the current step…")
+
+    def _on_progress(self, event: ProgressEvent) -> None:
+        stage = STAGE_LABELS.get(event.stage, event.stage.capitalize())
+        unit = "epoch" if event.stage == "train" else "photo"
+        self.stage_label.setText(f"{stage}: {unit} {event.done} of {event.total}" if event.total else stage)
+        if event.total > 0:
+            self.progress_bar.setRange(0, event.total)
+            self.progress_bar.setValue(min(event.done, event.total))
+        parts = [p for p in (f"loss {event.loss:.4g}" if event.loss is not None else "", format_eta(event.eta_s)) if p]
+        self.detail_label.setText(" · ".join(parts))
+
+    def _on_succeeded(self, outcome: object) -> None:
+        self.outcome = outcome
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(1)
+        lost = len(outcome.lost_confirmed)
+        self.stage_label.setText(
+            "Done. Check the numbers below, then use the improved model or close to keep the current one."
+            if not lost else
+            f"Done, but {lost} confirmed foreign {'body' if lost == 1 else 'bodies'} would no longer be flagged."
+        )
+        self.detail_label.setText("")
+        self.result_view.setHtml(self.result_html())
+        self.result_view.show()
+
+    def _on_failed(self, message: str) -> None:
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.stage_label.setText("The model could not be improved")
+        self.detail_label.setText(message)
+
+    def _on_cancelled(self) -> None:
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.stage_label.setText("Cancelled; the current model is unchanged")
+        self.detail_label.setText("")
+
+    def _on_finished(self) -> None:
+        self.job = None
+        self._update_buttons()
+
+    # -- result -----------------------------------------------------------------------------------
+    def result_html(self) -> str:
+        """The before/after comparison; lost foreign bodies in red, by name."""
+        o = self.outcome
+        if o is None:
+            return ""
+        ok, bad = COLORS.rejected, COLORS.confirmed
+        rows = [("Flagged in this batch", f"{o.flagged_before} before → <b>{o.flagged_after}</b> after (of {o.scored} photos)")]
+        if o.confirmed:
+            colour = ok if not o.lost_confirmed else bad
+            rows.append(("Confirmed foreign bodies still flagged",
+                         f"<span style='color:{colour}'><b>{o.confirmed_still_flagged} of {len(o.confirmed)}</b></span>"))
+        else:
+            rows.append(("Confirmed foreign bodies", "none in this review to check against"))
+        held = sum(a.held_out for a in o.added)
+        rows.append(("Photos learnt", f"{len(o.added)} ({held} of them held out to set the threshold)"))
+        rows.append(("Threshold", f"{o.threshold_before:.4g} → {o.threshold_after:.4g} (same target false-alarm rate)"))
+        rows.append(("Time", f"{o.seconds:.0f} s, {o.fit.epochs_run} epochs"))
+        table = "".join(f"<tr><td style='padding-right:16px'>{k}</td><td>{v}</td></tr>" for k, v in rows)
+        parts = [f"<table>{table}</table>"]
+        if o.lost_confirmed:
+            items = "".join(f"<li>{html.escape(Path(p).name)}</li>" for p in o.lost_confirmed)
+            parts.append(f"<p style='color:{bad}'>No longer flagged:</p><ul>{items}</ul>")
+        if o.skipped:
+            items = "".join(f"<li>{html.escape(Path(p).name)}: {html.escape(reason)}</li>"
+                            for p, reason in o.skipped[:MAX_LISTED_SKIPS])
+            more = f"<li>… and {len(o.skipped) - MAX_LISTED_SKIPS} more</li>" if len(o.skipped) > MAX_LISTED_SKIPS else ""
+            parts.append(f"<p>Skipped {len(o.skipped)} photos:</p><ul>{items}{more}</ul>")
+        return "".join(parts)
+
+    def use_improved_model(self) -> Optional[Path]:
+        """Save the improved model as the next version, make it the one in use and announce it."""
+        o = self.outcome
+        if o is None or self.saved_path is not None:
+            return None
+        if o.lost_confirmed:
+            answer = QMessageBox.warning(
+                self, "Foreign bodies would be missed",
+                f"The improved model would no longer flag {len(o.lost_confirmed)} photo(s) you confirmed as foreign "
+                "bodies. Use it anyway?", QMessageBox.Yes | QMessageBox.No, QMessageBox.No,
+            )
+            if answer != QMessageBox.Yes:
+                return None
+        target = next_version_path(self.model_path)
+        o.detector.meta["name"] = str(self.detector.info().get("name") or split_version(self.model_path)[0])
+        try:
+            o.detector.save(target)
+            set_active_version(target)
+        except OSError as exc:
+            QMessageBox.warning(self, "Model not saved", f"The improved model could not be saved to {target}:\n\n{exc}")
+            return None
+        self.saved_path = target
+        version = split_version(target)[1]
+        self.stage_label.setText(f"Version {version} saved as {target.name} and now in use.")
+        self._update_buttons()
+        self.model_improved.emit(str(target), float(o.threshold_after))
+        return target
+
+    def closeEvent(self, event) -> None:
+        if self.job is not None:
+            answer = QMessageBox.question(self, "Stop improving?", "The model is still being improved. Stop it?")
+            if answer != QMessageBox.Yes:
+                event.ignore()
+                return
+            self.job.cancel()
+        super().closeEvent(event)
+
+    def reject(self) -> None:  # Escape behaves like the close button
+        self.close()
