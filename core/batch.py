@@ -97,12 +97,25 @@ def score_batch(
     return outcome
 
 
+HEATMAP_PICTURE_LONGEST_SIDE = 2560
+"""Heatmap pictures of larger photos are shrunk to this: a 2064 x 1544 camera frame keeps its size, while a
+48 MP photo would need gigabytes of float images to blend and a picture nobody views at full size."""
+
+
 def _write_heatmap_picture(detector: Detector, result: ScoreResult, target: Path) -> None:
     try:
         photo = load_image(result.path)
     except ImageReadError:
         return
-    picture = render_overlay(photo, result.heatmap, None, detector.pixel_threshold)
+    heatmap = result.heatmap
+    height, width = photo.shape[:2]
+    scale = HEATMAP_PICTURE_LONGEST_SIDE / max(height, width)
+    if scale < 1.0:
+        # shrink the uint8 photo first, so blending never sees full-size float copies
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        photo = cv2.resize(photo, size, interpolation=cv2.INTER_AREA)
+        heatmap = cv2.resize(heatmap, size, interpolation=cv2.INTER_AREA)
+    picture = render_overlay(photo, heatmap, None, detector.pixel_threshold)
     ok, data = cv2.imencode(".png", cv2.cvtColor(picture, cv2.COLOR_RGB2BGR))
     if ok:
         atomic_write_bytes(target, data.tobytes())

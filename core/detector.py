@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import random
 import time
 from pathlib import Path
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any, Iterable, Iterator, Optional, Sequence
 
 import cv2
 import numpy as np
 import torch
 
 from core.config import ModelConfig
-from core.device import describe_device, pick_device
+from core.device import CPU, MemoryGuard, describe_device, pick_device
+from core.feature_cache import FeatureCache, extract_with_cache
 from core.features import FeatureExtractor, FeatureSet, LoadedImage, iter_loaded
 from core.flow.anomaly_map import image_scores, position_maps
 from core.flow.torch_model import CSAFlow
@@ -66,6 +68,11 @@ class Detector:
     def device_description(self) -> str:
         return describe_device(self.extractor.device)
 
+    def move_to_cpu(self) -> None:
+        """Backbone and flow move together: a model split across two devices cannot run."""
+        self.extractor.move_to(CPU)
+        self.flow.to(CPU)
+
     def info(self) -> dict[str, Any]:
         return {
             "name": self.meta.get("name") or (self.path.stem if self.path else "unsaved model"),
@@ -91,6 +98,7 @@ class Detector:
         progress: Optional[ProgressCallback] = None,
         cancel: Optional[CancelToken] = None,
         device: Optional[str] = None,
+        feature_cache: Optional[FeatureCache] = None,
     ) -> "Detector":
         """Learn normal appearance from defect-free images only.
 
@@ -104,7 +112,9 @@ class Detector:
         torch_device = pick_device(device)
         started = time.monotonic()
         extractor = FeatureExtractor(config.backbone, config.input, torch_device)
-        features = extractor.extract_paths(paths, progress=progress, cancel=cancel)
+        # through the cache when given: improving this model from a review later reuses these features
+        features = extract_with_cache(extractor, paths, feature_cache, progress=progress, cancel=cancel)
+        torch_device = extractor.device  # the CPU when the GPU ran out of memory even for one image
         if len(features) < 2:
             reasons = "; ".join(f"{p.name}: {r}" for p, r in list(features.errors.items())[:3])
             raise ValueError(f"need at least 2 readable training images, got {len(features)}" + (f" ({reasons})" if reasons else ""))
@@ -124,6 +134,7 @@ class Detector:
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "n_train_images": len(train_set),
             "n_holdout_images": len(hold_set) if hold_set else 0,
+            "train_folder": _common_folder(features.paths),
             "skipped_images": {str(p): r for p, r in features.errors.items()},
             "training": _report_dict(report),
             "train_seconds": round(time.monotonic() - started, 2),
@@ -135,18 +146,27 @@ class Detector:
     # ----------------------------------------------------------------- calibration
     @torch.inference_mode()
     def _latents(self, scales: Sequence[torch.Tensor]) -> list[torch.Tensor]:
-        z, _ = self.flow([s.to(self.extractor.device) for s in scales])
+        device = self.extractor.device
+        if next(self.flow.parameters()).device.type != device.type:
+            # the extractor fell back to the CPU on its own (its extract_paths was called directly): follow it
+            self.flow.to(device)
+        z, _ = self.flow([s.to(device) for s in scales])
         return z
 
     @torch.inference_mode()
     def score_features(self, features: FeatureSet, batch_size: int = 32) -> tuple[np.ndarray, np.ndarray]:
         """Image scores (N) and feature-grid maps (N x h x w) of already extracted features."""
-        scores, maps = [], []
-        for start in range(0, len(features), batch_size):
-            z = self._latents([s[start : start + batch_size] for s in features.scales])
-            scores.append(image_scores(z).cpu().numpy())
-            maps.append(position_maps(z).cpu().numpy())
-        return np.concatenate(scores), np.concatenate(maps)
+
+        def score_rows(rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+            return self._scores_and_grids([s[rows[0] : rows[-1] + 1] for s in features.scales])
+
+        outputs = MemoryGuard(batch_size, self.move_to_cpu).run(range(len(features)), score_rows)
+        return np.concatenate([s for s, _ in outputs]), np.concatenate([m for _, m in outputs])
+
+    @torch.inference_mode()
+    def _scores_and_grids(self, scales: Sequence[torch.Tensor]) -> tuple[np.ndarray, np.ndarray]:
+        z = self._latents(scales)
+        return image_scores(z).cpu().numpy(), position_maps(z).cpu().numpy()
 
     def calibrate_from_features(self, good: FeatureSet, false_alarm_rate: float) -> dict[str, Any]:
         scores, maps = self.score_features(good)
@@ -164,7 +184,7 @@ class Detector:
 
     def calibrate(self, good_images: Sequence[str | Path], false_alarm_rate: float) -> dict[str, Any]:
         """Reset the thresholds from defect-free images that the model did not train on."""
-        features = self.extractor.extract_paths([Path(p) for p in good_images])
+        features = self.extractor.extract_paths([Path(p) for p in good_images], to_cpu=self.move_to_cpu)
         if len(features) == 0:
             raise ValueError("no readable good images to calibrate on")
         return self.calibrate_from_features(features, false_alarm_rate)
@@ -179,7 +199,9 @@ class Detector:
     ) -> Iterator[ScoreResult]:
         """Score images in order, streaming one result per path; unreadable files come back with ``error`` set.
 
-        Raises :class:`Cancelled` at the next batch boundary once ``cancel`` is set.
+        Raises :class:`Cancelled` at the next batch boundary once ``cancel`` is set. GPU out of memory halves
+        the batch and, if one image still does not fit, moves the engine to the CPU with a progress message
+        (see :class:`core.device.MemoryGuard`); the images are scored either way.
         """
         paths = [Path(p) for p in paths]
         total = len(paths)
@@ -189,7 +211,13 @@ class Detector:
         if progress is not None:
             progress(ProgressEvent("score", 0, total, message="reading images"))
 
-        def emit(results: list[ScoreResult]) -> Iterator[ScoreResult]:
+        def tell(message: str) -> None:
+            if progress is not None:
+                progress(ProgressEvent("score", done, total, message=message, extra={"device": "cpu"}))
+
+        guard = MemoryGuard(batch_size, self.move_to_cpu, tell)
+
+        def emit(results: Iterable[ScoreResult]) -> Iterator[ScoreResult]:
             nonlocal done
             for result in results:
                 done += 1
@@ -203,31 +231,34 @@ class Detector:
                 raise Cancelled("scoring cancelled")
             if item.error is not None:
                 # keep output in input order: flush what is waiting before reporting the bad file
-                yield from emit(self._score_loaded(pending))
+                yield from emit(self._score_loaded(pending, guard))
                 pending.clear()
                 yield from emit([ScoreResult(item.path, None, False, error=item.error)])
                 continue
             pending.append(item)
             if len(pending) >= batch_size:
-                yield from emit(self._score_loaded(pending))
+                yield from emit(self._score_loaded(pending, guard))
                 pending.clear()
-        yield from emit(self._score_loaded(pending))
+        yield from emit(self._score_loaded(pending, guard))
 
     @torch.inference_mode()
-    def _score_loaded(self, items: list[LoadedImage]) -> list[ScoreResult]:
+    def _score_pyramids(self, items: Sequence[LoadedImage]) -> tuple[np.ndarray, np.ndarray]:
+        return self._scores_and_grids(self.extractor.extract([item.levels for item in items]))
+
+    def _score_loaded(self, items: list[LoadedImage], guard: MemoryGuard) -> Iterator[ScoreResult]:
         if not items:
-            return []
-        z = self._latents(self.extractor.extract([item.levels for item in items]))
-        scores = image_scores(z).cpu().numpy()
-        maps = position_maps(z).cpu().numpy()
-        results = []
+            return
+        outputs = guard.run(items, self._score_pyramids)
+        scores = np.concatenate([s for s, _ in outputs])
+        maps = np.concatenate([m for _, m in outputs])
         for item, score, grid in zip(items, scores, maps):
+            # one full-size heatmap at a time, made when the caller asks for it: a batch of 48 MP photos would
+            # otherwise hold eight 190 MB heatmaps at once
             heatmap = cv2.resize(grid.astype(np.float32), (item.width, item.height), interpolation=cv2.INTER_LINEAR)
             # compare as Python floats: against a float32 the threshold would be rounded to float32 first, and the
             # good image it was set just above would come out flagged
             score = float(score)
-            results.append(ScoreResult(item.path, score, score >= self.threshold, heatmap, item.width, item.height))
-        return results
+            yield ScoreResult(item.path, score, score >= self.threshold, heatmap, item.width, item.height)
 
     # ----------------------------------------------------------------- persistence
     def save(self, path: str | Path) -> Path:
@@ -268,6 +299,14 @@ class Detector:
         detector = cls(model.config, flow, extractor, model.threshold, model.pixel_threshold, model.meta)
         detector.path = Path(path)
         return detector
+
+
+def _common_folder(paths: Sequence[Path]) -> Optional[str]:
+    """The folder holding all training photos (offered again when the model is improved from a review)."""
+    try:
+        return os.path.commonpath([str(p.resolve().parent) for p in paths]) if paths else None
+    except ValueError:  # photos on different drives
+        return None
 
 
 def _report_dict(report: FitReport) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional, Sequence
+from typing import Callable, Iterator, Optional, Sequence
 
 import cv2
 import numpy as np
@@ -18,12 +18,17 @@ import torch
 
 from core.backbone import FeatureBackbone, backbone_signature, build_backbone
 from core.config import BackboneConfig, InputConfig
+from core.device import CPU, MemoryGuard
 from core.imageio import ImageReadError, load_image
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent
 
 
 def pyramid(image: np.ndarray, config: InputConfig) -> list[np.ndarray]:
-    """The image resized to the full input size and to 1/2, 1/4 of it (area interpolation avoids aliasing)."""
+    """The image resized to the full input size and to 1/2, 1/4 of it (area interpolation avoids aliasing).
+
+    Resizing works on the uint8 photo and yields small uint8 levels: a camera photo of any size never gets a
+    full-size float copy; conversion to float happens on the network's input size only.
+    """
     size = config.image_size
     levels = []
     for s in range(config.n_scales):
@@ -50,6 +55,7 @@ def _load_for_network(index: int, path: Path, config: InputConfig) -> LoadedImag
     except Exception as err:  # a decoder bug must cost one image, not the batch
         return LoadedImage(index, path, error=f"could not read image: {err}")
     height, width = image.shape[:2]
+    # only the small pyramid outlives this call: the full-size photo is dropped before the next one is decoded
     return LoadedImage(index, path, pyramid(image, config), width, height)
 
 
@@ -94,12 +100,17 @@ class FeatureExtractor:
 
     def __init__(self, backbone: BackboneConfig, inputs: InputConfig, device: torch.device, fuse: bool = True):
         self.inputs = inputs
-        self.device = device
+        self.backbone_config = backbone
         self.backbone: FeatureBackbone = build_backbone(backbone)
         self.signature = backbone_signature(self.backbone)
         if fuse:
             self.backbone.fuse_for_inference()
+        self.move_to(device)
+
+    def move_to(self, device: torch.device) -> None:
+        """Run the backbone on ``device`` from now on; fp16 autocast only pays off (and is only safe) on CUDA."""
         self.backbone.to(device)
+        self.device = device
         self.use_amp = device.type == "cuda"
 
     @property
@@ -126,21 +137,36 @@ class FeatureExtractor:
         batch_size: int = 8,
         progress: Optional[ProgressCallback] = None,
         cancel: Optional[CancelToken] = None,
+        to_cpu: Optional[Callable[[], None]] = None,
     ) -> FeatureSet:
-        """Features of every readable image (kept on the CPU); unreadable ones are listed in ``errors``."""
+        """Features of every readable image (kept on the CPU); unreadable ones are listed in ``errors``.
+
+        GPU out of memory halves the batch; when one image does not fit, ``to_cpu`` (default: move this
+        extractor) moves the engine to the CPU and extraction goes on there (see :class:`MemoryGuard`).
+        """
         scales: list[list[torch.Tensor]] = [[] for _ in range(self.inputs.n_scales)]
         kept: list[Path] = []
         errors: dict[Path, str] = {}
         batch: list[LoadedImage] = []
         start = time.monotonic()
         total = len(paths)
+        done = 0
         if progress is not None:
             progress(ProgressEvent("features", 0, total, message="reading images"))
 
+        def tell(message: str) -> None:
+            if progress is not None:
+                progress(ProgressEvent("features", done, total, message=message, extra={"device": "cpu"}))
+
+        guard = MemoryGuard(batch_size, to_cpu or (lambda: self.move_to(CPU)), tell)
+
+        def extract_on_cpu(items: Sequence[LoadedImage]) -> list[torch.Tensor]:
+            return [f.cpu() for f in self.extract([item.levels for item in items])]
+
         def flush() -> None:
-            feats = self.extract([item.levels for item in batch])
-            for s, f in enumerate(feats):
-                scales[s].append(f.cpu())
+            for feats in guard.run(batch, extract_on_cpu):
+                for s, f in enumerate(feats):
+                    scales[s].append(f)
             kept.extend(item.path for item in batch)
             batch.clear()
 

@@ -6,9 +6,7 @@ import io
 import os
 import pickle
 import shutil
-import struct
 import tempfile
-import zlib
 from pathlib import Path
 
 import cv2
@@ -17,34 +15,16 @@ import pytest
 import tifffile
 from PIL import Image, ImageFile, ImageOps, features
 
+from bad_inputs import (noise_rgb, save_png, write_cmyk_jpeg, write_palette_png, write_png_bomb,
+                        write_text_named_png, write_truncated)
 from core import imageio
 from core.imageio import IMAGE_SUFFIXES, ImageReadError, file_digest, image_size, list_images, load_image
-
-
-def noise_rgb(h: int = 48, w: int = 64, seed: int = 0) -> np.ndarray:
-    return np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)
-
-
-def save_png(path: Path, array: np.ndarray, mode: str | None = None) -> Path:
-    Image.fromarray(array, mode=mode).save(path, format="PNG") if mode else Image.fromarray(array).save(path, "PNG")
-    return path
-
-
-def png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
 
 @pytest.fixture(scope="module")
 def png_bomb(tmp_path_factory) -> Path:
     """A valid 30000x30000 1-bit PNG of about 100 KB that would need 2.7 GB as RGB."""
-    width = height = 30000
-    row = b"\x00" * (1 + (width + 7) // 8)
-    compressor = zlib.compressobj(9)
-    rows_per_block = 100
-    idat = b"".join(compressor.compress(row * rows_per_block) for _ in range(height // rows_per_block)) + compressor.flush()
-    ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    path = tmp_path_factory.mktemp("bomb") / "bomb.png"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", ihdr) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b""))
+    path = write_png_bomb(tmp_path_factory.mktemp("bomb") / "bomb.png")
     assert path.stat().st_size < 200_000
     return path
 
@@ -193,17 +173,12 @@ def test_gray_alpha_png(tmp_path):
 
 
 def test_palette_png_with_and_without_transparency(tmp_path):
-    palette_image = Image.new("P", (4, 2))
-    palette_image.putpalette([10, 20, 30, 200, 150, 100] + [0] * (256 * 3 - 6))
-    palette_image.putpixel((1, 0), 1)
-    plain = tmp_path / "palette.png"
-    palette_image.save(plain)
+    plain = write_palette_png(tmp_path / "palette.png")
     out = load_image(plain)
     np.testing.assert_array_equal(out[0, 0], (10, 20, 30))
     np.testing.assert_array_equal(out[0, 1], (200, 150, 100))
 
-    transparent = tmp_path / "palette_transparent.png"
-    palette_image.save(transparent, transparency=1)
+    transparent = write_palette_png(tmp_path / "palette_transparent.png", transparency=1)
     out = load_image(transparent)
     np.testing.assert_array_equal(out[0, 1], (0, 0, 0))
     np.testing.assert_array_equal(out[0, 0], (10, 20, 30))
@@ -219,11 +194,7 @@ def test_bilevel_png(tmp_path):
 
 
 def test_cmyk_jpeg_becomes_rgb(tmp_path):
-    rgb = np.zeros((32, 32, 3), np.uint8)
-    rgb[:, :16] = (220, 40, 40)
-    rgb[:, 16:] = (40, 60, 200)
-    path = tmp_path / "cmyk.jpg"
-    Image.fromarray(rgb).convert("CMYK").save(path, "JPEG", quality=95)
+    path = write_cmyk_jpeg(tmp_path / "cmyk.jpg")
     with Image.open(path) as im:
         assert im.mode == "CMYK"
     out = load_image(path)
@@ -288,9 +259,7 @@ def test_zero_byte_file(tmp_path):
 
 
 def test_text_file_named_png(tmp_path):
-    path = tmp_path / "notes.png"
-    path.write_text("this is not an image\n" * 20)
-    assert reason_of(path) == "not an image"
+    assert reason_of(write_text_named_png(tmp_path / "notes.png")) == "not an image"
 
 
 def test_formats_outside_the_list_are_not_decoded(tmp_path):
@@ -300,11 +269,7 @@ def test_formats_outside_the_list_are_not_decoded(tmp_path):
 
 
 def test_truncated_png(tmp_path):
-    data = io.BytesIO()
-    Image.fromarray(noise_rgb(120, 160)).save(data, "PNG")
-    path = tmp_path / "cut.png"
-    path.write_bytes(data.getvalue()[: len(data.getvalue()) * 6 // 10])
-    assert reason_of(path) == "truncated PNG file"
+    assert reason_of(write_truncated(tmp_path / "cut.png", "PNG", 0.6)) == "truncated PNG file"
 
 
 def test_png_cut_inside_header(tmp_path):
@@ -318,11 +283,7 @@ def test_png_cut_inside_header(tmp_path):
 
 
 def test_truncated_jpeg(tmp_path):
-    data = io.BytesIO()
-    Image.fromarray(noise_rgb(120, 160)).save(data, "JPEG", quality=90)
-    path = tmp_path / "cut.jpg"
-    path.write_bytes(data.getvalue()[: len(data.getvalue()) // 2])
-    assert reason_of(path) == "truncated JPEG file"
+    assert reason_of(write_truncated(tmp_path / "cut.jpg", "JPEG", 0.5)) == "truncated JPEG file"
 
 
 def test_truncated_tiff(tmp_path):
