@@ -83,6 +83,7 @@ def _model_config(args: argparse.Namespace):
 def cmd_train(args: argparse.Namespace) -> int:
     from core.datasets import training_images
     from core.detector import Detector
+    from core.feature_cache import FeatureCache
 
     data = Path(args.data)
     if not data.is_dir():
@@ -91,7 +92,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     config = _model_config(args)
     progress = _TqdmProgress(args.quiet)
     try:
-        detector = Detector.train(images, config, progress=progress, device=args.device)
+        detector = Detector.train(images, config, progress=progress, device=args.device, feature_cache=FeatureCache())
     finally:
         progress.close()
     out = detector.save(args.out)
@@ -264,7 +265,14 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     if out.resolve() == model.resolve():
         raise UserError(f"--out must name a new file: {model} is the model being improved and is never overwritten")
     detector = Detector.load(model, device=args.device)
-    old_normals = training_images(args.normals) if args.normals else None
+    normals = args.normals or detector.meta.get("train_folder")
+    if normals and not Path(normals).is_dir():
+        if args.normals:
+            raise UserError(f"--normals folder not found: {normals}")
+        print(f"note: the model's training folder {normals} is gone; learning from the reviewed photos only",
+              file=sys.stderr)
+        normals = None
+    old_normals = training_images(normals) if normals else None
     progress = _TqdmProgress(args.quiet)
     try:
         outcome = retrain_from_review(detector, args.from_log, include_reviewed_normals=args.include_reviewed_normals,
@@ -373,7 +381,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-reviewed-normals", action="store_true",
                    help="also learn from photos that were not flagged but were reviewed as normal")
     p.add_argument("--normals", default=None,
-                   help="the original defect-free photos (MVTec category or folder), mixed in so they are not forgotten")
+                   help="the original defect-free photos (MVTec category or folder), mixed in so they are not forgotten; "
+                        "default: the folder the model was trained from, if it is still there")
     p.add_argument("--epochs", type=int, default=8, help="epochs continued from the model's current weights")
     device_opt(p)
     p.set_defaults(func=cmd_retrain)

@@ -49,8 +49,10 @@ def train_detector(
 ) -> "Detector":
     """Train a detector on defect-free images only; see :class:`core.detector.Detector`."""
     from core.detector import Detector
+    from core.feature_cache import FeatureCache
 
-    return Detector.train(images, config or ModelConfig(), progress=progress, cancel=cancel, device=device)
+    return Detector.train(images, config or ModelConfig(), progress=progress, cancel=cancel, device=device,
+                          feature_cache=FeatureCache())
 
 
 def retrain_from_review(
@@ -67,10 +69,11 @@ def retrain_from_review(
     ``review_log`` is a batch folder or its log file; it is opened read-only, so the reviewer can keep working
     on the batch meanwhile. The returned model is neither saved nor activated.
     """
+    from core.feature_cache import FeatureCache
     from core.retrain import DEFAULT_RETRAIN_EPOCHS, retrain_from_log
     from core.reviewlog import ReviewLog
 
     with ReviewLog.open(review_log, read_only=True) as log:
         return retrain_from_log(detector, log, include_reviewed_normals=include_reviewed_normals,
                                 epochs=epochs or DEFAULT_RETRAIN_EPOCHS, old_normals=old_normals,
-                                progress=progress, cancel=cancel)
+                                progress=progress, cancel=cancel, feature_cache=FeatureCache())

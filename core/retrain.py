@@ -25,6 +25,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from core.detector import Detector, _report_dict, seed_everything
+from core.feature_cache import FeatureCache, extract_with_cache
 from core.features import FeatureSet
 from core.imageio import ImageReadError, file_digest
 from core.results import CancelToken, ProgressCallback, ProgressEvent
@@ -155,12 +156,14 @@ def retrain_from_log(
     old_normals: Optional[Sequence[str | Path]] = None,
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
+    feature_cache: Optional[FeatureCache] = None,
 ) -> RetrainOutcome:
     """Continue training ``detector``'s flow on the photos the reviewer declared normal; ``detector`` is untouched.
 
     ``old_normals`` are defect-free photos of the original kind (e.g. the training folder): mixed in so the
     model does not forget them while it learns the new variation. Without them the flow sees only the new
     photos, which is acceptable for a few epochs from the trained weights but drifts further from the original.
+    With ``feature_cache`` their features come from disk when the model's training stored them there.
     Raises ``ValueError`` when the log holds no usable reviewed normal photo.
     """
     started = time.monotonic()
@@ -182,7 +185,7 @@ def retrain_from_log(
     if old_normals:
         new_hashes = {digest for _, digest in chosen}
         old_paths = [Path(p) for p in old_normals if _digest_or_none(p) not in new_hashes]
-        old_features = detector.extractor.extract_paths(old_paths, progress=progress, cancel=cancel)
+        old_features = extract_with_cache(detector.extractor, old_paths, feature_cache, progress=progress, cancel=cancel)
         if len(old_features) == 0:
             old_features = None
 

@@ -905,7 +905,8 @@ class MainWindow(QMainWindow):
             self.improve_dialog.show()
             self.improve_dialog.raise_()
             return self.improve_dialog
-        normals = self.settings.last_train_dir
+        trained_on = detector.meta.get("train_folder") if isinstance(getattr(detector, "meta", None), dict) else None
+        normals = Path(trained_on) if trained_on and Path(trained_on).is_dir() else self.settings.last_train_dir
         dialog = ImproveModelDialog(self.runner, detector, model_path, session.log.path, session.records,
                                     normals_folder=normals, parent=self)
         dialog.model_improved.connect(self._on_model_improved)
