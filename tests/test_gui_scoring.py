@@ -144,3 +144,22 @@ def test_save_threshold_to_model_writes_the_model_file(make_window, synthetic_ba
     assert load_detector(model).threshold == pytest.approx(new_threshold)
     with ReviewLog.open(batch, read_only=True) as log:
         assert any(e.kind == "threshold_saved_to_model" for e in log.events())
+
+
+def test_gpu_out_of_memory_mid_batch_moves_scoring_to_the_cpu_and_says_so(
+    make_window, synthetic_batch, trained_detector, trained_model_file, qtbot
+):
+    from test_cuda_fallback import on_full_gpu
+
+    detector, backbone, _ = on_full_gpu(trained_detector, max_batch=0)  # not even one photo fits on the GPU
+    batch = synthetic_batch(n_good=3, n_bad=1, size=128)
+    window = make_window()
+    window._on_model_loaded(trained_model_file, detector)
+    messages = []
+    window.statusBar().messageChanged.connect(messages.append)
+    with qtbot.waitSignal(window.scoring_finished, timeout=120000):
+        assert window.open_batch(batch)
+    assert window.session.counts().scored == 4, "every photo is scored, on the CPU"
+    assert backbone.on_cpu
+    assert window.device_text.startswith("cpu") and "out of memory" in window.engine_label.text()
+    assert any("CPU" in m for m in messages)

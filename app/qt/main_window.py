@@ -549,6 +549,7 @@ class MainWindow(QMainWindow):
         self.histogram.set_threshold(session.threshold or 0.0)
         job = ScoreJob(detector, paths, session.record_result, batch_size=self.score_batch_size)
         job.scored.connect(self._on_scored)
+        job.device_changed.connect(self._on_device_changed)
         job.progress.connect(self._on_score_progress)
         job.failed.connect(self._on_score_failed)
         job.cancelled.connect(lambda: self.statusBar().showMessage("Scoring cancelled; the scores so far are kept", 8000))
@@ -589,6 +590,12 @@ class MainWindow(QMainWindow):
         self.progress_bar.setValue(event.done)
         eta = format_eta(event.eta_s)
         self.progress_label.setText(f"Scoring · {eta}" if eta else "Scoring")
+
+    def _on_device_changed(self, device: str, message: str) -> None:
+        """The GPU ran out of memory even for one photo: scoring goes on on the CPU, and the reviewer is told."""
+        self.device_text = f"{device} (GPU out of memory)"
+        self._update_engine_label()
+        self.statusBar().showMessage(message, 15000)
 
     def _on_score_failed(self, message: str) -> None:
         QMessageBox.warning(self, "Scoring stopped", f"Scoring stopped with an error:\n\n{message}\n\nThe scores so far are kept.")

@@ -104,6 +104,7 @@ class ScoreJob(Job):
     """
 
     scored = Signal(object)  # whatever ``record`` returned (the stored ImageRecord)
+    device_changed = Signal(str, str)  # device, message: the engine left the GPU (out of memory) mid-batch
 
     def __init__(
         self,
@@ -123,8 +124,13 @@ class ScoreJob(Job):
         total = len(self.paths)
         started = time.monotonic()
         self.progress.emit(ProgressEvent(stage="score", done=0, total=total, message="Scoring…"))
+        def engine_progress(event: ProgressEvent) -> None:
+            # the job reports progress per stored result itself; from the engine only a device change matters
+            if event.extra.get("device"):
+                self.device_changed.emit(str(event.extra["device"]), event.message)
+
         for result in self.detector.score_images(
-            self.paths, cancel=self.cancel_event, batch_size=self.batch_size
+            self.paths, progress=engine_progress, cancel=self.cancel_event, batch_size=self.batch_size
         ):
             stored = self.record(result)
             self.done += 1
