@@ -24,7 +24,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from core.detector import Detector, _report_dict, seed_everything
+from core.detector import Detector, _report_dict, seed_everything, split_holdout
 from core.feature_cache import FeatureCache, extract_with_cache
 from core.features import FeatureSet
 from core.imageio import ImageReadError, file_digest
@@ -35,6 +35,9 @@ from core.trainer import FitReport, fit_flow
 DEFAULT_RETRAIN_EPOCHS = 8
 #: Fewer new normals than this all go to training; from this many on, some are held out for the threshold.
 MIN_NEW_FOR_HOLDOUT = 5
+#: New normals are repeated until they are at least this share of the training set, so a few epochs learn them.
+NEW_SHARE = 0.25
+MAX_REPEATS = 20
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class RetrainOutcome:
     lost_confirmed: list[Path]  # confirmed foreign bodies the new model would no longer flag
     threshold_before: float
     threshold_after: float
+    calibrated_threshold: float  # at the target false-alarm rate; above threshold_after when held for a foreign body
     fit: FitReport
     seconds: float
     rescore_errors: list[tuple[Path, str]] = field(default_factory=list)
@@ -78,13 +82,20 @@ class RetrainOutcome:
         return len(self.confirmed) - len(self.lost_confirmed)
 
     @property
+    def threshold_held(self) -> bool:
+        """True when the threshold was lowered below the calibrated one to keep a confirmed foreign body flagged."""
+        return self.threshold_after < self.calibrated_threshold
+
+    @property
     def recall_on_confirmed(self) -> Optional[float]:
         return self.confirmed_still_flagged / len(self.confirmed) if self.confirmed else None
 
     def summary_lines(self) -> list[str]:
         """The before/after comparison as short sentences, for the command line and the inspector."""
+        held = sum(a.held_out for a in self.added)
         lines = [
-            f"images added: {len(self.added)} ({sum(a.held_out for a in self.added)} of them held out for the threshold)",
+            f"images added: {len(self.added)}" + (f" ({held} of them held out for the threshold)" if held else ""),
+            f"threshold set on {len(self.holdout_paths)} held-out good photos",
             f"flagged in the batch: {self.flagged_before} before, {self.flagged_after} after (of {self.scored} scored)",
         ]
         if self.confirmed:
@@ -93,16 +104,34 @@ class RetrainOutcome:
         else:
             lines.append("no confirmed foreign bodies in this batch to check against")
         lines.append(f"threshold: {self.threshold_before:.4f} before, {self.threshold_after:.4f} after")
+        if self.threshold_held:
+            lines.append(f"  held below the calibrated {self.calibrated_threshold:.4f} so every confirmed foreign body "
+                         "stays flagged")
         lines.extend(f"skipped {p}: {reason}" for p, reason in self.skipped)
         lines.append(f"retrained in {self.seconds:.1f} s ({self.fit.epochs_run} epochs)")
         return lines
 
 
-def lineage_hashes(meta: dict[str, Any]) -> set[str]:
-    """Content hashes of every reviewed photo a model and its ancestors were retrained on."""
+def _lineage_entries(meta: dict[str, Any]) -> list[dict[str, Any]]:
     lineage = meta.get("lineage") or {}
     rounds = [lineage] + list(lineage.get("history") or [])
-    return {entry["sha256"] for r in rounds for entry in (r.get("added_images") or []) if entry.get("sha256")}
+    return [entry for r in rounds for entry in (r.get("added_images") or []) if isinstance(entry, dict)]
+
+
+def lineage_hashes(meta: dict[str, Any]) -> set[str]:
+    """Content hashes of every reviewed photo a model and its ancestors were retrained on."""
+    return {entry["sha256"] for entry in _lineage_entries(meta) if entry.get("sha256")}
+
+
+def earlier_reviewed_normals(meta: dict[str, Any]) -> list[Path]:
+    """Photos learnt in earlier improvements that are still there unchanged: they keep training, so a model
+    improved twice does not forget what the first review taught it."""
+    found = []
+    for entry in _lineage_entries(meta):
+        path = Path(str(entry.get("path") or ""))
+        if entry.get("sha256") and path.is_file() and _digest_or_none(path) == entry["sha256"]:
+            found.append(path)
+    return list(dict.fromkeys(found))
 
 
 def select_reviewed_normals(
@@ -172,7 +201,7 @@ def retrain_from_log(
     chosen, skipped = select_reviewed_normals(log, include_reviewed_normals, lineage_hashes(detector.meta))
 
     new_paths = [record.path for record, _ in chosen]
-    new_features = detector.extractor.extract_paths(new_paths, progress=progress, cancel=cancel)
+    new_features = extract_with_cache(detector.extractor, new_paths, feature_cache, progress=progress, cancel=cancel)
     for path, reason in new_features.errors.items():
         skipped.append((path, f"cannot read the photo ({reason})"))
     if len(new_features) == 0:
@@ -188,21 +217,30 @@ def retrain_from_log(
         old_features = extract_with_cache(detector.extractor, old_paths, feature_cache, progress=progress, cancel=cancel)
         if len(old_features) == 0:
             old_features = None
+    reviewed_features = new_features
+    earlier = earlier_reviewed_normals(detector.meta)
+    if earlier:
+        earlier_features = extract_with_cache(detector.extractor, earlier, feature_cache, progress=progress, cancel=cancel)
+        if len(earlier_features):
+            reviewed_features = FeatureSet.concat([new_features, earlier_features])
 
-    # held-out normals: the same share of old ones as in training, and a few of the new ones whenever there are
-    # enough, so the threshold is set knowing how the new variation scores
+    # Held out for the threshold: the old normals the first training held out (same split when the same photos are
+    # given) and, when there are enough, a few of the new ones, so the threshold knows how the new kind of photo
+    # scores. Everything else trains; the reviewed photos are repeated so they make up a noticeable share of each
+    # epoch, or a few epochs would hardly move the model.
     fraction = config.train.holdout_fraction
-    n_new = len(new_features)
-    new_hold = _holdout_indices(n_new, fraction, config.train.seed, minimum=MIN_NEW_FOR_HOLDOUT)
-    new_train = [i for i in range(n_new) if i not in new_hold]
-    parts_train = [new_features.subset(new_train)]
-    parts_hold = [new_features.subset(sorted(new_hold))] if new_hold else []
+    n_reviewed = len(reviewed_features)
+    new_hold = _holdout_indices(n_reviewed, fraction, config.train.seed, minimum=MIN_NEW_FOR_HOLDOUT)
+    reviewed_train = reviewed_features.subset([i for i in range(n_reviewed) if i not in new_hold])
+    parts_hold = [reviewed_features.subset(sorted(new_hold))] if new_hold else []
     if old_features is not None:
-        old_hold = _holdout_indices(len(old_features), fraction, config.train.seed, minimum=10)
-        parts_train.insert(0, old_features.subset([i for i in range(len(old_features)) if i not in old_hold]))
+        old_train, old_hold = split_holdout(len(old_features), fraction, config.train.seed)
+        repeats = _repeats_for_share(len(reviewed_train), len(old_train), NEW_SHARE)
+        train_set = FeatureSet.concat([old_features.subset(old_train)] + [reviewed_train] * repeats)
         if old_hold:
-            parts_hold.insert(0, old_features.subset(sorted(old_hold)))
-    train_set = FeatureSet.concat(parts_train)
+            parts_hold.insert(0, old_features.subset(old_hold))
+    else:
+        train_set = reviewed_train
     hold_set = FeatureSet.concat(parts_hold) if parts_hold else None
 
     flow = copy.deepcopy(detector.flow)  # keeps the standardisation statistics of the original training set
@@ -225,7 +263,7 @@ def retrain_from_log(
                if parent_lineage else [])
     retrained.meta.update({
         "created": now,
-        "n_train_images": len(train_set),
+        "n_train_images": len(set(train_set.paths)),
         "n_holdout_images": len(hold_set) if hold_set is not None else 0,
         "training": _report_dict(fit),
         "calibration": calibration,
@@ -243,7 +281,7 @@ def retrain_from_log(
 
     before = [r for r in log.images() if r.score is not None and not r.error]
     confirmed = [r.path for r in before if r.decision == "confirmed"]
-    flagged_after: dict[Path, bool] = {}
+    scores_after: dict[Path, float] = {}
     rescore_errors: list[tuple[Path, str]] = []
     rescore_started = time.monotonic()
     if progress is not None:
@@ -254,14 +292,23 @@ def retrain_from_log(
             progress(ProgressEvent(stage="score", done=done, total=len(before),
                                    eta_s=elapsed / done * (len(before) - done)))
         if result.ok:
-            flagged_after[result.path] = bool(result.flagged)
+            scores_after[result.path] = float(result.score)
         else:
             rescore_errors.append((result.path, result.error or "unreadable"))
+    calibrated_threshold = float(retrained.threshold)
+    confirmed_scores = [scores_after[p] for p in confirmed if p in scores_after]
+    if confirmed_scores and min(confirmed_scores) < retrained.threshold:
+        # the product's first promise is that no foreign body is missed: a threshold the calibration put above a
+        # confirmed foreign body of this very review is lowered to it, and the summary says so
+        retrained.threshold = min(confirmed_scores)
+        retrained.meta["calibration"] = {**calibration, "threshold_held_for_confirmed": True,
+                                         "calibrated_threshold": calibrated_threshold}
+    flagged_after = {p: score >= retrained.threshold for p, score in scores_after.items()}
     return RetrainOutcome(
         detector=retrained,
         added=added,
         skipped=skipped,
-        training_paths=list(train_set.paths),
+        training_paths=list(dict.fromkeys(train_set.paths)),
         holdout_paths=list(hold_set.paths) if hold_set is not None else [],
         flagged_before=sum(r.flagged for r in before),
         flagged_after=sum(flagged_after.values()),
@@ -270,10 +317,19 @@ def retrain_from_log(
         lost_confirmed=[p for p in confirmed if not flagged_after.get(p, False)],
         threshold_before=float(detector.threshold),
         threshold_after=float(retrained.threshold),
+        calibrated_threshold=calibrated_threshold,
         fit=fit,
         seconds=time.monotonic() - started,
         rescore_errors=rescore_errors,
     )
+
+
+def _repeats_for_share(n_new: int, n_old: int, share: float) -> int:
+    """How often to repeat the new photos so they are at least ``share`` of the training set (at most 20 times)."""
+    if n_new <= 0 or n_old <= 0:
+        return 1
+    wanted = share * n_old / ((1.0 - share) * n_new)
+    return int(min(MAX_REPEATS, max(1, np.ceil(wanted))))
 
 
 def _holdout_indices(n: int, fraction: float, seed: int, minimum: int) -> set[int]:

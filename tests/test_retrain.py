@@ -96,7 +96,10 @@ def test_only_rejected_unchanged_photos_reach_the_training_data(scenario, outcom
     assert any(p == scenario.tampered and "differs" in reason for p, reason in outcome.skipped)
     added = {a.path.name for a in outcome.added}
     assert len(added) == 10 and added <= used
+    # the threshold is set on held-out old normals and a few held-out new ones
     assert any(a.held_out for a in outcome.added), "a few new normals should set the threshold"
+    assert any(p.is_relative_to(scenario.category) for p in outcome.holdout_paths)
+    assert not {a.path for a in outcome.added if a.held_out} & set(outcome.training_paths)
     # the original normals are mixed in, not replaced
     assert sum(p.parent.name == "good" for p in outcome.training_paths) >= 20
 
@@ -128,6 +131,56 @@ def test_photos_already_learnt_are_not_added_twice(scenario, outcome):
 
     with ReviewLog.open(scenario.batch, read_only=True) as log, pytest.raises(ValueError, match="nothing to learn"):
         retrain_from_log(outcome.detector, log)
+
+
+def test_a_second_improvement_keeps_training_on_what_the_first_one_learnt(scenario, outcome, tmp_path):
+    from core.batch import score_batch
+    from core.datasets import training_images
+    from core.retrain import retrain_from_log
+    from core.reviewlog import ReviewLog
+
+    batch = tmp_path / "next-shift"
+    shutil.copytree(scenario.fresh_nuisance, batch)
+    score_batch(outcome.detector, batch, heatmap_pictures=False)
+    with ReviewLog.open(batch) as log:
+        for record in log.images()[:3]:
+            log.decide(record.path, "rejected", REVIEWER)
+    with ReviewLog.open(batch, read_only=True) as log:
+        second = retrain_from_log(outcome.detector, log, include_reviewed_normals=True, epochs=1,
+                                  old_normals=training_images(scenario.category))
+    assert len(second.added) == 3
+    first_round = {a.path for a in outcome.added}
+    used = set(second.training_paths) | set(second.holdout_paths)
+    assert first_round <= used, "photos learnt before must keep training (or setting the threshold)"
+    assert not first_round & {a.path for a in second.added}, "nothing is added twice"
+
+
+def test_threshold_never_rises_above_a_confirmed_foreign_body_of_the_review(scenario, tmp_path):
+    """A reviewer confirmed one photo of the new lighting (say, a speck only they could see): the improved model
+    learns the lighting from the others, and its threshold must stay low enough to flag the confirmed photo."""
+    from core.batch import score_batch
+    from core.datasets import training_images
+    from core.retrain import retrain_from_log
+    from core.reviewlog import ReviewLog
+
+    batch = tmp_path / "speck"
+    shutil.copytree(scenario.fresh_nuisance, batch)
+    score_batch(scenario.detector, batch, heatmap_pictures=False)
+    with ReviewLog.open(batch) as log:
+        flagged = [r.path for r in log.images() if r.flagged]
+        assert len(flagged) >= 10
+        speck = flagged[0]
+        log.decide(speck, "confirmed", REVIEWER)
+        for path in flagged[1:]:
+            log.decide(path, "rejected", REVIEWER)
+    with ReviewLog.open(batch, read_only=True) as log:
+        outcome = retrain_from_log(scenario.detector, log, old_normals=training_images(scenario.category))
+    assert outcome.lost_confirmed == [] and outcome.recall_on_confirmed == 1.0
+    assert outcome.threshold_held, "the learnt lighting should score the confirmed photo below the calibration"
+    assert outcome.threshold_after < outcome.calibrated_threshold
+    assert next(outcome.detector.score_images([speck])).flagged
+    assert any("held below the calibrated" in line for line in outcome.summary_lines())
+    assert outcome.detector.meta["calibration"]["threshold_held_for_confirmed"] is True
 
 
 def test_cli_retrain_writes_a_new_model_and_prints_the_comparison(scenario, tmp_path, capsys):

@@ -13,14 +13,12 @@ from typing import Callable, Optional, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QTextBrowser,
@@ -30,20 +28,13 @@ from PySide6.QtWidgets import (
 
 from app.model_library import next_version_path, set_active_version, split_version
 from app.qt.batch_files import list_batch_images
-from app.qt.dialogs.train_dialog import format_eta
+from app.qt.dialogs.job_dialog import STAGE_LABELS, JobDialog
 from app.qt.theme import COLORS
 from app.qt.widgets.path_row import path_row
 from app.qt.workers import JobRunner, RetrainJob
-from core import ProgressEvent
 from core.reviewlog import ImageRecord
 
 DEFAULT_EPOCHS = 8
-STAGE_LABELS = {
-    "features": "Reading photos",
-    "train": "Training",
-    "calibrate": "Setting the threshold",
-    "score": "Checking the batch with the improved model",
-}
 MAX_LISTED_SKIPS = 12
 
 
@@ -53,10 +44,12 @@ def learnable_counts(records: Sequence[ImageRecord]) -> tuple[int, int]:
     return sum(r.flagged for r in rejected), sum(not r.flagged for r in rejected)
 
 
-class ImproveModelDialog(QDialog):
+class ImproveModelDialog(JobDialog):
     """Emits ``model_improved(path, threshold)`` once the reviewer accepted and the new version is saved."""
 
     model_improved = Signal(str, float)
+    stage_labels = {**STAGE_LABELS, "score": "Checking the batch with the improved model"}
+    stop_question = ("Stop improving?", "The model is still being improved. Stop it?")
 
     def __init__(
         self,
@@ -69,15 +62,13 @@ class ImproveModelDialog(QDialog):
         parent: Optional[QWidget] = None,
         job_factory: Callable[..., RetrainJob] = RetrainJob,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self.setWindowTitle("Improve model from this review")
         self.setMinimumWidth(660)
-        self.runner = runner
         self.detector = detector
         self.model_path = Path(model_path)
         self.review_log = Path(review_log)
         self.job_factory = job_factory
-        self.job: Optional[RetrainJob] = None
         self.outcome: Optional[object] = None
         self.saved_path: Optional[Path] = None
         self._normals: list[Path] = []
@@ -112,13 +103,6 @@ class ImproveModelDialog(QDialog):
         form.addRow("", self.normals_label)
         form.addRow("Epochs", self.epochs_spin)
 
-        self.stage_label = QLabel("")
-        self.stage_label.setWordWrap(True)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
-        self.detail_label = QLabel("")
-        self.detail_label.setObjectName("muted")
         self.result_view = QTextBrowser()
         self.result_view.setOpenLinks(False)
         self.result_view.setMinimumHeight(170)
@@ -137,7 +121,7 @@ class ImproveModelDialog(QDialog):
         for button in (self.accept_button, self.close_button):
             self.buttons.addWidget(button)
         self.start_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button.clicked.connect(self.cancel_job)
         self.accept_button.clicked.connect(self.use_improved_model)
         self.close_button.clicked.connect(self.close)
 
@@ -182,7 +166,7 @@ class ImproveModelDialog(QDialog):
     def _update_buttons(self) -> None:
         running = self.job is not None
         self.start_button.setEnabled(not running and self._has_material() and self.saved_path is None)
-        self.cancel_button.setEnabled(running)
+        self.cancel_button.setEnabled(running and not self.job.is_cancelled)
         self.accept_button.setEnabled(not running and self.outcome is not None and self.saved_path is None)
         for widget in (self.include_normals, self.normals_edit, self.epochs_spin):
             widget.setEnabled(not running and self.saved_path is None
@@ -194,41 +178,15 @@ class ImproveModelDialog(QDialog):
             return
         self.outcome = None
         self.result_view.hide()
-        self.job = self.job_factory(
+        job = self.job_factory(
             self.detector, self.review_log, include_reviewed_normals=self.include_normals.isChecked(),
             epochs=int(self.epochs_spin.value()), old_normals=self._normals or None,
         )
-        self.job.progress.connect(self._on_progress)
-        self.job.succeeded.connect(self._on_succeeded)
-        self.job.failed.connect(self._on_failed)
-        self.job.cancelled.connect(self._on_cancelled)
-        self.job.finished.connect(self._on_finished)
-        self.stage_label.setText("Starting…")
-        self.detail_label.setText("")
-        self.progress_bar.setRange(0, 0)
-        self.runner.start(self.job)
-        self._update_buttons()
-
-    def cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.cancel_button.setEnabled(False)
-            self.stage_label.setText("Stopping after the current step…")
-
-    def _on_progress(self, event: ProgressEvent) -> None:
-        stage = STAGE_LABELS.get(event.stage, event.stage.capitalize())
-        unit = "epoch" if event.stage == "train" else "photo"
-        self.stage_label.setText(f"{stage}: {unit} {event.done} of {event.total}" if event.total else stage)
-        if event.total > 0:
-            self.progress_bar.setRange(0, event.total)
-            self.progress_bar.setValue(min(event.done, event.total))
-        parts = [p for p in (f"loss {event.loss:.4g}" if event.loss is not None else "", format_eta(event.eta_s)) if p]
-        self.detail_label.setText(" · ".join(parts))
+        self.start_job(job, "Starting…")
 
     def _on_succeeded(self, outcome: object) -> None:
         self.outcome = outcome
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(1)
+        self.show_finished_bar(True)
         lost = len(outcome.lost_confirmed)
         self.stage_label.setText(
             "Done. Check the numbers below, then use the improved model or close to keep the current one."
@@ -240,20 +198,14 @@ class ImproveModelDialog(QDialog):
         self.result_view.show()
 
     def _on_failed(self, message: str) -> None:
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
+        self.show_finished_bar(False)
         self.stage_label.setText("The model could not be improved")
         self.detail_label.setText(message)
 
     def _on_cancelled(self) -> None:
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
+        self.show_finished_bar(False)
         self.stage_label.setText("Cancelled; the current model is unchanged")
         self.detail_label.setText("")
-
-    def _on_finished(self) -> None:
-        self.job = None
-        self._update_buttons()
 
     # -- result -----------------------------------------------------------------------------------
     def result_html(self) -> str:
@@ -270,8 +222,11 @@ class ImproveModelDialog(QDialog):
         else:
             rows.append(("Confirmed foreign bodies", "none in this review to check against"))
         held = sum(a.held_out for a in o.added)
-        rows.append(("Photos learnt", f"{len(o.added)} ({held} of them held out to set the threshold)"))
-        rows.append(("Threshold", f"{o.threshold_before:.4g} → {o.threshold_after:.4g} (same target false-alarm rate)"))
+        rows.append(("Photos learnt", f"{len(o.added)}" + (f" ({held} of them held out to set the threshold)" if held else "")))
+        rows.append(("Threshold", f"{o.threshold_before:.4g} → {o.threshold_after:.4g} (same target false-alarm rate, "
+                                  f"set on {len(o.holdout_paths)} held-out good photos)"
+                      + (f"<br>held below the calibrated {o.calibrated_threshold:.4g} so every confirmed foreign body "
+                         "stays flagged" if o.threshold_held else "")))
         rows.append(("Time", f"{o.seconds:.0f} s, {o.fit.epochs_run} epochs"))
         table = "".join(f"<tr><td style='padding-right:16px'>{k}</td><td>{v}</td></tr>" for k, v in rows)
         parts = [f"<table>{table}</table>"]
@@ -312,15 +267,3 @@ class ImproveModelDialog(QDialog):
         self._update_buttons()
         self.model_improved.emit(str(target), float(o.threshold_after))
         return target
-
-    def closeEvent(self, event) -> None:
-        if self.job is not None:
-            answer = QMessageBox.question(self, "Stop improving?", "The model is still being improved. Stop it?")
-            if answer != QMessageBox.Yes:
-                event.ignore()
-                return
-            self.job.cancel()
-        super().closeEvent(event)
-
-    def reject(self) -> None:  # Escape behaves like the close button
-        self.close()
