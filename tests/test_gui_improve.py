@@ -135,7 +135,7 @@ def test_cancelled_improvement_leaves_the_model_alone(make_window, library_model
     job.progress.connect(lambda e: stages.append(e.stage))
     qtbot.waitUntil(lambda: "train" in stages, timeout=300000)  # cancelled in the middle of training
     with qtbot.waitSignal(job.cancelled, timeout=300000):
-        dialog.cancel()
+        dialog.cancel_job()
     qtbot.waitUntil(lambda: dialog.job is None, timeout=10000)
     assert dialog.outcome is None and not dialog.accept_button.isEnabled()
     assert "unchanged" in dialog.stage_label.text()

@@ -38,7 +38,8 @@ from app.qt.dialogs.about_dialog import AboutDialog
 from app.qt.dialogs.export_dialog import ExportDialog
 from app.qt.dialogs.improve_dialog import ImproveModelDialog
 from app.qt.dialogs.versions_dialog import ModelVersionsDialog
-from app.qt.dialogs.train_dialog import TrainDialog, format_eta
+from app.qt.dialogs.job_dialog import format_eta
+from app.qt.dialogs.train_dialog import TrainDialog
 from app.qt.icon import app_icon
 from app.qt.models.image_list_model import ImageListModel, review_status
 from app.qt.models.model_library_model import ModelLibraryModel

@@ -11,14 +11,12 @@ from typing import Callable, Optional
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressBar,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -27,8 +25,9 @@ from PySide6.QtWidgets import (
 from app.model_library import library_path_for, list_library_models, model_library_dir, safe_model_name
 from app.qt.batch_files import list_batch_images
 from app.qt.widgets.path_row import path_row
+from app.qt.dialogs.job_dialog import STAGE_LABELS, JobDialog
 from app.qt.workers import JobRunner, TrainJob
-from core import VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, ProgressEvent, TrainConfig
+from core import VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
 
 #: Backbones whose weights ship with the application (no download needed on a depot workstation).
 BACKBONES: tuple[tuple[str, str], ...] = (
@@ -41,26 +40,12 @@ VARIANT_LABELS = {
     "csflow+sa": "CS-Flow + spatial attention",
     "csa": "CSA-Flow (both attentions)",
 }
-STAGE_LABELS = {"features": "Extracting features", "train": "Training", "calibrate": "Calibrating threshold"}
-
-
-def format_eta(seconds: Optional[float]) -> str:
-    if seconds is None or seconds != seconds or seconds < 0:
-        return ""
-    seconds = int(round(seconds))
-    if seconds < 60:
-        return f"{seconds} s left"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {seconds:02d} s left"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min left"
-
-
-class TrainDialog(QDialog):
+class TrainDialog(JobDialog):
     """Emits ``model_trained(path)`` once the model file is in the library."""
 
     model_trained = Signal(str)
+    stage_labels = {**STAGE_LABELS, "features": "Extracting features", "calibrate": "Calibrating threshold"}
+    stop_question = ("Stop training?", "Training is still running. Stop it?")
 
     def __init__(
         self,
@@ -70,13 +55,11 @@ class TrainDialog(QDialog):
         library_folder: Optional[Path] = None,
         job_factory: Callable[..., TrainJob] = TrainJob,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(runner, parent)
         self.setWindowTitle("Train a new model")
         self.setMinimumWidth(560)
-        self.runner = runner
         self.library_folder = library_folder
         self.job_factory = job_factory
-        self.job: Optional[TrainJob] = None
         self.saved_path: Optional[Path] = None
         self._images: list[Path] = []
 
@@ -115,12 +98,6 @@ class TrainDialog(QDialog):
         form.addRow("Image size", self.size_spin)
         form.addRow("Epochs", self.epochs_spin)
 
-        self.stage_label = QLabel("")
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
-        self.detail_label = QLabel("")
-        self.detail_label.setObjectName("muted")
         self.destination_label = QLabel("")
         self.destination_label.setObjectName("muted")
         self.destination_label.setWordWrap(True)
@@ -182,7 +159,7 @@ class TrainDialog(QDialog):
     def _update_buttons(self) -> None:
         running = self.job is not None
         self.train_button.setEnabled(not running and bool(self.name_edit.text().strip()) and len(self._images) >= 2)
-        self.cancel_button.setEnabled(running)
+        self.cancel_button.setEnabled(running and not self.job.is_cancelled)
         for widget in (self.name_edit, self.folder_edit, self.variant_combo, self.backbone_combo, self.size_spin, self.epochs_spin):
             widget.setEnabled(not running)
 
@@ -225,72 +202,23 @@ class TrainDialog(QDialog):
             if answer != QMessageBox.Yes:
                 return
         config = config if isinstance(config, ModelConfig) else self.config()
-        self.job = self.job_factory(self._images, config, target, name=name)
-        self.job.progress.connect(self._on_progress)
-        self.job.succeeded.connect(self._on_succeeded)
-        self.job.failed.connect(self._on_failed)
-        self.job.cancelled.connect(self._on_cancelled)
-        self.job.finished.connect(self._on_finished)
-        self.stage_label.setText("Loading the engine…")
-        self.progress_bar.setRange(0, 0)  # busy until the first progress event
-        self.detail_label.setText(f"{len(self._images)} good photos, {config.train.epochs} epochs")
-        self.runner.start(self.job)
-        self._update_buttons()
+        self.start_job(self.job_factory(self._images, config, target, name=name), "Loading the engine…",
+                       f"{len(self._images)} good photos, {config.train.epochs} epochs")
 
     def cancel_training(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
-            self.stage_label.setText("Stopping after the current step…")
-            self.cancel_button.setEnabled(False)
-
-    def _on_progress(self, event: ProgressEvent) -> None:
-        stage = STAGE_LABELS.get(event.stage, event.stage.capitalize())
-        unit = "epoch" if event.stage == "train" else "photo"
-        self.stage_label.setText(f"{stage}: {unit} {event.done} of {event.total}" if event.total else stage)
-        if event.total > 0:
-            self.progress_bar.setRange(0, event.total)
-            self.progress_bar.setValue(min(event.done, event.total))
-        parts = []
-        if event.loss is not None:
-            parts.append(f"loss {event.loss:.4g}")
-        eta = format_eta(event.eta_s)
-        if eta:
-            parts.append(eta)
-        if event.message:
-            parts.append(event.message)
-        if parts:
-            self.detail_label.setText(" · ".join(parts))
+        self.cancel_job()
 
     def _on_succeeded(self, path: object) -> None:
         self.saved_path = Path(str(path))
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(1)
+        self.show_finished_bar(True)
         self.stage_label.setText(f"Model “{self.saved_path.stem}” is ready and selected.")
         self.model_trained.emit(str(self.saved_path))
 
     def _on_failed(self, message: str) -> None:
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
+        self.show_finished_bar(False)
         self.stage_label.setText("Training failed")
         self.detail_label.setText(message)
 
     def _on_cancelled(self) -> None:
-        self.progress_bar.setRange(0, 1)
-        self.progress_bar.setValue(0)
+        self.show_finished_bar(False)
         self.stage_label.setText("Training cancelled; nothing was saved")
-
-    def _on_finished(self) -> None:
-        self.job = None
-        self._update_buttons()
-
-    def closeEvent(self, event) -> None:
-        if self.job is not None:
-            answer = QMessageBox.question(self, "Stop training?", "Training is still running. Stop it?")
-            if answer != QMessageBox.Yes:
-                event.ignore()
-                return
-            self.job.cancel()
-        super().closeEvent(event)
-
-    def reject(self) -> None:  # Escape behaves like the close button
-        self.close()
