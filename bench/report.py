@@ -51,14 +51,14 @@ class BenchRow:
 
     def cells(self) -> tuple[str, ...]:
         return (
-            self.label, self.device, self.dataset, _number(self.image_auroc), _number(self.pixel_auroc),
-            _number(self.recall_ano), _number(self.train_seconds, 1), _number(self.images_per_second, 2), self.notes,
+            self.label, self.device, self.dataset, format_number(self.image_auroc), format_number(self.pixel_auroc),
+            format_number(self.recall_ano), format_number(self.train_seconds, 1), format_number(self.images_per_second, 2), self.notes,
         )
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["label"] = self.label
-        return _finite(data)
+        return json_safe(data)
 
 
 @dataclass
@@ -71,20 +71,20 @@ class TargetCheck:
         return f"{self.status:4}  {self.target}: {self.detail}"
 
 
-def _number(value: Optional[float], digits: int = 3) -> str:
+def format_number(value: Optional[float], digits: int = 3) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "-"
     return f"{value:.{digits}f}"
 
 
-def _finite(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """JSON has no NaN or infinity: they become null."""
     if isinstance(value, float) and not math.isfinite(value):
         return None
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_finite(v) for v in value]
+        return [json_safe(v) for v in value]
     return value
 
 
@@ -170,8 +170,8 @@ def write_json(path: Path, settings: dict[str, Any], environment: dict[str, Any]
                targets: Sequence[TargetCheck], skipped: Sequence[dict[str, str]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {
-        "settings": _finite(settings),
-        "environment": _finite(environment),
+        "settings": json_safe(settings),
+        "environment": json_safe(environment),
         "columns": list(COLUMNS),
         "rows": [row.to_json() for row in rows],
         "targets": [asdict(t) for t in targets],

@@ -17,6 +17,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))  # bench/ is a folder of scripts, not an installed package
 
+from bench import loop_report  # noqa: E402
 from bench.report import BenchRow, check_targets, format_table  # noqa: E402
 from bench.subsets import evenly_spaced, link_test_subset, pick_test_items  # noqa: E402
 
@@ -159,3 +160,117 @@ def test_grids_that_anomalib_csflow_cannot_couple_are_refused_before_training():
     check_feature_grids([(192, 13, 13), (192, 7, 7), (192, 4, 4)], ["csa"], 400)  # not asked for: fine
     with pytest.raises(SystemExit, match="13x13, 7x7, 4x4"):
         check_feature_grids([(192, 13, 13), (192, 7, 7), (192, 4, 4)], ["csa", "anomalib-csflow"], 400)
+
+
+@pytest.mark.slow
+def test_review_loop_runs_rounds_of_scoring_review_and_retraining(tmp_path):
+    out = tmp_path / "loop.json"
+    command = [sys.executable, str(REPO_ROOT / "bench" / "review_loop.py"), "--synthetic", "--quick",
+               "--out", str(out)]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+    lines = done.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("dataset"))
+    for column in ("false alarms", "caught", "FA rate", "FA rate @ Recall_Ano 100 %", "retrain s"):
+        assert column in lines[header]
+    assert [line.split()[:2] for line in lines[header + 2 : header + 5]] == [
+        ["brake_unit", "1"], ["brake_unit", "2"], ["brake_unit", "3"]]
+    assert lines[0].startswith("settings: image size 128")
+
+    data = json.loads(out.read_text())
+    assert set(data) >= {"settings", "environment", "columns", "categories", "targets", "total_seconds"}
+    settings = data["settings"]
+    assert settings["quick"] is True and settings["synthetic"] is True and settings["rounds"] == 3
+    assert settings["image_size"] == 128 and settings["old_normals"] is True
+    [category] = data["categories"]
+    assert category["dataset"] == "brake_unit" and category["n_train_images"] == 30
+    rounds = category["rounds"]
+    assert [r["round"] for r in rounds] == [1, 2, 3]
+    assert sum(r["n_good"] for r in rounds) == 24 and sum(r["n_anomalous"] for r in rounds) == 6
+    assert {r["n_anomalous"] for r in rounds} == {2}, "every round gets its share of the anomalies"
+    caught_before = 0
+    for r in rounds:
+        # what the scores say and what the simulated reviewer wrote into the review log agree
+        assert r["false_alarms"] == r["review"]["rejected"] and r["caught"] == r["review"]["confirmed"]
+        assert r["flagged"] == r["false_alarms"] + r["caught"] == r["review"]["flagged"]
+        assert r["review"]["unreviewed"] == 0
+        assert r["false_alarm_rate"] == pytest.approx(r["false_alarms"] / r["n_good"])
+        assert r["recall_ano"] == pytest.approx(r["caught"] / r["n_anomalous"])
+        assert 0.0 <= r["false_alarm_rate_at_full_recall"] <= 1.0 and 0.0 <= r["image_auroc"] <= 1.0
+        assert r["earlier_caught_rescored"] == caught_before
+        assert r["earlier_caught_missed"] == len(r["earlier_caught_missed_files"]) <= caught_before
+        caught_before += r["caught"]
+        assert r["unreadable"] == []
+    first = rounds[0]
+    assert first["model"] == "initial" and first["retrain_seconds"] is None
+    # photos under the unseen lamp are normal but new to the model: round 1 raises false alarms and learns them
+    assert first["false_alarms"] > 0 and first["retrain"]["added"] == first["false_alarms"]
+    assert first["retrain"]["skipped"] == [] and first["retrain"]["epochs_run"] >= 1
+    assert rounds[1]["model"] == "retrained after round 1" and rounds[1]["retrain_seconds"] > 0
+    assert rounds[1]["threshold"] == pytest.approx(first["retrain"]["threshold_after"])
+    # round 2's photos are scored by the model before the retraining too, to separate its effect from the batch's
+    assert first["previous_model"] is None
+    before = rounds[1]["previous_model"]
+    assert before["threshold"] == pytest.approx(first["threshold"])
+    assert 0 <= before["false_alarms"] <= rounds[1]["n_good"] and 0 <= before["caught"] <= rounds[1]["n_anomalous"]
+    assert "retrain" not in rounds[2] or rounds[2]["retrain"] == {}, "nothing is retrained after the last round"
+
+    [target] = data["targets"]
+    assert target["dataset"] == "brake_unit" and target["status"] in ("PASS", "FAIL")
+    rebuilt = loop_report.CategoryResult(category["dataset"], category["n_train_images"], category["train_seconds"],
+                                         [loop_report.RoundResult(**r) for r in rounds])
+    assert loop_report.check_target(rebuilt).status == target["status"]
+    assert any(line.strip().startswith(target["status"]) and "brake_unit" in line for line in lines)
+
+
+def _round(number: int, false_alarms: int, caught: int, full_rate: float, missed: int = 0,
+           n_good: int = 50, n_bad: int = 20) -> loop_report.RoundResult:
+    return loop_report.RoundResult(number, "initial", n_good, n_bad, false_alarms + caught, false_alarms, caught,
+                       caught / n_bad, false_alarms / n_good, full_rate, 0.9, 1.0, None if number == 1 else 5.0,
+                       earlier_caught_rescored=0 if number == 1 else 15, earlier_caught_missed=missed)
+
+
+def test_review_loop_target_needs_fewer_false_alarms_at_the_same_recall_and_no_lost_anomaly():
+    from bench.loop_report import CategoryResult, check_target, format_table
+
+    def status(*rounds) -> str:
+        return check_target(CategoryResult("tiles", 100, 10.0, list(rounds))).status
+
+    assert status(_round(1, 10, 15, 0.5), _round(2, 7, 15, 0.35)) == "PASS"  # exactly 30 % fewer, both ways
+    assert status(_round(1, 10, 15, 0.5), _round(2, 8, 15, 0.2)) == "FAIL"  # 20 % fewer at the model's threshold
+    assert status(_round(1, 10, 15, 0.5), _round(2, 2, 15, 0.4)) == "FAIL"  # not at matched recall
+    assert status(_round(1, 10, 15, 0.5), _round(2, 2, 14, 0.2)) == "FAIL"  # bought with a missed anomaly
+    assert status(_round(1, 10, 15, 0.5), _round(2, 2, 16, 0.2, missed=1)) == "FAIL"  # an earlier catch lost
+    no_alarm = check_target(CategoryResult("tiles", 100, 10.0, [_round(1, 0, 15, 0.0), _round(2, 0, 15, 0.0)]))
+    assert no_alarm.status == "FAIL" and "nothing to learn" in no_alarm.detail[-1]
+    assert status(_round(1, 10, 15, 0.5)) == "FAIL"
+    table = format_table([CategoryResult("tiles", 100, 10.0, [_round(1, 10, 15, 0.5), _round(2, 7, 15, 0.35)])])
+    lines = table.splitlines()
+    assert lines[2].split()[-2:] == ["-", "-"] and lines[3].split()[-4:] == ["0", "of", "15", "5.0"]
+
+
+def test_review_loop_deals_every_defect_type_out_to_every_round(synthetic_root):
+    from bench.review_loop import split_into_rounds
+    from core.datasets import test_items
+
+    items = test_items(synthetic_root / "brake_unit")
+    rounds = split_into_rounds(items, 2)
+    assert [[i.label for i in r] for r in rounds] == [[0, 0, 1, 1], [0, 0, 1, 1]]
+    assert sorted(i.path for r in rounds for i in r) == sorted(i.path for i in items)
+    assert [i.path.name for i in rounds[0]] == ["000.png", "002.png", "000.png", "002.png"]
+
+
+@pytest.mark.slow
+def test_stress_run_prints_a_memory_table_and_writes_json(tmp_path):
+    out = tmp_path / "stress.json"
+    command = [sys.executable, str(REPO_ROOT / "bench" / "stress.py"), "--images", "4", "--passes", "2",
+               "--size", "128", "--out", str(out)]
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "RSS MB" in done.stdout and "RSS growth pass 2 -> 2: +0.0 MB" in done.stdout
+    data = json.loads(out.read_text())
+    assert [p["number"] for p in data["passes"]] == [1, 2]
+    assert all(p["rss_mb"] > 0 and p["images_per_second"] > 0 for p in data["passes"])
+    assert data["passes"][1]["change_from_pass_2_mb"] == 0.0 and data["status"] == "PASS"
+    assert data["settings"]["images"] == 4 and data["peak_rss_mb"] >= max(p["rss_mb"] for p in data["passes"])

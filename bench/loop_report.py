@@ -1,0 +1,153 @@
+"""The review-loop benchmark's per-round numbers, its target check, its table and its JSON file.
+
+Kept apart from :mod:`bench.review_loop` (which trains and scores) so the arithmetic of the target can be
+checked on hand-made rounds without training anything.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from bench.report import format_number, json_safe
+
+#: Round 2 must raise at least this much fewer false alarms than round 1 (0.3 = 30 % fewer).
+REDUCTION_TARGET = 0.30
+
+COLUMNS = ("dataset", "round", "model", "good", "anomalies", "flagged", "false alarms", "caught", "Recall_Ano",
+           "FA rate", "FA rate @ Recall_Ano 100 %", "image AUROC", "earlier caught now missed", "retrain s")
+_NUMERIC = set(range(3, len(COLUMNS)))
+
+
+@dataclass
+class RoundResult:
+    """One round: a batch scored by the model carried over from the previous rounds, then reviewed."""
+
+    round: int
+    model: str  # "initial" or "retrained after round k"
+    n_good: int
+    n_anomalous: int
+    flagged: int
+    false_alarms: int  # flagged good photos: what the reviewer rejected
+    caught: int  # flagged anomalies: what the reviewer confirmed
+    recall_ano: Optional[float]  # at the model's own threshold
+    false_alarm_rate: Optional[float]  # false_alarms / n_good
+    false_alarm_rate_at_full_recall: Optional[float]  # at the highest threshold that still flags every anomaly
+    image_auroc: Optional[float]
+    threshold: float
+    retrain_seconds: Optional[float]  # time to build this round's model from the previous one; None in round 1
+    earlier_caught_rescored: int = 0  # anomalies caught in earlier rounds, scored again with this round's model
+    earlier_caught_missed: int = 0  # ... of which this model no longer flags
+    earlier_caught_missed_files: list[str] = field(default_factory=list)
+    review: dict[str, int] = field(default_factory=dict)  # decisions as the review log counts them
+    retrain: dict[str, Any] = field(default_factory=dict)  # what learning from this round's review did
+    unreadable: list[str] = field(default_factory=list)
+    #: the same photos scored by the model before the latest retraining (None when the model did not change)
+    previous_model: Optional[dict[str, Any]] = None
+
+    def cells(self, dataset: str) -> tuple[str, ...]:
+        return (
+            dataset, str(self.round), self.model, str(self.n_good), str(self.n_anomalous), str(self.flagged),
+            str(self.false_alarms), str(self.caught), format_number(self.recall_ano), format_number(self.false_alarm_rate),
+            format_number(self.false_alarm_rate_at_full_recall), format_number(self.image_auroc),
+            f"{self.earlier_caught_missed} of {self.earlier_caught_rescored}" if self.round > 1 else "-",
+            format_number(self.retrain_seconds, 1),
+        )
+
+
+@dataclass
+class CategoryResult:
+    dataset: str
+    n_train_images: int
+    train_seconds: float
+    rounds: list[RoundResult]
+    n_test_images: int = 0
+
+
+@dataclass
+class TargetCheck:
+    dataset: str
+    status: str  # "PASS" or "FAIL"
+    detail: list[str]
+
+    def lines(self) -> list[str]:
+        head = (f"{self.status:4}  {self.dataset}: round-2 false alarms at least {REDUCTION_TARGET:.0%} below "
+                "round 1 at the same Recall_Ano, no anomaly caught before now missed")
+        return [head] + [f"      {line}" for line in self.detail]
+
+
+def _reduction(before: float, after: float) -> Optional[float]:
+    return None if before <= 0 else (before - after) / before
+
+
+def _percent(share: Optional[float]) -> str:
+    return "n/a" if share is None else f"{-share:+.0%}"
+
+
+def check_target(result: CategoryResult) -> TargetCheck:
+    """The issue's target on rounds 1 and 2, answered twice; both answers must hold for a PASS.
+
+    * at the model's own threshold: false alarms down by the target share, Recall_Ano not lower than in
+      round 1 (so the drop was not bought with missed anomalies), and no anomaly caught in round 1 missed by
+      the retrained model;
+    * at matched recall: the false-alarm rate at the threshold that flags every anomaly of the round.
+
+    Round 1 without any false alarm leaves nothing to learn from: the target cannot be shown and is a FAIL.
+    """
+    rounds = {r.round: r for r in result.rounds}
+    if 1 not in rounds or 2 not in rounds:
+        return TargetCheck(result.dataset, "FAIL", ["fewer than two rounds were run"])
+    first, second = rounds[1], rounds[2]
+    own = _reduction(first.false_alarms, second.false_alarms)
+    recall_held = (first.recall_ano is None or second.recall_ano is None
+                   or second.recall_ano >= first.recall_ano - 1e-12)
+    own_ok = own is not None and own >= REDUCTION_TARGET - 1e-12 and recall_held and second.earlier_caught_missed == 0
+    full_before, full_after = first.false_alarm_rate_at_full_recall, second.false_alarm_rate_at_full_recall
+    full = None if full_before is None or full_after is None else _reduction(full_before, full_after)
+    full_ok = full is not None and full >= REDUCTION_TARGET - 1e-12
+    detail = [
+        f"at the model's threshold: {'ok' if own_ok else 'not met'}: false alarms {first.false_alarms} -> "
+        f"{second.false_alarms} ({_percent(own)}), Recall_Ano {format_number(first.recall_ano)} -> "
+        f"{format_number(second.recall_ano)}, anomalies caught in round 1 now missed: "
+        f"{second.earlier_caught_missed} of {second.earlier_caught_rescored}",
+        f"at Recall_Ano 100 %: {'ok' if full_ok else 'not met'}: false-alarm rate {format_number(full_before)} -> "
+        f"{format_number(full_after)} ({_percent(full)})",
+    ]
+    if second.previous_model:
+        before = second.previous_model
+        detail.append(
+            f"round 2 scored by the round-1 model as well (same photos): {before['false_alarms']} false alarms, "
+            f"{before['caught']} anomalies caught, false-alarm rate at Recall_Ano 100 % "
+            f"{format_number(before['false_alarm_rate_at_full_recall'])}")
+    if first.false_alarms == 0:
+        detail.append("round 1 raised no false alarm, so there was nothing to learn from")
+    return TargetCheck(result.dataset, "PASS" if own_ok and full_ok else "FAIL", detail)
+
+
+def format_table(results: Sequence[CategoryResult]) -> str:
+    """A plain-text table, one line per round, columns padded to their widest cell."""
+    cells = [COLUMNS] + [r.cells(c.dataset) for c in results for r in c.rounds]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
+
+    def render(line: Sequence[str]) -> str:
+        parts = [cell.rjust(w) if i in _NUMERIC else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([render(cells[0]), rule] + [render(line) for line in cells[1:]])
+
+
+def write_json(path: Path, settings: dict[str, Any], environment: dict[str, Any],
+               results: Sequence[CategoryResult], targets: Sequence[TargetCheck], seconds: float) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {
+        "settings": json_safe(settings),
+        "environment": json_safe(environment),
+        "columns": list(COLUMNS),
+        "categories": [json_safe(asdict(r)) for r in results],
+        "targets": [asdict(t) for t in targets],
+        "total_seconds": round(seconds, 1),
+    }
+    path.write_text(json.dumps(data, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    return path
