@@ -144,7 +144,8 @@ def score_round(detector: Detector, batch: Path, truth: dict[str, TestItem], bat
 
 
 def same_photos_before(previous: Detector, batch: Path, scored: dict[str, tuple[float, bool]],
-                       truth: dict[str, TestItem], batch_size: int) -> dict[str, Any]:
+                       truth: dict[str, TestItem], batch_size: int,
+                       first_recall: Optional[float] = None) -> dict[str, Any]:
     """How the model before the retraining scores this round's photos: the change on the same photos.
 
     Rounds hold different photos, so part of a difference between rounds is the batch, not the retraining;
@@ -162,6 +163,8 @@ def same_photos_before(previous: Detector, batch: Path, scored: dict[str, tuple[
         "false_alarms": int((flagged & (labels == 0)).sum()),
         "caught": int((flagged & (labels == 1)).sum()),
         "false_alarm_rate_at_full_recall": false_alarm_rate_at_recall(labels, scores, 1.0) if both else None,
+        "false_alarm_rate_at_first_recall": (false_alarm_rate_at_recall(labels, scores, first_recall)
+                                             if both and first_recall else None),
     }
 
 
@@ -189,12 +192,14 @@ def run_category(category: Path, settings: LoopSettings, scratch: Path) -> Categ
     previous: Optional[Detector] = None  # the model before the latest retraining, to score the same photos
     retrain_seconds: Optional[float] = None
     model_name = "initial"
+    first_recall: Optional[float] = None  # round 1's Recall_Ano: later rounds are compared at it
     for number, items in enumerate(rounds, start=1):
         batch = scratch / dataset / f"round_{number}"
         truth = link_batch(items, batch)
         missed = missed_now(detector, caught_so_far, settings.batch_size) if caught_so_far else []
         scored, unreadable = score_round(detector, batch, truth, settings.batch_size)
-        baseline = same_photos_before(previous, batch, scored, truth, settings.batch_size) if previous else None
+        baseline = (same_photos_before(previous, batch, scored, truth, settings.batch_size, first_recall)
+                    if previous else None)
         decisions = review(batch, truth)
         labels = np.array([truth[name].label for name in scored], dtype=int)
         scores = np.array([s for s, _ in scored.values()], dtype=np.float64)
@@ -213,7 +218,11 @@ def run_category(category: Path, settings: LoopSettings, scratch: Path) -> Categ
             earlier_caught_rescored=len(caught_so_far), earlier_caught_missed=len(missed),
             earlier_caught_missed_files=missed, review=decisions, unreadable=unreadable,
             previous_model=baseline,
+            false_alarm_rate_at_first_recall=(false_alarm_rate_at_recall(labels, scores, first_recall)
+                                              if both and first_recall else None),
         )
+        if number == 1:
+            first_recall = result.recall_ano
         caught_so_far += [batch / name for name, (_, hit) in scored.items() if hit and truth[name].label == 1]
         log(f"[{dataset}] round {number}: {false_alarms} false alarms of {n_good} good, {caught} of {n_bad} "
             f"anomalies caught, {len(missed)} of {result.earlier_caught_rescored} caught before now missed")

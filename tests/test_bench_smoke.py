@@ -11,6 +11,7 @@ import math
 import subprocess
 import sys
 from pathlib import Path
+from typing import Optional
 
 import pytest
 
@@ -224,11 +225,13 @@ def test_review_loop_runs_rounds_of_scoring_review_and_retraining(tmp_path):
     assert any(line.strip().startswith(target["status"]) and "brake_unit" in line for line in lines)
 
 
-def _round(number: int, false_alarms: int, caught: int, full_rate: float, missed: int = 0,
+def _round(number: int, false_alarms: int, caught: int, matched_rate: Optional[float] = None, missed: int = 0,
            n_good: int = 50, n_bad: int = 20) -> loop_report.RoundResult:
+    """A round; ``matched_rate``: its false-alarm rate at round 1's Recall_Ano (rounds after the first)."""
     return loop_report.RoundResult(number, "initial", n_good, n_bad, false_alarms + caught, false_alarms, caught,
-                       caught / n_bad, false_alarms / n_good, full_rate, 0.9, 1.0, None if number == 1 else 5.0,
-                       earlier_caught_rescored=0 if number == 1 else 15, earlier_caught_missed=missed)
+                                   caught / n_bad, false_alarms / n_good, 0.8, 0.9, 1.0, None if number == 1 else 5.0,
+                                   earlier_caught_rescored=0 if number == 1 else 15, earlier_caught_missed=missed,
+                                   false_alarm_rate_at_first_recall=matched_rate)
 
 
 def test_review_loop_target_needs_fewer_false_alarms_at_the_same_recall_and_no_lost_anomaly():
@@ -237,17 +240,18 @@ def test_review_loop_target_needs_fewer_false_alarms_at_the_same_recall_and_no_l
     def status(*rounds) -> str:
         return check_target(CategoryResult("tiles", 100, 10.0, list(rounds))).status
 
-    assert status(_round(1, 10, 15, 0.5), _round(2, 7, 15, 0.35)) == "PASS"  # exactly 30 % fewer, both ways
-    assert status(_round(1, 10, 15, 0.5), _round(2, 8, 15, 0.2)) == "FAIL"  # 20 % fewer at the model's threshold
-    assert status(_round(1, 10, 15, 0.5), _round(2, 2, 15, 0.4)) == "FAIL"  # not at matched recall
-    assert status(_round(1, 10, 15, 0.5), _round(2, 2, 14, 0.2)) == "FAIL"  # bought with a missed anomaly
-    assert status(_round(1, 10, 15, 0.5), _round(2, 2, 16, 0.2, missed=1)) == "FAIL"  # an earlier catch lost
-    no_alarm = check_target(CategoryResult("tiles", 100, 10.0, [_round(1, 0, 15, 0.0), _round(2, 0, 15, 0.0)]))
+    first = _round(1, 10, 15)  # false-alarm rate 0.2 at Recall_Ano 0.75
+    assert status(first, _round(2, 7, 15, matched_rate=0.14)) == "PASS"  # exactly 30 % fewer at the same recall
+    assert status(first, _round(2, 2, 10, matched_rate=0.16)) == "FAIL"  # few alarms only by flagging less
+    assert status(first, _round(2, 20, 18, matched_rate=0.1)) == "PASS"  # more alarms, but at a higher recall
+    assert status(first, _round(2, 2, 16, matched_rate=0.04, missed=1)) == "FAIL"  # an earlier catch lost
+    no_alarm = check_target(CategoryResult("tiles", 100, 10.0, [_round(1, 0, 15), _round(2, 0, 15, matched_rate=0.0)]))
     assert no_alarm.status == "FAIL" and "nothing to learn" in no_alarm.detail[-1]
-    assert status(_round(1, 10, 15, 0.5)) == "FAIL"
-    table = format_table([CategoryResult("tiles", 100, 10.0, [_round(1, 10, 15, 0.5), _round(2, 7, 15, 0.35)])])
+    assert status(first) == "FAIL"
+    table = format_table([CategoryResult("tiles", 100, 10.0, [first, _round(2, 7, 15, matched_rate=0.14)])])
     lines = table.splitlines()
     assert lines[2].split()[-2:] == ["-", "-"] and lines[3].split()[-4:] == ["0", "of", "15", "5.0"]
+    assert "0.140" in lines[3]
 
 
 def test_review_loop_deals_every_defect_type_out_to_every_round(synthetic_root):
