@@ -259,6 +259,7 @@ def learn_from_review(detector: Detector, batch: Path, train_paths: Sequence[Pat
         "epochs_run": outcome.fit.epochs_run,
         "threshold_before": outcome.threshold_before,
         "threshold_after": outcome.threshold_after,
+        "calibrated_threshold": outcome.calibrated_threshold,
         "batch_flagged_before": outcome.flagged_before,
         "batch_flagged_after": outcome.flagged_after,
         "batch_confirmed_lost": [p.name for p in outcome.lost_confirmed],
