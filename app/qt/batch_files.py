@@ -6,6 +6,7 @@ wagon) is taken as a whole, so the reviewer can open the parent without choosing
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 from core.imageio import list_images
 
@@ -17,3 +18,12 @@ def list_batch_images(folder: Path) -> list[Path]:
         return found if found else list_images(folder, recursive=True)
     except OSError:
         return []
+
+
+def photos_in_typed_folder(text: str) -> tuple[Optional[Path], list[Path]]:
+    """For a folder field of a dialog: the folder typed (None when empty) and its photos (none if it is not one)."""
+    text = text.strip()
+    if not text:
+        return None, []
+    folder = Path(text).expanduser()
+    return folder, list_batch_images(folder) if folder.is_dir() else []

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model_library import next_version_path, set_active_version, split_version
-from app.qt.batch_files import list_batch_images
+from app.qt.batch_files import photos_in_typed_folder
 from app.qt.dialogs.job_dialog import STAGE_LABELS, JobDialog
 from app.qt.theme import COLORS
 from app.qt.widgets.path_row import path_row
@@ -149,9 +149,7 @@ class ImproveModelDialog(JobDialog):
             self.normals_edit.setText(folder)
 
     def _refresh_normals(self) -> None:
-        text = self.normals_edit.text().strip()
-        folder = Path(text).expanduser() if text else None
-        self._normals = list_batch_images(folder) if folder is not None and folder.is_dir() else []
+        folder, self._normals = photos_in_typed_folder(self.normals_edit.text())
         if folder is None:
             self.normals_label.setText("Without them the model learns only the new photos and may forget the old ones.")
         elif not folder.is_dir():

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.model_library import library_path_for, list_library_models, model_library_dir, safe_model_name
-from app.qt.batch_files import list_batch_images
+from app.qt.batch_files import photos_in_typed_folder
 from app.qt.widgets.path_row import path_row
 from app.qt.dialogs.job_dialog import STAGE_LABELS, JobDialog
 from app.qt.workers import JobRunner, TrainJob
@@ -137,8 +137,7 @@ class TrainDialog(JobDialog):
                 self.name_edit.setText(safe_model_name(Path(folder).name))
 
     def _refresh_folder(self) -> None:
-        folder = Path(self.folder_edit.text().strip()) if self.folder_edit.text().strip() else None
-        self._images = list_batch_images(folder) if folder and folder.is_dir() else []
+        folder, self._images = photos_in_typed_folder(self.folder_edit.text())
         if folder is None:
             self.count_label.setText("")
         elif not folder.is_dir():
