@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         self.model_picker = ModelPicker(self.library_model)
         self.toolbar.addWidget(self.model_picker)
         self.toolbar.addAction(self.actions.model.train_model)
+        self.toolbar.addAction(self.actions.model.improve_model)
         build_toolbar_right(self.toolbar, self.actions)
 
         build_menus(

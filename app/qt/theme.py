@@ -31,6 +31,7 @@ QMainWindow, QDialog {{ background: {COLORS.window}; }}
 QToolBar {{ background: {COLORS.panel}; border: none; border-bottom: 1px solid {COLORS.border}; spacing: 4px; padding: 3px 6px; }}
 QToolBar QToolButton {{ padding: 4px 8px; border-radius: 4px; color: {COLORS.text}; }}
 QToolBar QToolButton:hover {{ background: {COLORS.border}; }}
+QToolBar QToolButton:disabled {{ color: {COLORS.muted}; }}
 QToolBar QToolButton:checked {{ background: #33506e; }}
 QStatusBar {{ background: {COLORS.panel}; border-top: 1px solid {COLORS.border}; }}
 QStatusBar QLabel {{ padding: 0 6px; }}
