@@ -129,12 +129,20 @@ def extract_with_cache(
     cache: Optional[FeatureCache],
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
+    digests: Optional[dict[Path, str]] = None,
 ) -> FeatureSet:
-    """Features of ``paths`` in their order: cached ones read from disk, the others computed and stored."""
+    """Features of ``paths`` in their order: cached ones read from disk, the others computed and stored.
+
+    ``digests``: content hashes the caller already has for these paths (every path then needs one), so no file is
+    read twice just to be hashed.
+    """
     paths = [Path(p) for p in paths]
     if cache is None:
         return extractor.extract_paths(paths, progress=progress, cancel=cancel)
-    digests, errors = digests_of(paths)
+    if digests is None:
+        digests, errors = digests_of(paths)
+    else:
+        errors = {}
     found: dict[Path, list[torch.Tensor]] = {}
     missing: list[Path] = []
     for path in paths:

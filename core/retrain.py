@@ -24,15 +24,15 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
+from core.config import DEFAULT_RETRAIN_EPOCHS
 from core.detector import Detector, _report_dict, seed_everything, split_holdout
-from core.feature_cache import FeatureCache, extract_with_cache
+from core.feature_cache import FeatureCache, digests_of, extract_with_cache
 from core.features import FeatureSet
 from core.imageio import ImageReadError, file_digest
 from core.results import CancelToken, ProgressCallback, ProgressEvent
 from core.reviewlog import ImageRecord, ReviewLog
 from core.trainer import FitReport, fit_flow
 
-DEFAULT_RETRAIN_EPOCHS = 8
 #: Fewer new normals than this all go to training; from this many on, some are held out for the threshold.
 MIN_NEW_FOR_HOLDOUT = 5
 #: New normals are repeated until they are at least this share of the training set, so a few epochs learn them.
@@ -123,15 +123,12 @@ def lineage_hashes(meta: dict[str, Any]) -> set[str]:
     return {entry["sha256"] for entry in _lineage_entries(meta) if entry.get("sha256")}
 
 
-def earlier_reviewed_normals(meta: dict[str, Any]) -> list[Path]:
-    """Photos learnt in earlier improvements that are still there unchanged: they keep training, so a model
-    improved twice does not forget what the first review taught it."""
-    found = []
-    for entry in _lineage_entries(meta):
-        path = Path(str(entry.get("path") or ""))
-        if entry.get("sha256") and path.is_file() and _digest_or_none(path) == entry["sha256"]:
-            found.append(path)
-    return list(dict.fromkeys(found))
+def earlier_reviewed_normals(meta: dict[str, Any]) -> dict[Path, str]:
+    """Photos learnt in earlier improvements that are still there unchanged, with their hashes: they keep
+    training, so a model improved twice does not forget what the first review taught it."""
+    learnt = {Path(str(e["path"])): e["sha256"] for e in _lineage_entries(meta) if e.get("path") and e.get("sha256")}
+    current, _unreadable = digests_of([p for p in learnt if p.is_file()])
+    return {path: digest for path, digest in current.items() if digest == learnt[path]}
 
 
 def select_reviewed_normals(
@@ -200,8 +197,9 @@ def retrain_from_log(
     seed_everything(config.train.seed)
     chosen, skipped = select_reviewed_normals(log, include_reviewed_normals, lineage_hashes(detector.meta))
 
-    new_paths = [record.path for record, _ in chosen]
-    new_features = extract_with_cache(detector.extractor, new_paths, feature_cache, progress=progress, cancel=cancel)
+    new_digests = {record.path: digest for record, digest in chosen}
+    new_features = extract_with_cache(detector.extractor, list(new_digests), feature_cache, progress=progress,
+                                      cancel=cancel, digests=new_digests)
     for path, reason in new_features.errors.items():
         skipped.append((path, f"cannot read the photo ({reason})"))
     if len(new_features) == 0:
@@ -213,14 +211,17 @@ def retrain_from_log(
     old_features = None
     if old_normals:
         new_hashes = {digest for _, digest in chosen}
-        old_paths = [Path(p) for p in old_normals if _digest_or_none(p) not in new_hashes]
-        old_features = extract_with_cache(detector.extractor, old_paths, feature_cache, progress=progress, cancel=cancel)
+        old_digests, _unreadable = digests_of([Path(p) for p in old_normals])
+        old_digests = {path: digest for path, digest in old_digests.items() if digest not in new_hashes}
+        old_features = extract_with_cache(detector.extractor, list(old_digests), feature_cache, progress=progress,
+                                          cancel=cancel, digests=old_digests)
         if len(old_features) == 0:
             old_features = None
     reviewed_features = new_features
     earlier = earlier_reviewed_normals(detector.meta)
     if earlier:
-        earlier_features = extract_with_cache(detector.extractor, earlier, feature_cache, progress=progress, cancel=cancel)
+        earlier_features = extract_with_cache(detector.extractor, list(earlier), feature_cache, progress=progress,
+                                              cancel=cancel, digests=earlier)
         if len(earlier_features):
             reviewed_features = FeatureSet.concat([new_features, earlier_features])
 
@@ -338,10 +339,3 @@ def _holdout_indices(n: int, fraction: float, seed: int, minimum: int) -> set[in
         return set()
     n_hold = min(n - 1, max(2, int(round(n * fraction))))
     return set(np.random.default_rng(seed).permutation(n)[:n_hold].tolist())
-
-
-def _digest_or_none(path: str | Path) -> Optional[str]:
-    try:
-        return file_digest(path)
-    except (ImageReadError, OSError):
-        return None
