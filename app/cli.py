@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from core import __version__
-from core.config import VARIANTS
+from core.config import DEFAULT_RETRAIN_EPOCHS, VARIANTS
 
 EXIT_USER_ERROR = 2
 
@@ -383,7 +383,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--normals", default=None,
                    help="the original defect-free photos (MVTec category or folder), mixed in so they are not forgotten; "
                         "default: the folder the model was trained from, if it is still there")
-    p.add_argument("--epochs", type=int, default=8, help="epochs continued from the model's current weights")
+    p.add_argument("--epochs", type=int, default=DEFAULT_RETRAIN_EPOCHS,
+                   help="epochs continued from the model's current weights")
     device_opt(p)
     p.set_defaults(func=cmd_retrain)
 

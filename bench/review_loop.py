@@ -44,12 +44,14 @@ from bench.loop_report import (  # noqa: E402
 )
 from bench.subsets import evenly_spaced  # noqa: E402
 from core.batch import score_batch  # noqa: E402
-from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig  # noqa: E402
+from core.config import (  # noqa: E402
+    DEFAULT_RETRAIN_EPOCHS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig,
+)
 from core.datasets import TestItem, find_categories, test_items, training_images  # noqa: E402
 from core.detector import Detector  # noqa: E402
-from core.metrics import false_alarm_rate_at_recall, image_auroc  # noqa: E402
 from core.feature_cache import FeatureCache  # noqa: E402
-from core.retrain import DEFAULT_RETRAIN_EPOCHS, retrain_from_log  # noqa: E402
+from core.metrics import false_alarm_rate_at_recall, image_auroc  # noqa: E402
+from core.retrain import retrain_from_log  # noqa: E402
 from core.reviewlog import ReviewLog, iter_flagged  # noqa: E402
 
 DEFAULT_DATASETS = REPO_ROOT.parent / "shared" / "datasets"

@@ -8,7 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
-from core.config import VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
+from core.config import (
+    DEFAULT_RETRAIN_EPOCHS, VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig,
+)
 from core.modelheader import ModelSummary, summarize_model
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
 
@@ -70,7 +72,7 @@ def retrain_from_review(
     on the batch meanwhile. The returned model is neither saved nor activated.
     """
     from core.feature_cache import FeatureCache
-    from core.retrain import DEFAULT_RETRAIN_EPOCHS, retrain_from_log
+    from core.retrain import retrain_from_log
     from core.reviewlog import ReviewLog
 
     with ReviewLog.open(review_log, read_only=True) as log:

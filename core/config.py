@@ -47,6 +47,10 @@ class FlowConfig:
         return self.variant in ("csflow+sa", "csa")
 
 
+#: Epochs an improvement from a review continues training for (the command line's and the inspector's default).
+DEFAULT_RETRAIN_EPOCHS = 8
+
+
 @dataclass
 class TrainConfig:
     """Optimisation. Defaults are CPU-sized; the paper's 240 epochs are a GPU setting."""

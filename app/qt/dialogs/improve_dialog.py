@@ -32,9 +32,9 @@ from app.qt.dialogs.job_dialog import STAGE_LABELS, JobDialog
 from app.qt.theme import COLORS
 from app.qt.widgets.path_row import path_row
 from app.qt.workers import JobRunner, RetrainJob
+from core.config import DEFAULT_RETRAIN_EPOCHS
 from core.reviewlog import ImageRecord
 
-DEFAULT_EPOCHS = 8
 MAX_LISTED_SKIPS = 12
 
 
@@ -91,7 +91,7 @@ class ImproveModelDialog(JobDialog):
         self.normals_label.setWordWrap(True)
         self.epochs_spin = QSpinBox()
         self.epochs_spin.setRange(1, 200)
-        self.epochs_spin.setValue(DEFAULT_EPOCHS)
+        self.epochs_spin.setValue(DEFAULT_RETRAIN_EPOCHS)
         self.epochs_spin.setToolTip("Epochs continued from the current weights")
 
         form = QFormLayout()
