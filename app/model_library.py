@@ -74,8 +74,11 @@ def list_library_models(folder: Optional[Path] = None) -> list[LibraryModel]:
             groups.setdefault(key, []).append((candidate, modified))
             prefixes[key] = "" if candidate.parent == folder else f"{entry.name}/"
     found: list[LibraryModel] = []
+    pointers: dict[Path, dict[str, str]] = {}  # active.json of each folder, read once
     for (parent, base), files in groups.items():
-        active = active_version(files[0][0])
+        if parent not in pointers:
+            pointers[parent] = _read_active(parent)
+        active = _pick_active(base, [path for path, _ in files], pointers[parent])
         found.append(LibraryModel(name=f"{prefixes[(parent, base)]}{base}", path=active,
                                   modified=max(m for _, m in files), version=split_version(active)[1],
                                   n_versions=len(files)))
@@ -135,12 +138,15 @@ def next_version_path(path: Path) -> Path:
 def active_version(path: Path) -> Path:
     """The version of ``path``'s model in use: the one recorded in ``active.json``, else the original file."""
     path = Path(path)
-    base, _ = split_version(path)
-    chosen = _read_active(path.parent).get(base)
-    if chosen and is_model_file(path.parent / chosen):
-        return path.parent / chosen
     versions = model_versions(path)
-    return versions[0] if versions else path
+    return _pick_active(split_version(path)[0], versions, _read_active(path.parent)) if versions else path
+
+
+def _pick_active(base: str, versions: list[Path], pointers: dict[str, str]) -> Path:
+    """The version ``active.json`` names if it is one of ``versions``, else the lowest version."""
+    chosen = pointers.get(base)
+    named = [p for p in versions if p.name == chosen]
+    return named[0] if named else min(versions, key=lambda p: split_version(p)[1])
 
 
 def set_active_version(path: Path) -> None:
