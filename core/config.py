@@ -37,6 +37,13 @@ class FlowConfig:
     sa_heads: int = 1
     sa_scales: tuple[int, ...] = (1, 2)  # scales (0 = finest) whose subnetworks get self-attention
     seed: int = 0
+    # Where our flow may differ from CS-Flow as anomalib implements it (bench/flow_ablation.py measures each):
+    # a fixed per-channel standardisation of the features in front of the flow (False: the flow sees them raw);
+    standardize: bool = True
+    # how a coupling block starts as the identity: "zero_out" = zero output convolutions (Glow), "zero_gamma" =
+    # CS-Flow's output scale that starts at 0 in front of default-initialised convolutions;
+    subnet_init: str = "zero_out"
+    sa_gamma_init: float = 0.0  # weight of self-attention's residual at the start (0 = starts as plain CS-Flow)
 
     @property
     def use_ca(self) -> bool:
@@ -67,6 +74,9 @@ class TrainConfig:
     target_false_alarm_rate: float = 0.01
     seed: int = 0
     augment_flips: bool = False
+    # "per_image": the log-determinant of each image against its own latents (a true NLL); "batch_sum": as
+    # anomalib's CS-Flow coupling does, summed over the batch, which weighs it batch-size times in the loss
+    logdet_reduction: str = "per_image"
 
 
 @dataclass
