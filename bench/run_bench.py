@@ -10,9 +10,12 @@ Every model is trained and evaluated in the same process on the same images with
   each model's ``score_images`` (decoding, pyramid, backbone, head, heatmap at image size), best of 3 passes;
 * on a machine with CUDA every model runs a second time on the GPU (mixed precision, as the engine does there).
 
-The targets of the issue are printed as PASS/FAIL lines (they are reported, not asserted). Example::
+Every model is trained ``--seeds`` times (3 by default, 1 with ``--quick``): seed N sets the flow's initial weights,
+the batch order, PatchCore's first coreset patch and which training images are held out. The table of single
+runs is followed by one of mean ± standard deviation over the seeds; the targets of the issue are judged on the
+means and printed as PASS/FAIL lines (they are reported, not asserted). Example::
 
-    python bench/run_bench.py --out bench-results/bench.json
+    python bench/run_bench.py --seeds 3 --out bench-results/bench.json
     python bench/run_bench.py --quick --categories magnetic_tile --out bench-results/quick.json
 """
 from __future__ import annotations
