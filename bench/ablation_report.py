@@ -56,7 +56,8 @@ def _budget(record: dict[str, Any], budget: Optional[int]) -> Optional[dict[str,
 class Results:
     """Records indexed by configuration, set, seed and budget."""
 
-    def __init__(self, records: Sequence[dict[str, Any]]):
+    def __init__(self, records: Sequence[dict[str, Any]], sets: Optional[Sequence[str]] = None):
+        records = [r for r in records if sets is None or r["set"] in sets]
         self.records = [r for r in records if "error" not in r]
         self.errors = [r for r in records if "error" in r]
         self.variants = list(dict.fromkeys(r["variant"] for r in records))
@@ -163,8 +164,9 @@ def type_table(results: Results, budget: int, markdown: bool = False) -> str:
     return (_markdown if markdown else _plain)(header, rows)
 
 
-def print_tables(paths: Sequence[Path], budget: Optional[int] = None, markdown: bool = False) -> None:
-    results = Results(load_records(paths))
+def print_tables(paths: Sequence[Path], budget: Optional[int] = None, markdown: bool = False,
+                 sets: Optional[Sequence[str]] = None) -> None:
+    results = Results(load_records(paths), sets)
     if not results.records:
         print("no results yet")
         return
@@ -186,8 +188,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("paths", nargs="+", type=Path, help="JSON-lines files written by flow_ablation.py")
     parser.add_argument("--budget", type=int, default=None, help="epochs of the main table (default: 8)")
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--sets", default=None, help="comma-separated sets to show (default: all)")
     args = parser.parse_args(argv)
-    print_tables(args.paths, args.budget, args.markdown)
+    print_tables(args.paths, args.budget, args.markdown, args.sets.split(",") if args.sets else None)
     return 0
 
 

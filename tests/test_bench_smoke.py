@@ -42,7 +42,7 @@ def test_quick_bench_of_our_variants_writes_table_and_json(synthetic_root, tmp_p
         "--image-size", "128", "--hidden", "32", "--models", "csflow,csa", "--devices", "cpu",
         "--timing-repeats", "2", "--seeds", "2", "--out", str(out),
     ]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
 
     lines = done.stdout.splitlines()
