@@ -38,11 +38,22 @@ def mean_std(values: Sequence[float]) -> tuple[Optional[float], Optional[float]]
     return statistics.fmean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
-def fmt(pair: tuple[Optional[float], Optional[float]], digits: int = 3) -> str:
+#: a cell from fewer seeds than this says how many it has
+FULL_SEEDS = 3
+
+
+def fmt(pair: tuple[Optional[float], Optional[float]], digits: int = 3, n: Optional[int] = None) -> str:
     mean, std = pair
     if mean is None:
         return "-"
-    return f"{mean:.{digits}f} ± {std:.{digits}f}"
+    if n == 1:
+        return f"{mean:.{digits}f} (1 seed)"
+    text = f"{mean:.{digits}f} ± {std:.{digits}f}"
+    return text if n is None or n >= FULL_SEEDS else f"{text} ({n} seeds)"
+
+
+def cell(values: Sequence[float], digits: int = 3) -> str:
+    return fmt(mean_std(values), digits, len(values))
 
 
 def _budget(record: dict[str, Any], budget: Optional[int]) -> Optional[dict[str, Any]]:
@@ -79,12 +90,15 @@ class Results:
 
     def over_sets(self, variant: str, budget: int, sets: Optional[Sequence[str]] = None) -> list[float]:
         """Per seed, the mean over the sets (only seeds that ran on every set)."""
+        return list(self.over_sets_by_seed(variant, budget, sets).values())
+
+    def over_sets_by_seed(self, variant: str, budget: int, sets: Optional[Sequence[str]] = None) -> dict[int, float]:
         sets = list(sets or self.sets)
-        out = []
+        out = {}
         for seed in self.seeds:
             values = [self.value(variant, d, seed, budget) for d in sets]
             if values and all(v is not None for v in values):
-                out.append(statistics.fmean(values))
+                out[seed] = statistics.fmean(values)
         return out
 
     def defect_types(self) -> list[tuple[str, str]]:
@@ -126,16 +140,16 @@ def _plain(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def main_table(results: Results, budget: int, markdown: bool = False, reference: str = "csflow") -> str:
     header = ["configuration"] + [f"{d}" for d in results.sets] + ["mean over sets", "Δ vs " + reference,
                                                                   "mean over defect types", "train s (mean)"]
-    base = dict(zip(results.seeds, results.over_sets(reference, budget))) if reference in results.variants else {}
+    base = results.over_sets_by_seed(reference, budget) if reference in results.variants else {}
     rows = []
     for v in results.variants:
-        cells = [v] + [fmt(mean_std(results.per_set(v, d, budget))) for d in results.sets]
-        cells.append(fmt(mean_std(results.over_sets(v, budget))))
+        cells = [v] + [cell(results.per_set(v, d, budget)) for d in results.sets]
+        cells.append(cell(results.over_sets(v, budget)))
         # difference to the reference, seed by seed (the same split and initial seed), then mean and spread
-        mine = results.over_sets(v, budget)
-        diffs = [m - base[s] for s, m in zip(results.seeds, mine) if s in base] if len(mine) == len(base) else []
-        cells.append(fmt(mean_std(diffs)) if v != reference else "0")
-        cells.append(fmt(mean_std(results.over_types(v, budget))))
+        mine = results.over_sets_by_seed(v, budget)
+        diffs = [m - base[s] for s, m in mine.items() if s in base]
+        cells.append(cell(diffs) if v != reference else "0")
+        cells.append(cell(results.over_types(v, budget)))
         seconds = [x for d in results.sets for x in results.per_set(v, d, budget, "seconds")]
         cells.append(f"{statistics.fmean(seconds):.0f}" if seconds else "-")
         rows.append(cells)
@@ -143,7 +157,7 @@ def main_table(results: Results, budget: int, markdown: bool = False, reference:
 
 
 def budget_table(results: Results, markdown: bool = False) -> str:
-    header = ["configuration"] + [f"{b} epochs: AUROC (s)" for b in results.budgets]
+    header = ["configuration"] + [f"{b} epochs" for b in results.budgets]
     rows = []
     for v in results.variants:
         cells = [v]
@@ -151,7 +165,7 @@ def budget_table(results: Results, markdown: bool = False) -> str:
             aurocs = results.over_sets(v, b)
             seconds = [x for d in results.sets for x in results.per_set(v, d, b, "seconds")]
             cells.append("-" if not aurocs else
-                         f"{fmt(mean_std(aurocs))} ({statistics.fmean(seconds):.0f})")
+                         f"{cell(aurocs)}, {statistics.fmean(seconds):.0f} s")
         rows.append(cells)
     return (_markdown if markdown else _plain)(header, rows)
 

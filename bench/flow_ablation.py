@@ -292,6 +292,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument("--train-limit", type=int, default=200,
                         help="training photos per set, evenly spaced (default: %(default)s; 0 = all)")
     parser.add_argument("--seeds", type=int, default=3, help="seeds 0 .. N-1 (default: %(default)s)")
+    parser.add_argument("--only-seeds", default=None,
+                        help="comma-separated seeds to run of those (to share the work between processes)")
     parser.add_argument("--epochs", type=int, default=8, help="epochs per run (default: %(default)s)")
     parser.add_argument("--budget-epochs", default="2,8", help="also score the kept model after these epochs")
     parser.add_argument("--variants", default=None,
@@ -345,7 +347,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     for category, name in categories:
         data = load_set(category, name, args.image_size, train_limit, args.cache)
-        for seed in range(args.seeds):
+        seeds = range(args.seeds)
+        if args.only_seeds:
+            seeds = [s for s in seeds if str(s) in args.only_seeds.split(",")]
+        for seed in seeds:
             for vname in names:
                 variant = VARIANTS[vname]
                 epochs = 0 if variant.peer == "anomalib-patchcore" else args.epochs
