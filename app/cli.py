@@ -124,6 +124,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     _print_score_table(outcome.results, images, limit=args.top)
     for bad in outcome.errors:
         print(f"skipped {bad.path}: {bad.error}", file=sys.stderr)
+    for entry in outcome.skipped:
+        print(f"not part of the batch: {entry.rel_path}: {entry.reason}", file=sys.stderr)
     print(
         f"{len(outcome.scored)} images scored, {len(outcome.flagged)} flagged (threshold {detector.threshold:.4f}), "
         f"{len(outcome.errors)} skipped"
@@ -146,10 +148,9 @@ def _print_score_table(results, root: Path, limit: Optional[int] = None) -> None
 
 
 def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(Path(path).relative_to(root))
-    except ValueError:
-        return str(path)
+    from core import photo_key
+
+    return photo_key(Path(root).resolve(), path)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
