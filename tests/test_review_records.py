@@ -307,3 +307,30 @@ def test_a_log_edited_outside_the_program_fails_verification(reviewed, tmp_path,
     assert status == 1 and expected in out, out
     html = report_text(reviewed, tmp_path / "r.html")
     assert "AUDIT TRAIL BROKEN" in html and expected in html
+
+
+# ------------------------------------------------------------------------------------------------ inspector
+
+
+@pytest.mark.gui
+def test_the_inspector_refuses_a_decision_on_a_deleted_photo_and_follows_a_renamed_one(make_window, photos, qtbot):
+    from PySide6.QtCore import Qt
+
+    fake_scores(photos, threshold=0.0)  # every photo flagged
+    with open_for_batch(photos) as log:
+        log.decide("img_0003.png", "rejected", "anna", "reflection")
+    os.rename(photos / "img_0003.png", photos / "renamed.png")
+    window = make_window()
+    window.open_batch(photos)
+    qtbot.waitUntil(lambda: window.session.has("renamed.png") and not window.session.has("img_0003.png"),
+                    timeout=30000)
+    qtbot.waitUntil(lambda: window.session.record("renamed.png").decision == "rejected", timeout=10000)
+
+    (photos / "img_0005.png").unlink()
+    window.show_rel("img_0005.png")
+    messages = []
+    window.statusBar().messageChanged.connect(messages.append)
+    qtbot.keyClick(window, Qt.Key_C)
+    with ReviewLog.open(photos, read_only=True) as log:
+        assert log.image("img_0005.png").decision is None
+    assert any("no longer in the folder" in m for m in messages)
