@@ -113,7 +113,7 @@ def make_window(qapp, qtbot, inspector_settings, tmp_path):
             window.resize(*size)
         window.show()
         window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow, timeout=3000)  # keyboard shortcuts go to the active window only
+        qtbot.waitUntil(window.isActiveWindow, timeout=30000)  # keyboard shortcuts go to the active window only
         windows.append(window)
         return window
 
@@ -123,7 +123,7 @@ def make_window(qapp, qtbot, inspector_settings, tmp_path):
             window.close()
 
 
-def settle(qtbot, window, timeout: int = 5000) -> None:
+def settle(qtbot, window, timeout: int = 30000) -> None:
     """Wait until visible thumbnails and the current photo are drawn, as a person would see the window."""
     thumbnails = window.thumbnails
     qtbot.waitUntil(lambda: not thumbnails._pending and thumbnails.pool.activeThreadCount() == 0, timeout=timeout)

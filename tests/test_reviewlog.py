@@ -245,6 +245,7 @@ def test_killed_writer_loses_no_returned_decision(tmp_path):
 
 def test_locked_log_gives_a_clear_error_then_recovers(batch):
     with open_for_batch(batch, create=True, busy_timeout_s=0.2) as log:
+        log.write_patience_s = 0.3  # give up soon: this test is about the message when it does
         score_all(log, batch)
         blocker = sqlite3.connect(log.path, isolation_level=None)
         blocker.execute("BEGIN IMMEDIATE")
