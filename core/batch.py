@@ -16,6 +16,7 @@ import cv2
 from core.atomicfile import atomic_write_bytes
 from core.detector import Detector
 from core.imageio import ImageReadError, file_digest, list_images, load_image
+from core.operating_point import ZONES, zone_of
 from core.overlay import render_overlay
 from core.results import CancelToken, ProgressCallback, ScoreResult
 from core.reviewlog import ReviewLog, open_for_batch
@@ -39,6 +40,18 @@ class BatchOutcome:
     def errors(self) -> list[ScoreResult]:
         return [r for r in self.results if not r.ok]
 
+    pass_threshold: Optional[float] = None
+    alarm_threshold: Optional[float] = None
+
+    def zone_counts(self) -> dict[str, int]:
+        """Photos per zone (pass / review / alarm) at the thresholds the batch was scored with."""
+        counts = {zone: 0 for zone in ZONES}
+        for result in self.scored:
+            zone = zone_of(result.score, self.pass_threshold, self.alarm_threshold)
+            if zone is not None:
+                counts[zone] += 1
+        return counts
+
 
 def score_batch(
     detector: Detector,
@@ -58,7 +71,8 @@ def score_batch(
     paths = list(paths) if paths is not None else list_images(batch_dir)
     if not paths:
         raise ValueError(f"no images found in {batch_dir}")
-    outcome = BatchOutcome(out_dir=Path(out_dir) if out_dir else None)
+    outcome = BatchOutcome(out_dir=Path(out_dir) if out_dir else None, pass_threshold=detector.threshold,
+                           alarm_threshold=detector.alarm_threshold)
     log: Optional[ReviewLog] = None
     if write_log:
         log = open_for_batch(batch_dir, create=True)
@@ -93,7 +107,7 @@ def score_batch(
         if log is not None:
             log.close()
     if outcome.out_dir is not None:
-        write_score_tables(outcome.results, outcome.out_dir, detector.threshold, batch_dir)
+        write_score_tables(outcome.results, outcome.out_dir, detector.threshold, batch_dir, detector.alarm_threshold)
     return outcome
 
 
@@ -121,13 +135,18 @@ def _write_heatmap_picture(detector: Detector, result: ScoreResult, target: Path
         atomic_write_bytes(target, data.tobytes())
 
 
-def write_score_tables(results: Sequence[ScoreResult], out_dir: Path, threshold: float, batch_dir: Path) -> None:
-    """scores.csv and scores.json, highest score first, unreadable files last with their reason."""
+def write_score_tables(results: Sequence[ScoreResult], out_dir: Path, threshold: float, batch_dir: Path,
+                       alarm_threshold: Optional[float] = None) -> None:
+    """scores.csv and scores.json, highest score first, unreadable files last with their reason.
+
+    ``zone`` is pass, review or alarm (empty for unreadable files); ``flagged`` means at or above pass.
+    """
     ordered = sorted(results, key=lambda r: (r.score is None, -(r.score or 0.0), str(r.path)))
     rows = [
         {
             "file": _relative(r.path, batch_dir),
             "score": None if r.score is None else round(r.score, 6),
+            "zone": zone_of(r.score, threshold, alarm_threshold) or "",
             "flagged": bool(r.flagged),
             "width": r.width or None,
             "height": r.height or None,
@@ -142,7 +161,8 @@ def write_score_tables(results: Sequence[ScoreResult], out_dir: Path, threshold:
     writer.writeheader()
     writer.writerows(rows)
     atomic_write_bytes(out_dir / "scores.csv", buffer.getvalue().encode("utf-8"))
-    payload = {"batch": str(batch_dir), "threshold": threshold, "images": rows}
+    payload = {"batch": str(batch_dir), "threshold": threshold, "pass_threshold": threshold,
+               "alarm_threshold": alarm_threshold if alarm_threshold is not None else threshold, "images": rows}
     atomic_write_bytes(out_dir / "scores.json", json.dumps(payload, indent=2).encode("utf-8"))
 
 

@@ -11,6 +11,8 @@ from core.datasets import load_mask, test_items
 from core.detector import Detector
 from core.metrics import false_alarm_rate_at_recall, image_auroc, pixel_auroc, rates_at_threshold
 from core.results import CancelToken, ProgressCallback
+from core.config import ROC_CATCH_TARGET
+from core.operating_point import thresholds_from_roc, zone_counts
 from core.threshold import roc_optimal_threshold
 
 PIXEL_EVAL_SIDE = 256  # masks and heatmaps are compared at this size: enough for AUROC, light on memory
@@ -57,12 +59,22 @@ def evaluate_category(
         "pixel_auroc": pixel_auroc(masks, maps) if len(masks) == len(maps) else None,
         **rates_at_threshold(labels_arr, scores_arr, roc_threshold),
         "threshold": roc_threshold,
-        "at_model_threshold": {"threshold": detector.threshold, **rates_at_threshold(labels_arr, scores_arr, detector.threshold)},
+        "at_model_threshold": {"threshold": detector.threshold, "alarm_threshold": detector.alarm_threshold,
+                               **rates_at_threshold(labels_arr, scores_arr, detector.threshold),
+                               "zones": zone_counts(scores_arr.tolist(), detector.threshold, detector.alarm_threshold)},
         "n_images": int(labels_arr.size),
         "n_anomalous": int(labels_arr.sum()),
         "skipped": skipped,
     }
     if has_both:
+        # the operating point this labelled set suggests: pass keeps ROC_CATCH_TARGET of its foreign bodies,
+        # alarm marks at most the model's alarm share of its normal photos
+        point = thresholds_from_roc(labels_arr, scores_arr, ROC_CATCH_TARGET, detector.config.train.alarm_false_alarm_rate)
+        result["operating_point_from_roc"] = {
+            "pass_threshold": point.pass_threshold, "alarm_threshold": point.alarm_threshold,
+            "catch_target": ROC_CATCH_TARGET, **rates_at_threshold(labels_arr, scores_arr, point.pass_threshold),
+            "review_share": float((scores_arr >= point.pass_threshold).mean()),
+        }
         for recall, key in ((1.0, "100"), (0.99, "99"), (0.95, "95")):
             result[f"false_alarm_rate_at_recall_{key}"] = false_alarm_rate_at_recall(labels_arr, scores_arr, recall)
     return result

@@ -160,6 +160,7 @@ class BatchInfo:
     threshold: Optional[float] = None
     pixel_threshold: Optional[float] = None
     heatmap_low: Optional[float] = None  # normal heatmap level, the cold end of the overlay colours
+    alarm_threshold: Optional[float] = None  # at or above: very likely a foreign body (threshold is the pass line)
 
 
 @dataclass(frozen=True)
@@ -433,6 +434,7 @@ class ReviewLog:
                     batch_dir = path.parent.parent if path.parent.name == LOG_FOLDER_NAME else path.parent
                 _use_durable_journal(connection)
                 _create_schema(connection, Path(batch_dir))
+                _add_alarm_threshold_column(connection)
                 return
             application_id = connection.execute("PRAGMA application_id").fetchone()[0]
             if application_id != APPLICATION_ID:
@@ -448,6 +450,7 @@ class ReviewLog:
                                        "it was left untouched, restore it from a backup")
             if not read_only:
                 _use_durable_journal(connection)
+                _add_alarm_threshold_column(connection)
         except sqlite3.Error as exc:
             raise _translate(exc, path) from None
 
@@ -515,9 +518,29 @@ class ReviewLog:
     # ---- batch information
 
     def batch_info(self) -> BatchInfo:
+        alarm = "alarm_threshold" if self._has_alarm_column() else "NULL"
         row = self._query("SELECT batch_dir, created, model_path, model_name, model_variant, model_backbone, "
-                          "image_size, threshold, pixel_threshold, heatmap_low FROM batch WHERE id = 1")[0]
+                          f"image_size, threshold, pixel_threshold, heatmap_low, {alarm} FROM batch WHERE id = 1")[0]
         return BatchInfo(self.batch_dir, row[1], *row[2:])
+
+    def _has_alarm_column(self) -> bool:
+        """Logs written before the alarm threshold lack its column until they are opened writable once."""
+        return any(row[1] == "alarm_threshold" for row in self._query("PRAGMA table_info(batch)"))
+
+    def set_alarm_threshold(self, value: float, reviewer: str) -> None:
+        """Move the alarm line of this batch (an audited ``alarm_threshold_changed`` event); flags stay as they are."""
+        reviewer = _check_reviewer(reviewer)
+        with self._write() as tx:
+            self._apply_alarm_threshold(tx, float(value), reviewer)
+
+    @staticmethod
+    def _apply_alarm_threshold(tx: "_WriteTransaction", value: float, reviewer: str) -> None:
+        if not np.isfinite(value):
+            raise ReviewLogError(f"alarm threshold must be a finite number, got {value}")
+        old = tx.one("SELECT alarm_threshold FROM batch WHERE id = 1")[0]
+        tx.run("UPDATE batch SET alarm_threshold = ? WHERE id = 1", (value,))
+        if old != value:
+            tx.event("alarm_threshold_changed", reviewer, {"before": old, "after": value})
 
     _BATCH_COLUMNS = {"model_path": "model_path", "model_name": "model_name", "variant": "model_variant",
                       "backbone": "model_backbone", "image_size": "image_size", "threshold": "threshold",
@@ -527,7 +550,7 @@ class ReviewLog:
                        variant: Optional[str] = None, backbone: Optional[str] = None,
                        image_size: Optional[int] = None, threshold: Optional[float] = None,
                        pixel_threshold: Optional[float] = None, heatmap_low: Optional[float] = None,
-                       reviewer: str = SYSTEM_REVIEWER) -> None:
+                       reviewer: str = SYSTEM_REVIEWER, alarm_threshold: Optional[float] = None) -> None:
         """Record the model and thresholds used for the batch; only the given fields change.
 
         A different model than before is logged as a ``model_changed`` event and a different threshold as
@@ -550,6 +573,8 @@ class ReviewLog:
                 tx.event("model_changed", reviewer, {"before": before, "after": after})
             if threshold is not None:
                 self._apply_threshold(tx, float(threshold), old[5], reviewer)
+            if alarm_threshold is not None:
+                self._apply_alarm_threshold(tx, float(alarm_threshold), reviewer)
 
     def set_model_info(self, info: Mapping[str, Any], model_path: str | Path | None = None,
                        reviewer: str = SYSTEM_REVIEWER) -> None:
@@ -562,7 +587,8 @@ class ReviewLog:
                             variant=info.get("variant"), backbone=info.get("backbone"),
                             image_size=info.get("image_size"), threshold=finite(info.get("threshold")),
                             pixel_threshold=finite(info.get("pixel_threshold")),
-                            heatmap_low=finite(info.get("heatmap_low")), reviewer=reviewer)
+                            heatmap_low=finite(info.get("heatmap_low")), reviewer=reviewer,
+                            alarm_threshold=finite(info.get("alarm_threshold")))
 
     def set_threshold(self, value: float, reviewer: str) -> int:
         """Change the image-score threshold, re-flag every scored image and log it; returns the flagged count."""
@@ -876,6 +902,18 @@ def _create_schema(connection: sqlite3.Connection, batch_dir: Path) -> None:
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
+
+
+def _add_alarm_threshold_column(connection: sqlite3.Connection) -> None:
+    """Give a log the ``batch.alarm_threshold`` column if it lacks it; idempotent, and harmless to older
+    programs, which never select it (``threshold`` stays the pass line that ``flagged`` is judged against)."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(batch)")}
+    if columns and "alarm_threshold" not in columns:
+        try:
+            connection.execute("ALTER TABLE batch ADD COLUMN alarm_threshold REAL")
+        except sqlite3.OperationalError as exc:
+            if "duplicate column" not in str(exc).lower():  # another program added it a moment ago
+                raise
 
 
 def _check_reviewer(reviewer: str) -> str:

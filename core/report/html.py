@@ -11,7 +11,9 @@ from core.report.content import (
     changed_message,
     format_score,
     format_time,
+    operating_point_rows,
     overview_rows,
+    score_text,
     summary_rows,
     unfinished_message,
 )
@@ -62,8 +64,7 @@ def _entry(record: ImageRecord, picture: Picture, data: ReportData) -> str:
                      f'height="{picture.height}" alt="{_e(record.rel_path)} with heatmap">')
     if picture.remark:
         parts.append(f'<p class="remark">{_e(picture.remark)}</p>')
-    threshold = data.batch.threshold
-    score = format_score(record.score) + (f" (threshold {format_score(threshold)})" if threshold is not None else "")
+    score = score_text(data, record)
     parts.append(_key_value([
         ("Score", score),
         ("Decision", DECISION_LABELS.get(record.decision or "", "not reviewed")),
@@ -90,6 +91,7 @@ def write_html(data: ReportData, stream: TextIO, picture_of: Callable[[ImageReco
         out(f'<div class="banner changed">{_e(changed)}</div>\n')
     out(_key_value(overview_rows(data)) + "\n")
     out("<h2>Summary</h2>\n" + _key_value(summary_rows(data)) + "\n")
+    out("<h2>Operating point</h2>\n" + _key_value(operating_point_rows(data)) + "\n")
 
     for heading, records in data.pictured_sections():
         out(f"<h2>{_e(heading)} ({len(records)})</h2>\n")

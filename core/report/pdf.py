@@ -32,7 +32,9 @@ from core.report.content import (
     changed_message,
     format_score,
     format_time,
+    operating_point_rows,
     overview_rows,
+    score_text,
     summary_rows,
     unfinished_message,
 )
@@ -206,8 +208,7 @@ def _entry(record: ImageRecord, picture: Picture, data: ReportData, styles: dict
                            hAlign="LEFT"))
     if picture.remark:
         parts.append(Paragraph(_text(picture.remark), styles["remark"]))
-    threshold = data.batch.threshold
-    score = format_score(record.score) + (f" (threshold {format_score(threshold)})" if threshold is not None else "")
+    score = score_text(data, record)
     parts += [Spacer(1, 1.5 * mm), _details_table(record, score, styles, width), Spacer(1, 4 * mm)]
     return parts
 
@@ -223,7 +224,8 @@ def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRec
     if changed:
         story += [_banner(changed, styles, width, colour=colors.HexColor("#8a5a00")), Spacer(1, 3 * mm)]
     story += [_key_value_table(overview_rows(data), styles, width),
-              Paragraph("Summary", styles["h2"]), _key_value_table(summary_rows(data), styles, width)]
+              Paragraph("Summary", styles["h2"]), _key_value_table(summary_rows(data), styles, width),
+              Paragraph("Operating point", styles["h2"]), _key_value_table(operating_point_rows(data), styles, width)]
 
     for heading, records in data.pictured_sections():
         title = Paragraph(f"{_text(heading)} ({len(records)})", styles["h2"])
