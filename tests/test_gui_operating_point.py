@@ -51,7 +51,7 @@ def test_histogram_band_thumbnails_and_panel_show_the_zones(make_window, scored_
     top = window.current_rel
     assert expected[top] == "alarm"
     assert window.review_panel.badge.text() == "ALARM"
-    assert window.review_panel.threshold_label.text() == f"alarm zone  (pass 2, alarm {ALARM:g})"
+    assert window.review_panel.threshold_label.text() == f"alarm zone\npass 2 · alarm {ALARM:g}"
     review_photo = next(n for n, z in expected.items() if z == "review")
     window.show_rel(review_photo)
     assert window.review_panel.badge.text() == "REVIEW"

@@ -61,6 +61,7 @@ class ReviewPanel(QWidget):
         self.score_value.setObjectName("scoreValue")
         self.threshold_label = QLabel("")
         self.threshold_label.setObjectName("muted")
+        self.threshold_label.setWordWrap(True)
         self.details = QLabel("")
         self.details.setObjectName("muted")
         self.details.setWordWrap(True)
@@ -174,9 +175,9 @@ class ReviewPanel(QWidget):
             self.score_value.setText("—")
             self._set_score_color("")
         if threshold is not None:
-            lines = f"pass {threshold:.4g}" + (f", alarm {alarm_threshold:.4g}" if alarm_threshold is not None else "")
+            lines = f"pass {threshold:.4g}" + (f" · alarm {alarm_threshold:.4g}" if alarm_threshold is not None else "")
             where = {PASS: "pass zone", REVIEW: "review band", ALARM: "alarm zone"}.get(zone or "", "")
-            self.threshold_label.setText(f"{where}  ({lines})" if where else lines)
+            self.threshold_label.setText(f"{where}\n{lines}" if where else lines)
         else:
             self.threshold_label.setText("no threshold set")
         if record.decision:
