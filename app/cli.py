@@ -336,7 +336,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         outcome = score_batch(detector, batch_dir, out_dir=out / "scores", progress=progress)
     finally:
         progress.close()
-    _print_score_table(outcome.results, batch_dir)
+    _print_score_table(outcome.results, batch_dir, thresholds=(detector.threshold, detector.alarm_threshold))
     print(
         f"\nimage AUROC {metrics['image_auroc']:.3f}, pixel AUROC {metrics['pixel_auroc']:.3f}, "
         f"Recall_Ano {metrics['recall_ano']:.3f}, Recall_Norm {metrics['recall_norm']:.3f}, "

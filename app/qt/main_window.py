@@ -342,7 +342,11 @@ class MainWindow(QMainWindow):
         self.device_text = getattr(detector, "device_description", "") or getattr(detector, "device", "")
         info = detector.info()
         self.review_panel.set_model_text(f"{info.get('name')} ({info.get('variant')}, {info.get('image_size')} px)")
-        self.statusBar().showMessage(f"Model {info.get('name')} ready on {self.device_text}", 5000)
+        notes = list(getattr(detector, "load_notes", []) or [])
+        if notes:  # e.g. an older model with one threshold: its alarm line was derived
+            self.statusBar().showMessage(notes[0][:1].upper() + notes[0][1:], 15000)
+        else:
+            self.statusBar().showMessage(f"Model {info.get('name')} ready on {self.device_text}", 5000)
         self.model_picker.show_path(path)
         self._update_title()
         if self._adopt_threshold is not None:

@@ -121,7 +121,7 @@ class OperatingPointDialog(QDialog):
         self.plot.showGrid(x=False, y=True, alpha=0.15)
         self.plot.setLabel("bottom", "pass threshold")
         self.plot.setLabel("left", "%")
-        self.plot.setYRange(0, 100, padding=0.02)
+        self.plot.setYRange(0, 104, padding=0)
         for axis in ("left", "bottom"):
             self.plot.getAxis(axis).setTextPen(COLORS.muted)
             self.plot.getAxis(axis).setPen(COLORS.border)
