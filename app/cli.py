@@ -126,6 +126,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     _print_score_table(outcome.results, images, limit=args.top, thresholds=(detector.threshold, detector.alarm_threshold))
     for bad in outcome.errors:
         print(f"skipped {bad.path}: {bad.error}", file=sys.stderr)
+    for entry in outcome.skipped:
+        print(f"not part of the batch: {entry.rel_path}: {entry.reason}", file=sys.stderr)
     zones = outcome.zone_counts()
     to_see = zones["review"] + zones["alarm"]
     share = f" ({100 * to_see / len(outcome.scored):.1f} %)" if outcome.scored else ""
@@ -166,10 +168,9 @@ def _print_score_table(results, root: Path, limit: Optional[int] = None,
 
 
 def _rel(path: Path, root: Path) -> str:
-    try:
-        return str(Path(path).relative_to(root))
-    except ValueError:
-        return str(path)
+    from core import photo_key
+
+    return photo_key(Path(root).resolve(), path)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

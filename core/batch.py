@@ -15,7 +15,8 @@ import cv2
 
 from core.atomicfile import atomic_write_bytes
 from core.detector import Detector
-from core.imageio import ImageReadError, file_digest, list_images, load_image
+from core.batch_folder import SkippedEntry, folder_of, list_batch, photo_key
+from core.imageio import ImageReadError, file_digest, load_image
 from core.operating_point import ZONES, zone_of
 from core.overlay import render_overlay
 from core.results import CancelToken, ProgressCallback, ScoreResult
@@ -27,6 +28,9 @@ class BatchOutcome:
     results: list[ScoreResult] = field(default_factory=list)
     log_path: Optional[Path] = None
     out_dir: Optional[Path] = None
+    skipped: list[SkippedEntry] = field(default_factory=list)  # links and folders that are not part of the batch
+    pass_threshold: Optional[float] = None  # the operating point the batch was scored at
+    alarm_threshold: Optional[float] = None
 
     @property
     def scored(self) -> list[ScoreResult]:
@@ -39,9 +43,6 @@ class BatchOutcome:
     @property
     def errors(self) -> list[ScoreResult]:
         return [r for r in self.results if not r.ok]
-
-    pass_threshold: Optional[float] = None
-    alarm_threshold: Optional[float] = None
 
     def zone_counts(self) -> dict[str, int]:
         """Photos per zone (pass / review / alarm) at the thresholds the batch was scored with."""
@@ -65,14 +66,16 @@ def score_batch(
     paths: Optional[Sequence[Path]] = None,
     batch_size: int = 8,
 ) -> BatchOutcome:
-    batch_dir = Path(batch_dir)
-    if not batch_dir.is_dir():
-        raise FileNotFoundError(f"batch folder not found: {batch_dir}")
-    paths = list(paths) if paths is not None else list_images(batch_dir)
+    listing = list_batch(batch_dir, exclude=[out_dir] if out_dir else [])
+    batch_dir = listing.root
+    if paths is None:
+        paths = listing.photos
+    else:  # keys are relative to the resolved batch folder, whatever path the caller used
+        paths = [batch_dir / photo_key(batch_dir, Path(p).absolute()) for p in paths]
     if not paths:
-        raise ValueError(f"no images found in {batch_dir}")
-    outcome = BatchOutcome(out_dir=Path(out_dir) if out_dir else None, pass_threshold=detector.threshold,
-                           alarm_threshold=detector.alarm_threshold)
+        raise ValueError(f"no images found in {batch_dir} or its subfolders")
+    outcome = BatchOutcome(out_dir=Path(out_dir) if out_dir else None, skipped=listing.skipped,
+                           pass_threshold=detector.threshold, alarm_threshold=detector.alarm_threshold)
     log: Optional[ReviewLog] = None
     if write_log:
         log = open_for_batch(batch_dir, create=True)
@@ -96,7 +99,7 @@ def score_batch(
                 log.record_score(result.path, digest, result.score, result.flagged, result.heatmap,
                                  result.width or None, result.height or None, result.error)
             if picture_dir is not None and result.ok:
-                _write_heatmap_picture(detector, result, picture_dir / f"{result.path.stem}_heatmap.png")
+                _write_heatmap_picture(detector, result, picture_dir / heatmap_picture_name(batch_dir, result.path))
             if on_result is not None:
                 on_result(result)
             # keep only what the summary needs: full-size heatmaps of a large batch would fill the memory
@@ -109,6 +112,13 @@ def score_batch(
     if outcome.out_dir is not None:
         write_score_tables(outcome.results, outcome.out_dir, detector.threshold, batch_dir, detector.alarm_threshold)
     return outcome
+
+
+def heatmap_picture_name(batch_dir: Path, photo: Path) -> str:
+    """One flat folder of pictures for a tree of photos: ``car03/cam2/img_7.jpg`` -> ``car03__cam2__img_7_heatmap.png``,
+    so photos of the same name in different cameras never overwrite each other's picture."""
+    key = photo_key(batch_dir, photo)
+    return key.rsplit(".", 1)[0].replace("/", "__") + "_heatmap.png"
 
 
 HEATMAP_PICTURE_LONGEST_SIDE = 2560
@@ -145,6 +155,7 @@ def write_score_tables(results: Sequence[ScoreResult], out_dir: Path, threshold:
     rows = [
         {
             "file": _relative(r.path, batch_dir),
+            "folder": folder_of(_relative(r.path, batch_dir)),
             "score": None if r.score is None else round(r.score, 6),
             "zone": zone_of(r.score, threshold, alarm_threshold) or "",
             "flagged": bool(r.flagged),
@@ -167,7 +178,4 @@ def write_score_tables(results: Sequence[ScoreResult], out_dir: Path, threshold:
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+    return photo_key(root, path)

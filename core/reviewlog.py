@@ -29,6 +29,7 @@ from typing import Any, Iterator, Mapping, Optional, Sequence
 
 import numpy as np
 
+from core.batch_folder import photo_key
 from core.atomicfile import atomic_write_text, folder_accepts_writes, is_marked_read_only
 from core.heatmap_store import save_heatmap
 from core.imageio import ImageReadError, file_digest
@@ -285,19 +286,26 @@ def _record_link(batch_dir: Path, log_path: Path) -> None:
 
 def find_log(batch_dir: str | Path) -> Optional[Path]:
     """The existing review log of a batch: in the batch folder, else the recorded user-data location."""
-    batch_dir = Path(batch_dir).absolute()
-    candidates = [default_log_path(batch_dir)]
-    linked = _read_links().get(str(batch_dir))
-    if linked:
-        candidates.append(Path(linked))
-    candidates.append(fallback_log_path(batch_dir))
+    typed = Path(batch_dir).absolute()
+    resolved = typed.resolve()
+    candidates = [default_log_path(resolved)]
+    links = _read_links()
+    for folder in dict.fromkeys((resolved, typed)):
+        linked = links.get(str(folder))
+        if linked:
+            candidates.append(Path(linked))
+        candidates.append(fallback_log_path(folder))
     return next((c for c in candidates if c.is_file()), None)
 
 
 def open_for_batch(batch_dir: str | Path, create: bool = False, read_only: bool = False,
                    busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S) -> "ReviewLog":
-    """Open the review log of ``batch_dir``, creating it (in the batch, or the user-data folder) if asked."""
-    batch_dir = Path(batch_dir).absolute()
+    """Open the review log of ``batch_dir``, creating it (in the batch, or the user-data folder) if asked.
+
+    The folder is resolved first (links, ``..``, relative paths), so photo keys never depend on how the
+    folder was typed.
+    """
+    batch_dir = Path(batch_dir).expanduser().resolve()
     if not batch_dir.is_dir():
         raise ReviewLogError(f"batch folder {batch_dir} does not exist")
     existing = find_log(batch_dir)
@@ -458,9 +466,9 @@ class ReviewLog:
     def _batch_dir_of(connection: sqlite3.Connection, path: Path, given: Optional[Path]) -> Path:
         """A log inside the batch follows the batch when the folder is moved; others keep the stored folder."""
         if path.parent.name == LOG_FOLDER_NAME:
-            return path.parent.parent
+            return path.parent.parent.resolve()
         if given is not None:
-            return Path(given).absolute()
+            return Path(given).resolve()
         row = connection.execute("SELECT batch_dir FROM batch WHERE id = 1").fetchone()
         return Path(row[0]) if row else path.parent
 
@@ -497,20 +505,8 @@ class ReviewLog:
     # ---- paths
 
     def rel_path(self, path: str | Path) -> str:
-        """How an image is keyed in the log: relative to the batch folder (posix separators) when inside it."""
-        candidate = Path(path)
-        if not candidate.is_absolute():
-            return candidate.as_posix()
-        absolute = Path(os.path.abspath(candidate))
-        for base in (Path(os.path.abspath(self.batch_dir)), self.batch_dir.resolve()):
-            try:
-                return absolute.relative_to(base).as_posix()
-            except ValueError:
-                pass
-        try:
-            return candidate.resolve().relative_to(self.batch_dir.resolve()).as_posix()
-        except ValueError:
-            return absolute.as_posix()
+        """How an image is keyed in the log: see :func:`core.batch_folder.photo_key` (a relative path is a key)."""
+        return photo_key(self.batch_dir, path)
 
     def absolute_path(self, rel_path: str) -> Path:
         return self.batch_dir / rel_path

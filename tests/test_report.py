@@ -197,7 +197,7 @@ def test_existing_report_is_kept_unless_forced(reviewed_batch, tmp_path):
     assert isinstance(caught.value, FileExistsError)
     assert out.read_text() == "keep me"
     write_report(reviewed_batch, out, force=True)
-    assert out.read_text(encoding="utf-8-sig").startswith("file,path,status")
+    assert out.read_text(encoding="utf-8-sig").startswith("file,folder,path,status")
 
 
 def test_unknown_format_is_refused(reviewed_batch, tmp_path):

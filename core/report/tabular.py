@@ -6,13 +6,14 @@ import json
 import math
 from typing import Any, TextIO
 
+from core.batch_folder import folder_of
 from core.history import CONFIDENCE
 from core.operating_point import ZONES
 from core.report.content import ReportData, catch_text, status_of
 from core.reviewlog import ImageRecord
 
 CSV_COLUMNS = (
-    "file", "path", "status", "score", "zone", "flagged", "decision", "reviewer", "decided_at", "note", "error",
+    "file", "folder", "path", "status", "score", "zone", "flagged", "decision", "reviewer", "decided_at", "note", "error",
     "changed", "changed_reason", "sha256", "width", "height", "heatmap_file", "scored_at",
     "pass_threshold", "alarm_threshold",
 )
@@ -24,6 +25,7 @@ def image_fields(record: ImageRecord, data: ReportData) -> dict[str, Any]:
     """Every field of one photo; the zone and the two lines it was judged against travel with each row."""
     return {
         "file": record.rel_path,
+        "folder": folder_of(record.rel_path),
         "path": str(record.path),
         "status": status_of(record),
         "score": record.score,
