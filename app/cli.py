@@ -120,10 +120,13 @@ def cmd_score(args: argparse.Namespace) -> int:
     progress = _TqdmProgress(args.quiet)
     try:
         outcome = score_batch(detector, images, out_dir=args.out, write_log=not args.no_log,
-                              heatmap_pictures=not args.no_heatmaps, progress=progress, batch_size=args.batch_size)
+                              heatmap_pictures=not args.no_heatmaps, progress=progress, batch_size=args.batch_size,
+                              on_busy=lambda message: print(f"warning: {message}", file=sys.stderr))
     finally:
         progress.close()
-    _print_score_table(outcome.results, images, limit=args.top, thresholds=(detector.threshold, detector.alarm_threshold))
+    threshold = outcome.threshold if outcome.threshold is not None else detector.threshold
+    alarm = outcome.alarm_threshold if outcome.alarm_threshold is not None else detector.alarm_threshold
+    _print_score_table(outcome.results, images, limit=args.top, thresholds=(threshold, alarm))
     for bad in outcome.errors:
         print(f"skipped {bad.path}: {bad.error}", file=sys.stderr)
     for entry in outcome.skipped:
@@ -133,12 +136,23 @@ def cmd_score(args: argparse.Namespace) -> int:
     share = f" ({100 * to_see / len(outcome.scored):.1f} %)" if outcome.scored else ""
     print(
         f"{len(outcome.scored)} images scored: {zones['alarm']} alarm, {zones['review']} review, {zones['pass']} pass "
-        f"(pass {detector.threshold:.4f}, alarm {detector.alarm_threshold:.4f}); a person must see {to_see}{share}; "
+        f"(pass {threshold:.4f}, alarm {alarm:.4f}); a person must see {to_see}{share}; "
         f"{len(outcome.errors)} skipped"
     )
+    if outcome.threshold_set_by and outcome.threshold != detector.threshold:
+        print(f"kept the batch's threshold {outcome.threshold:.4f} set by {outcome.threshold_set_by} "
+              f"(the model's own is {detector.threshold:.4f})")
+    if outcome.check is not None:
+        for old, new in outcome.check.renamed:
+            print(f"renamed since the last scoring: {old} -> {new} (its record and decision follow it)")
+        for rel in outcome.check.missing:
+            print(f"warning: {rel} is gone from the batch folder; its record is kept and marked missing",
+                  file=sys.stderr)
     print(f"results written to {Path(args.out).resolve()}")
     if outcome.log_path:
-        print(f"review log: {outcome.log_path}")
+        where = (" (the batch folder is read-only, so the log is kept in your data folder)"
+                 if outcome.log_in_fallback_location else "")
+        print(f"review log: {outcome.log_path}{where}")
     return 0
 
 
@@ -296,6 +310,24 @@ def _eval_from_logs(args: argparse.Namespace) -> int:
 
 def _nan_to_none(values) -> list:
     return [None if v != v else float(v) for v in values]
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the audit trail is whole, 1 when something breaks it (each problem on its own line)."""
+    from core.reviewlog import ReviewLog
+
+    with ReviewLog.open(args.batch, read_only=True) as log:
+        result = log.verify()
+    if result.ok:
+        print(result.headline())
+        return 0
+    if not result.chained:
+        print(result.headline())
+        return 1
+    print(f"audit trail broken: {len(result.problems)} problem(s)")
+    for problem in result.problems:
+        print(f"  {problem}")
+    return 1
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -484,6 +516,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", nargs="+", metavar="FOLDER", default=None,
                    help="folders of past batches for the catch rate (default: the batches beside this one)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("verify", help="check a batch's audit trail for changes made outside CSA Inspector")
+    p.add_argument("--batch", required=True, help="batch folder or its review log file")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("demo", help="train on a built-in synthetic sample, score a batch, write a report")
     p.add_argument("--out", default="demo-output")

@@ -6,6 +6,7 @@ scores and heatmaps without scoring again.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +18,9 @@ from core.atomicfile import atomic_write_bytes
 from core.detector import Detector
 from core.batch_folder import SkippedEntry, folder_of, list_batch, photo_key
 from core.imageio import ImageReadError, file_digest, load_image
-from core.operating_point import ZONES, zone_of
+from core.operating_point import ZONES, ordered, zone_of
 from core.overlay import render_overlay
+from core.photo_check import PhotoCheck, check_photos
 from core.results import CancelToken, ProgressCallback, ScoreResult
 from core.reviewlog import ReviewLog, open_for_batch
 
@@ -29,8 +31,11 @@ class BatchOutcome:
     log_path: Optional[Path] = None
     out_dir: Optional[Path] = None
     skipped: list[SkippedEntry] = field(default_factory=list)  # links and folders that are not part of the batch
-    pass_threshold: Optional[float] = None  # the operating point the batch was scored at
-    alarm_threshold: Optional[float] = None
+    threshold: Optional[float] = None  # the threshold the photos were flagged against
+    threshold_set_by: Optional[str] = None  # the reviewer whose threshold the batch keeps, if any
+    log_in_fallback_location: bool = False
+    check: Optional[PhotoCheck] = None
+    alarm_threshold: Optional[float] = None  # the alarm line of the batch (never below ``threshold``)
 
     @property
     def scored(self) -> list[ScoreResult]:
@@ -48,7 +53,7 @@ class BatchOutcome:
         """Photos per zone (pass / review / alarm) at the thresholds the batch was scored with."""
         counts = {zone: 0 for zone in ZONES}
         for result in self.scored:
-            zone = zone_of(result.score, self.pass_threshold, self.alarm_threshold)
+            zone = zone_of(result.score, self.threshold, self.alarm_threshold)
             if zone is not None:
                 counts[zone] += 1
         return counts
@@ -65,6 +70,7 @@ def score_batch(
     on_result: Optional[Callable[[ScoreResult], None]] = None,
     paths: Optional[Sequence[Path]] = None,
     batch_size: int = 8,
+    on_busy: Optional[Callable[[str], None]] = None,
 ) -> BatchOutcome:
     listing = list_batch(batch_dir, exclude=[out_dir] if out_dir else [])
     batch_dir = listing.root
@@ -74,13 +80,30 @@ def score_batch(
         paths = [batch_dir / photo_key(batch_dir, Path(p).absolute()) for p in paths]
     if not paths:
         raise ValueError(f"no images found in {batch_dir} or its subfolders")
-    outcome = BatchOutcome(out_dir=Path(out_dir) if out_dir else None, skipped=listing.skipped,
-                           pass_threshold=detector.threshold, alarm_threshold=detector.alarm_threshold)
+    outcome = BatchOutcome(out_dir=Path(out_dir) if out_dir else None, skipped=listing.skipped)
     log: Optional[ReviewLog] = None
+    threshold = detector.threshold
+    alarm: Optional[float] = detector.alarm_threshold
     if write_log:
         log = open_for_batch(batch_dir, create=True)
-        log.set_model_info(detector.info(), model_path=detector.path)
+        if on_busy is not None:
+            log.on_busy = on_busy
         outcome.log_path = log.path
+        outcome.log_in_fallback_location = log.in_fallback_location
+        try:
+            outcome.check = check_photos(log, listing)  # renamed photos keep their decisions before re-scoring
+            log.set_model_info(detector.info(), model_path=detector.path)
+            info = log.batch_info()
+        except BaseException:
+            log.close()
+            raise
+        if info.threshold is not None:
+            threshold = info.threshold  # the batch's own (a reviewer's) threshold outlives re-scoring
+            outcome.threshold_set_by = info.threshold_set_by
+        if info.alarm_threshold is not None:
+            alarm = info.alarm_threshold
+    outcome.threshold = threshold
+    outcome.alarm_threshold = ordered(threshold, alarm)
     picture_dir = None
     if outcome.out_dir is not None:
         outcome.out_dir.mkdir(parents=True, exist_ok=True)
@@ -98,6 +121,8 @@ def score_batch(
                         digest = None
                 log.record_score(result.path, digest, result.score, result.flagged, result.heatmap,
                                  result.width or None, result.height or None, result.error)
+            if result.ok and threshold is not None:
+                result = dataclasses.replace(result, flagged=bool(result.score >= threshold))
             if picture_dir is not None and result.ok:
                 _write_heatmap_picture(detector, result, picture_dir / heatmap_picture_name(batch_dir, result.path))
             if on_result is not None:
@@ -110,7 +135,7 @@ def score_batch(
         if log is not None:
             log.close()
     if outcome.out_dir is not None:
-        write_score_tables(outcome.results, outcome.out_dir, detector.threshold, batch_dir, detector.alarm_threshold)
+        write_score_tables(outcome.results, outcome.out_dir, threshold, batch_dir, outcome.alarm_threshold)
     return outcome
 
 
