@@ -1008,8 +1008,10 @@ class ReviewLog:
                 raise _translate(exc, self.path) from None
 
     def threshold_changes(self) -> list[EventRecord]:
-        """Every change of the batch's threshold after the first one set at scoring, with who and when, oldest first."""
-        return [e for e in self.events() if e.kind == "threshold_changed" and e.detail.get("before") is not None]
+        """Every change of the batch's pass or alarm threshold after the first one set at scoring, with who and
+        when, oldest first (the event's kind tells which line moved)."""
+        kinds = ("threshold_changed", "alarm_threshold_changed")
+        return [e for e in self.events() if e.kind in kinds and e.detail.get("before") is not None]
 
     def data_version(self) -> int:
         """Changes whenever another connection commits, so an open inspector can tell when to refresh."""

@@ -125,8 +125,14 @@ def test_alarm_column_is_added_to_an_older_log_and_read_without_it(tmp_path):
         assert log.batch_info().alarm_threshold == 3.5
         assert log.events()[-1].kind == "alarm_threshold_changed"
         assert log.images()[0].flagged is False  # flagged still means at or above pass
-    with ReviewLog.open(log_file) as log:  # opening again changes nothing
-        assert log.batch_info().alarm_threshold == 3.5
+        log.set_alarm_threshold(3.0, "Anna")
+        assert [e.detail["after"] for e in log.threshold_changes() if e.kind == "alarm_threshold_changed"] == [3.0]
+        assert log.batch_info().threshold_set_by == "Anna"  # the batch's operating point is now a reviewer's
+    with ReviewLog.open(log_file) as log:  # opening again changes nothing, and the audit trail stays whole
+        assert log.batch_info().alarm_threshold == 3.0
+        assert log.verify().ok
+        log.set_model_info({"name": "brakes", "threshold": 9.0, "alarm_threshold": 12.0})
+        assert (log.batch_info().threshold, log.batch_info().alarm_threshold) == (2.0, 3.0)  # a model's never override
 
 
 def test_cli_eval_from_logs(depot, capsys):

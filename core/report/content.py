@@ -316,7 +316,8 @@ def threshold_change_rows(data: ReportData) -> list[tuple[str, str, str, str]]:
     rows = []
     for event in data.threshold_changes:
         detail = event.detail
-        rows.append((format_time(event.at), event.reviewer, f"{format_score(detail.get('before'))} -> "
+        line = "alarm" if event.kind == "alarm_threshold_changed" else "pass"
+        rows.append((format_time(event.at), event.reviewer, f"{line} {format_score(detail.get('before'))} -> "
                      f"{format_score(detail.get('after'))}",
                      f"{detail.get('flagged_before', '')} -> {detail.get('flagged_after', '')}"))
     return rows
