@@ -19,17 +19,15 @@ from core.batch import score_batch
 from core.photo_check import check_photos
 from core.report import write_report
 from core.reviewlog import (
-    DATA_DIR_ENV, ReviewLog, ReviewLogMissing, default_log_path, file_sha256, open_for_batch,
+    ReviewLog, ReviewLogMissing, default_log_path, file_sha256, open_for_batch,
 )
 from core.synthetic import SceneConfig, generate_batch
 from test_cli import run_cli
 
 
 @pytest.fixture(autouse=True)
-def private_data_dir(tmp_path, monkeypatch):
-    data = tmp_path / "user-data"
-    monkeypatch.setenv(DATA_DIR_ENV, str(data))
-    return data
+def _private_data_dir(private_data_dir):
+    """Keep fallback logs out of the real user-data folder."""
 
 
 @pytest.fixture
@@ -307,3 +305,30 @@ def test_a_log_edited_outside_the_program_fails_verification(reviewed, tmp_path,
     assert status == 1 and expected in out, out
     html = report_text(reviewed, tmp_path / "r.html")
     assert "AUDIT TRAIL BROKEN" in html and expected in html
+
+
+# ------------------------------------------------------------------------------------------------ inspector
+
+
+@pytest.mark.gui
+def test_the_inspector_refuses_a_decision_on_a_deleted_photo_and_follows_a_renamed_one(make_window, photos, qtbot):
+    from PySide6.QtCore import Qt
+
+    fake_scores(photos, threshold=0.0)  # every photo flagged
+    with open_for_batch(photos) as log:
+        log.decide("img_0003.png", "rejected", "anna", "reflection")
+    os.rename(photos / "img_0003.png", photos / "renamed.png")
+    window = make_window()
+    window.open_batch(photos)
+    qtbot.waitUntil(lambda: window.session.has("renamed.png") and not window.session.has("img_0003.png"),
+                    timeout=30000)
+    qtbot.waitUntil(lambda: window.session.record("renamed.png").decision == "rejected", timeout=10000)
+
+    (photos / "img_0005.png").unlink()
+    window.show_rel("img_0005.png")
+    messages = []
+    window.statusBar().messageChanged.connect(messages.append)
+    qtbot.keyClick(window, Qt.Key_C)
+    with ReviewLog.open(photos, read_only=True) as log:
+        assert log.image("img_0005.png").decision is None
+    assert any("no longer in the folder" in m for m in messages)
