@@ -113,7 +113,6 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from core.batch import score_batch
-    from core.detector import Detector
 
     detector = _load_detector(args.model, args.device)
     images = Path(args.images)

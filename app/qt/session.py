@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from app.qt.batch_files import list_batch_images
 from core.photo_check import PhotoCheck, check_photos
 from core import CancelToken, ScoreResult
-from core.operating_point import ALARM, REVIEW, ordered, zone_of
+from core.operating_point import REVIEW, ordered, zone_of
 from core.reviewlog import (
     DecisionRecord,
     ImageRecord,
