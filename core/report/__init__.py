@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Optional
 
 from core.atomicfile import ReadOnlyFolderError, atomic_writer
-from core.report.content import ReportData, collect_report_data
+from core.report.content import InspectionDetails, ReportData, collect_report_data
 from core.report.pictures import Picture, entry_picture
 from core.reviewlog import ReviewLog, ReviewLogError
 
 FORMATS = ("pdf", "html", "csv", "json")
 _SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
 
-__all__ = ["FORMATS", "ReportData", "ReportError", "ReportExistsError", "collect_report_data", "format_for",
+__all__ = ["FORMATS", "InspectionDetails", "ReportData", "ReportError", "ReportExistsError", "collect_report_data", "format_for",
            "write_report"]
 
 
@@ -43,11 +43,13 @@ def format_for(out_path: str | Path, fmt: Optional[str] = None) -> str:
 
 
 def write_report(log_or_batch: ReviewLog | str | Path, out_path: str | Path, fmt: Optional[str] = None,
-                 include_flagged: bool = False, force: bool = False, title: Optional[str] = None) -> Path:
+                 include_flagged: bool = False, force: bool = False, title: Optional[str] = None,
+                 inspection: Optional[InspectionDetails] = None) -> Path:
     """Write the report of a reviewed batch and return its path.
 
     ``log_or_batch`` is an open :class:`ReviewLog`, a batch folder or a review-log file (opened read-only).
     ``include_flagged`` adds a picture entry for every flagged photo, not only the confirmed and unsure ones.
+    ``inspection`` names the unit, site, date and the person signing the report off.
     """
     out_path = Path(out_path)
     kind = format_for(out_path, fmt)
@@ -59,11 +61,13 @@ def write_report(log_or_batch: ReviewLog | str | Path, out_path: str | Path, fmt
         raise ReportError(f"folder {out_path.parent} does not exist")
 
     if isinstance(log_or_batch, ReviewLog):
-        data = collect_report_data(log_or_batch, include_flagged=include_flagged, title=title)
+        data = collect_report_data(log_or_batch, include_flagged=include_flagged, title=title,
+                                   inspection=inspection)
     else:
         try:
             with ReviewLog.open(log_or_batch, read_only=True) as log:
-                data = collect_report_data(log, include_flagged=include_flagged, title=title)
+                data = collect_report_data(log, include_flagged=include_flagged, title=title,
+                                           inspection=inspection)
         except ReviewLogError as exc:
             raise ReportError(f"cannot read the review log: {exc}") from None
 
