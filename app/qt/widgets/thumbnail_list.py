@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.qt.models.image_list_model import FILTERS, STATUS_LABELS, ImageListModel, Roles
 from app.qt.theme import COLORS
+from app.qt.widgets.list_tools import ListTools
 
 BADGE_COLORS = {
     "confirmed": COLORS.confirmed,
@@ -132,7 +133,8 @@ class ThumbnailDelegate(QStyledItemDelegate):
 
 
 class ThumbnailList(QListView):
-    """Icon grid over :class:`ImageListModel`; arrow keys are left to the window's navigation actions."""
+    """Icon grid over :class:`ImageListModel`; Left and Right are left to the window's navigation actions (the same
+    order as the inspector), Up, Down, Home, End and the page keys move through the grid as in any file browser."""
 
     def __init__(self, parent: Optional[QWidget] = None, thumbnail_size: int = 132) -> None:
         super().__init__(parent)
@@ -151,7 +153,7 @@ class ThumbnailList(QListView):
         self.setItemDelegate(self.delegate)
 
     def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down):
+        if event.key() in (Qt.Key_Left, Qt.Key_Right):
             event.ignore()  # handled by the Navigate actions so the order matches the inspector
             return
         super().keyPressEvent(event)
@@ -174,6 +176,8 @@ class ThumbnailPanel(QWidget):
         self.counter.setWordWrap(True)
         self.list = ThumbnailList()
         self.list.setModel(model)
+        self.tools = ListTools(model)
+        self.tools.search_edit.done.connect(lambda: self.list.setFocus(Qt.OtherFocusReason))
         self._quiet = False
         header = QHBoxLayout()
         header.setContentsMargins(6, 6, 6, 0)
@@ -185,12 +189,14 @@ class ThumbnailPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(header)
+        layout.addWidget(self.tools)
         layout.addWidget(self.counter)
         layout.addWidget(self.list, 1)
         self.filter_combo.currentIndexChanged.connect(self._on_filter_chosen)
         self.list.selectionModel().currentChanged.connect(self._on_current)
         model.counts_changed.connect(self.update_counter)
         model.modelReset.connect(self.update_counter)
+        model.layoutChanged.connect(self.update_counter)  # an undo or a decision re-filters the list
 
     def _on_filter_chosen(self) -> None:
         self.model.set_filter(str(self.filter_combo.currentData()))
@@ -228,6 +234,6 @@ class ThumbnailPanel(QWidget):
             return
         text = session.counts().headline()
         shown = self.model.rowCount()
-        if self.model.filter_name != "all":
+        if self.model.filter_name != "all" or self.model.search_text:
             text += f" · {shown} shown"
         self.counter.setText(text)
