@@ -22,6 +22,10 @@ MIN_PHOTOS = 5
 #: Share of the batch above the threshold from which the batch is called unlike the training photos. The threshold
 #: flags about 1 % of normal photos; even a batch with many foreign bodies has most photos without one.
 FLAGGED_SHARE = 0.5
+#: ... and the median photo must score well above it: a batch that happens to be half foreign bodies has its median
+#: photo near the threshold, a batch of photos of something else far above it (about 3 x for the brake-unit model on
+#: tire photos).
+MEDIAN_FACTOR = 1.5
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,8 @@ def normals_from_model_file(path: Optional[str | Path]) -> HeldOutNormals:
 
 def check_training_likeness(scores: Iterable[Optional[float]], threshold: Optional[float],
                             normals: HeldOutNormals = HeldOutNormals()) -> Optional[LikenessWarning]:
-    """A warning when half the batch or more scores above the threshold the model was calibrated to; else None.
+    """A warning when half the batch or more scores above the threshold the model was calibrated to and the median
+    photo scores 1.5 times that threshold or more; else None.
 
     ``threshold`` is the model's own (a threshold a reviewer raised for this batch must not hide the warning, so
     the model's calibrated one in ``normals`` is preferred when known). The held-out normal highest score raises
@@ -106,7 +111,8 @@ def check_training_likeness(scores: Iterable[Optional[float]], threshold: Option
         return None
     bar = max(reference, normals.highest or 0.0)
     flagged = sum(1 for s in values if s >= bar)
-    if flagged < FLAGGED_SHARE * len(values):
+    median = float(statistics.median(values))
+    if flagged < FLAGGED_SHARE * len(values) or median < MEDIAN_FACTOR * bar:
         return None
-    return LikenessWarning(scored=len(values), flagged=flagged, median_score=float(statistics.median(values)),
-                           threshold=float(reference), normals=normals)
+    return LikenessWarning(scored=len(values), flagged=flagged, median_score=median, threshold=float(reference),
+                           normals=normals)

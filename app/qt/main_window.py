@@ -995,16 +995,18 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
             return
         folder = self.settings.last_export_dir or session.batch_dir
         default = Path(folder) / f"{session.batch_dir.name}-report.pdf"
-        dialog = ExportDialog(default, self)
+        self.export_dialog = dialog = ExportDialog(default, self, self.remembered_inspection())
         if dialog.exec() != ExportDialog.Accepted:
             return
-        self.write_report(dialog.path, dialog.fmt, dialog.include_flagged.isChecked())
+        self.remember_inspection(dialog.details)
+        self.write_report(dialog.path, dialog.fmt, dialog.include_flagged.isChecked(), dialog.details)
 
-    def write_report(self, path: Path, fmt: str, include_flagged: bool = False) -> Optional[ReportJob]:
+    def write_report(self, path: Path, fmt: str, include_flagged: bool = False,
+                     inspection: Optional[object] = None) -> Optional[ReportJob]:
         if self.session is None:
             return None
         self.settings.last_export_dir = path.parent
-        job = ReportJob(self.session.log, path, fmt, include_flagged)
+        job = ReportJob(self.session.log, path, fmt, include_flagged, inspection)
         job.succeeded.connect(lambda p: self.statusBar().showMessage(f"Report written to {p}", 10000))
         job.failed.connect(lambda message: QMessageBox.warning(self, "Report not written", message))
         self.statusBar().showMessage(f"Writing {path.name}…")

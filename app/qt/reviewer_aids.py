@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from app.qt.review_messages import vanished_message
 from app.qt.theme import COLORS
+from core.report import InspectionDetails
 from core.training_likeness import (
     HeldOutNormals,
     LikenessWarning,
@@ -141,6 +142,16 @@ class ReviewerAidsMixin:
         self.thumbnail_dock.show()
         self.thumbnail_panel.tools.search_edit.setFocus(Qt.ShortcutFocusReason)
         self.thumbnail_panel.tools.search_edit.selectAll()
+
+    # -- report details ---------------------------------------------------------------------------
+    def remembered_inspection(self) -> InspectionDetails:
+        """Site and signer carry over from the last report; the unit and date belong to each batch."""
+        return InspectionDetails(site=self.settings.text("report_site"),
+                                 signed_off_by=self.settings.text("report_signer") or self.settings.reviewer)
+
+    def remember_inspection(self, details: InspectionDetails) -> None:
+        self.settings.set_text("report_site", details.site)
+        self.settings.set_text("report_signer", details.signed_off_by)
 
     # -- zoom and help ----------------------------------------------------------------------------
     def zoom_by(self, factor: float) -> None:

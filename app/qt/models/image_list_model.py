@@ -51,6 +51,7 @@ STATUS_LABELS = {
     "unsure": "UNSURE",
     "flagged": "FLAGGED",
     "error": "UNREADABLE",
+    "missing": "MISSING",
     "changed": "CHANGED",
     "unscored": "NOT SCORED",
     "ok": "",
@@ -71,6 +72,8 @@ def review_status(record: ImageRecord, flagged: bool) -> str:
     """One word for the badge: the decision wins over the flag, errors over everything."""
     if record.error is not None:
         return "error"
+    if record.changed_reason == "missing":  # gone from the folder: nothing more can be decided on it
+        return "missing"
     if record.decision in ("confirmed", "rejected", "unsure"):
         return record.decision
     if record.changed:

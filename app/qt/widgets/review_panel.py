@@ -248,7 +248,10 @@ class ReviewPanel(QWidget):
         details = []
         if record.error:
             details.append(f"Unreadable: {record.error}")
-        if record.changed:
+        if record.changed_reason == "missing":
+            details.append("The photo is no longer in the batch folder; its score and any decision stay in the "
+                           "review log.")
+        elif record.changed:
             details.append(
                 f"The photo was {record.changed_reason or 'changed'} after scoring; its score and heatmap are out of date."
             )

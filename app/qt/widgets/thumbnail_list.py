@@ -28,6 +28,7 @@ BADGE_COLORS = {
     "unsure": COLORS.unsure,
     "flagged": COLORS.flagged,
     "error": COLORS.error,
+    "missing": COLORS.error,
     "changed": COLORS.unsure,
     "unscored": COLORS.border,
 }
@@ -127,7 +128,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.setPen(Qt.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(rect, 3, 3)
-        light_text = status in ("error", "unscored")
+        light_text = status in ("error", "missing", "unscored")
         painter.setPen(self._colors["text"] if light_text else QColor("#111111"))
         painter.drawText(rect, Qt.AlignCenter, text)
 
