@@ -124,17 +124,15 @@ def test_the_photo_on_screen_deleted_while_the_batch_is_open(make_window, scored
 
 
 def test_rescoring_names_the_photos_that_are_missing(make_window, scored_batch, trained_model_file, qtbot):
-    from engine_doubles import InstantEngine
-    from core import load_detector
-
     batch, _ = scored_batch(n_good=6, n_bad=2)
     window = make_window()
     window.open_batch(batch)
     order = window.list_model.rel_paths
     for rel in order[:3]:
         (batch / rel).unlink()
-    detector = load_detector(trained_model_file)
-    window._on_model_loaded(trained_model_file, InstantEngine(detector, sorted(batch.glob("*.png"))))
+    with qtbot.waitSignal(window.model_loaded, timeout=120000):
+        window.load_model(trained_model_file)
+    qtbot.waitUntil(lambda: window.load_job is None and window.actions.model.rescore_batch.isEnabled(), timeout=30000)
     with qtbot.waitSignal(window.scoring_finished, timeout=120000):
         press(qtbot, window, Qt.Key_R, Qt.ControlModifier | Qt.ShiftModifier)
     message = window.statusBar().currentMessage()
