@@ -92,6 +92,17 @@ def test_a_note_on_an_undecided_photo_survives_moving_away_and_back(make_window,
     assert decisions(batch) == {order[0]: ("unsure", "check the bolt")}
     assert order[0] not in window.review_panel.drafts
 
+    # a draft left by Esc is kept as well, and it stays with its batch
+    press(qtbot, window, Qt.Key_N, Qt.ControlModifier)
+    typed(qtbot, "rust?")
+    press(qtbot, window, Qt.Key_Escape)
+    assert window.statusBar().currentMessage().startswith("Note kept. Not saved yet")
+    rel = window.current_rel
+    other, _ = scored_batch(n_good=6, n_bad=4, name="other")  # same file names, another unit
+    window.open_batch(other)
+    window.show_rel(rel)
+    assert note.text() == ""
+
 
 def test_the_photo_on_screen_deleted_while_the_batch_is_open(make_window, scored_batch, qtbot):
     batch, _ = scored_batch(n_good=6, n_bad=4, hash_files=True)

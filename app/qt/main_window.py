@@ -502,6 +502,7 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
         self.photo_watch.watch(None)
         self._likeness_label().hide()
         self.review_panel.show_record(None)
+        self.review_panel.clear_drafts()  # drafts belong to this batch's photos
         self.inspector.show_message("Open a batch folder to start (Ctrl+O)")
         self._update_title()
 
@@ -997,7 +998,7 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
             return
         folder = self.settings.last_export_dir or session.batch_dir
         default = Path(folder) / f"{session.batch_dir.name}-report.pdf"
-        self.export_dialog = dialog = ExportDialog(default, self, self.remembered_inspection())
+        dialog = ExportDialog(default, self, self.remembered_inspection())
         if dialog.exec() != ExportDialog.Accepted:
             return
         self.remember_inspection(dialog.details)

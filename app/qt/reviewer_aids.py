@@ -43,8 +43,9 @@ class ReviewerAidsMixin:
     def _leave_note(self) -> None:
         """Esc or Tab in the note field: keys go back to the photo; an unsaved note stays as a draft."""
         self.inspector.canvas.setFocus(Qt.OtherFocusReason)
-        if self.review_panel.note_hint.text():
-            self.statusBar().showMessage(f"Note kept: {self.review_panel.note_hint.text().lower()}", 6000)
+        hint = self.review_panel.note_hint.text()
+        if hint:
+            self.statusBar().showMessage(f"Note kept. {hint}", 6000)
 
     # -- the photo on screen disappears -----------------------------------------------------------
     def _photo_is_gone(self, rel_path: Optional[str]) -> bool:

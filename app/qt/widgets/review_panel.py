@@ -170,6 +170,10 @@ class ReviewPanel(QWidget):
             self._saved_note = ""
             self._update_note_hint()
 
+    def clear_drafts(self) -> None:
+        self.drafts.clear()
+        self._shown_rel = None
+
     def _update_note_hint(self) -> None:
         text = self.note_edit.text().strip()
         if self._shown_rel is None or not text or text == self._saved_note.strip():
