@@ -255,8 +255,8 @@ def test_grid_keys_move_through_the_thumbnails(make_window, scored_batch, qtbot)
     grid = window.thumbnail_panel.list
     qtbot.mouseClick(grid.viewport(), Qt.LeftButton, pos=grid.visualRect(window.list_model.index(0, 0)).center())
     assert grid.hasFocus() and window.current_rel == order[0]
-    columns = sum(1 for row in range(len(order))
-                  if grid.visualRect(window.list_model.index(row, 0)).top() == grid.visualRect(window.list_model.index(0, 0)).top())
+    first_row_top = grid.visualRect(window.list_model.index(0, 0)).top()
+    columns = sum(1 for row in range(len(order)) if grid.visualRect(window.list_model.index(row, 0)).top() == first_row_top)
     assert columns >= 2
     press(qtbot, window, Qt.Key_Down)
     assert window.current_rel == order[columns]  # one row down in the grid

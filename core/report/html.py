@@ -111,7 +111,8 @@ def write_html(data: ReportData, stream: TextIO, picture_of: Callable[[ImageReco
         if not records:
             out("<p>None.</p>\n")
             continue
-        out('<p class="meta">Left: the photo as taken; right: with the heatmap. Heatmap colours: blue = like the defect-free training photos, yellow to red = unusual. '
+        out('<p class="meta">Left: the photo as taken; right: with the heatmap. '
+            "Heatmap colours: blue = like the defect-free training photos, yellow to red = unusual. "
             "Green outline: region above the model's pixel threshold.</p>\n")
         folder = None
         for record in records:

@@ -257,8 +257,9 @@ def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRec
         if not records:
             story += [title, Paragraph("None.", styles["body"])]
             continue
-        legend = Paragraph("Left: the photo as taken; right: with the heatmap. Heatmap colours: blue = like the defect-free training photos, yellow to red = "
-                           "unusual. Green outline: region above the model's pixel threshold.", styles["legend"])
+        legend = Paragraph("Left: the photo as taken; right: with the heatmap. Heatmap colours: blue = like the "
+                           "defect-free training photos, yellow to red = unusual. Green outline: region above the "
+                           "model's pixel threshold.", styles["legend"])
         folder = None
         for number, record in enumerate(records):
             parts = _entry(record, picture_of(record), data, styles, width)
