@@ -330,10 +330,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from core.report import write_report
+    from core.report import InspectionDetails, write_report
 
+    details = InspectionDetails(unit_id=args.unit or "", site=args.site or "", inspection_date=args.inspection_date or "",
+                                signed_off_by=args.signed_off_by or "")
     out = write_report(args.batch, args.out, fmt=args.format, include_flagged=args.include_flagged, force=args.force,
-                       history_folders=args.history)
+                       history_folders=args.history, inspection=details)
     print(f"report written to {out}")
     return 0
 
@@ -515,6 +517,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("pdf", "html", "csv", "json"), default=None)
     p.add_argument("--include-flagged", action="store_true", help="an entry for every flagged image too")
     p.add_argument("--force", action="store_true", help="overwrite an existing report")
+    p.add_argument("--unit", help="unit / train-set ID printed on the report")
+    p.add_argument("--site", help="inspection site (depot, workshop)")
+    p.add_argument("--inspection-date", help="date of the inspection, e.g. 2024-05-02")
+    p.add_argument("--signed-off-by", help="name printed in the sign-off block")
     p.add_argument("--history", nargs="+", metavar="FOLDER", default=None,
                    help="folders of past batches for the catch rate (default: the batches beside this one)")
     p.set_defaults(func=cmd_report)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.qt.models.image_list_model import FILTERS, STATUS_LABELS, ImageListModel, Roles
 from app.qt.theme import COLORS
+from app.qt.widgets.list_tools import ListTools
 
 BADGE_COLORS = {
     "confirmed": COLORS.confirmed,
@@ -28,6 +29,7 @@ BADGE_COLORS = {
     "flagged": COLORS.flagged,
     "alarm": COLORS.alarm,
     "error": COLORS.error,
+    "missing": COLORS.error,
     "changed": COLORS.unsure,
     "unscored": COLORS.border,
 }
@@ -129,13 +131,14 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.setPen(Qt.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(rect, 3, 3)
-        light_text = status in ("error", "unscored")
+        light_text = status in ("error", "missing", "unscored")
         painter.setPen(self._colors["text"] if light_text else QColor("#111111"))
         painter.drawText(rect, Qt.AlignCenter, text)
 
 
 class ThumbnailList(QListView):
-    """Icon grid over :class:`ImageListModel`; arrow keys are left to the window's navigation actions."""
+    """Icon grid over :class:`ImageListModel`; Left and Right are left to the window's navigation actions (the same
+    order as the inspector), Up, Down, Home, End and the page keys move through the grid as in any file browser."""
 
     def __init__(self, parent: Optional[QWidget] = None, thumbnail_size: int = 132) -> None:
         super().__init__(parent)
@@ -154,7 +157,7 @@ class ThumbnailList(QListView):
         self.setItemDelegate(self.delegate)
 
     def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down):
+        if event.key() in (Qt.Key_Left, Qt.Key_Right):
             event.ignore()  # handled by the Navigate actions so the order matches the inspector
             return
         super().keyPressEvent(event)
@@ -177,6 +180,8 @@ class ThumbnailPanel(QWidget):
         self.counter.setWordWrap(True)
         self.list = ThumbnailList()
         self.list.setModel(model)
+        self.tools = ListTools(model)
+        self.tools.search_edit.done.connect(lambda: self.list.setFocus(Qt.OtherFocusReason))
         self._quiet = False
         header = QHBoxLayout()
         header.setContentsMargins(6, 6, 6, 0)
@@ -188,12 +193,14 @@ class ThumbnailPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(header)
+        layout.addWidget(self.tools)
         layout.addWidget(self.counter)
         layout.addWidget(self.list, 1)
         self.filter_combo.currentIndexChanged.connect(self._on_filter_chosen)
         self.list.selectionModel().currentChanged.connect(self._on_current)
         model.counts_changed.connect(self.update_counter)
         model.modelReset.connect(self.update_counter)
+        model.layoutChanged.connect(self.update_counter)  # an undo or a decision re-filters the list
 
     def _on_filter_chosen(self) -> None:
         self.model.set_filter(str(self.filter_combo.currentData()))
@@ -231,6 +238,6 @@ class ThumbnailPanel(QWidget):
             return
         text = session.counts().headline()
         shown = self.model.rowCount()
-        if self.model.filter_name != "all":
+        if self.model.filter_name != "all" or self.model.search_text:
             text += f" · {shown} shown"
         self.counter.setText(text)
