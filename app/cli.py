@@ -174,6 +174,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     rows = [
         ("image AUROC", metrics["image_auroc"]),
         ("pixel AUROC", metrics["pixel_auroc"]),
+        ("pixel AUPRO (FPR <= 0.3)", metrics.get("pixel_aupro")),
+        ("pointing (peak on defect)", metrics.get("pointing")),
         ("Recall_Ano", metrics["recall_ano"]),
         ("Recall_Norm", metrics["recall_norm"]),
         ("Accuracy", metrics["accuracy"]),

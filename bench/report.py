@@ -25,7 +25,8 @@ TRAIN_TARGET_SIZE = 384
 TRAIN_TARGET_SECONDS = 600.0
 TRAIN_TARGET_DATASET = "magnetic_tile"
 
-COLUMNS = ("model", "device", "dataset", "image AUROC", "pixel AUROC", "Recall_Ano", "train s", "images/s", "notes")
+COLUMNS = ("model", "device", "dataset", "image AUROC", "pixel AUROC", "AUPRO", "pointing", "FA @ R99",
+           "good outlined", "Recall_Ano", "train s", "images/s", "notes")
 
 
 @dataclass
@@ -41,6 +42,10 @@ class BenchRow:
     train_seconds: float
     images_per_second: float
     notes: str = ""
+    pixel_aupro: Optional[float] = None  # per-region overlap up to FPR 0.3, normalised (MVTec AD)
+    pointing: Optional[float] = None  # share of anomalous photos whose hottest pixel lies on the defect
+    false_alarm_rate_at_recall_99: Optional[float] = None
+    good_outlined_share: Optional[float] = None  # mean share of a good test photo inside the outline
     n_train_images: int = 0
     n_test_images: int = 0
     details: dict[str, Any] = field(default_factory=dict)
@@ -52,7 +57,8 @@ class BenchRow:
     def cells(self) -> tuple[str, ...]:
         return (
             self.label, self.device, self.dataset, format_number(self.image_auroc), format_number(self.pixel_auroc),
-            format_number(self.recall_ano), format_number(self.train_seconds, 1), format_number(self.images_per_second, 2), self.notes,
+            format_number(self.pixel_aupro), format_number(self.pointing), format_number(self.false_alarm_rate_at_recall_99),
+            format_number(self.good_outlined_share, 4), format_number(self.recall_ano), format_number(self.train_seconds, 1), format_number(self.images_per_second, 2), self.notes,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -92,7 +98,7 @@ def format_table(rows: Sequence[BenchRow]) -> str:
     """A plain-text table, one line per row, columns padded to their widest cell."""
     cells = [COLUMNS] + [row.cells() for row in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
-    numeric = {3, 4, 5, 6, 7}
+    numeric = set(range(3, len(COLUMNS) - 1))
 
     def render(line: Sequence[str]) -> str:
         parts = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
