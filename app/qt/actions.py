@@ -71,6 +71,7 @@ class ViewActions:
     toggle_outline: QAction
     fit: QAction
     actual_size: QAction
+    hottest_spot: QAction
 
 
 @dataclass
@@ -134,6 +135,8 @@ def create_actions(parent: QObject) -> InspectorActions:
             toggle_outline=a(parent, "Region o&utline", ["Shift+O"], "Show or hide region outlines", checkable=True, checked=True),
             fit=a(parent, "&Fit to window", ["F"], "Fit the photo to the window", short="Fit"),
             actual_size=a(parent, "&Actual size (1:1)", ["1"], "One photo pixel per screen pixel", short="1:1"),
+            hottest_spot=a(parent, "Go to &hottest spot", ["H"], "Centre and zoom on the hottest part of the heatmap",
+                           short="Hottest spot"),
         ),
         model=ModelActions(
             score_batch=a(parent, "&Score batch", ["Ctrl+R"], "Score the photos that have no score yet"),
@@ -182,6 +185,7 @@ def build_menus(menubar: QMenuBar, actions: InspectorActions, extra_view: Option
     view_menu.addSeparator()
     view_menu.addAction(actions.view.fit)
     view_menu.addAction(actions.view.actual_size)
+    view_menu.addAction(actions.view.hottest_spot)
     if extra_view:
         view_menu.addSeparator()
         for action in extra_view:
@@ -218,4 +222,5 @@ def build_toolbar_right(toolbar: QToolBar, actions: InspectorActions) -> None:
         toolbar.addAction(action)
     toolbar.addSeparator()
     toolbar.addAction(actions.view.toggle_overlay)
+    toolbar.addAction(actions.view.hottest_spot)
     toolbar.addAction(actions.file.export_report)

@@ -10,12 +10,14 @@ import numpy as np
 from PIL import Image
 
 from core.heatmap_store import HeatmapFileError, load_heatmap
-from core.overlay import as_rgb, blend, render_overlay
+from core.overlay import DEFAULT_COLORMAP, as_rgb, blend, hottest_box, render_overlay
 from core.reviewlog import BatchInfo, ImageRecord
 
 #: Wide enough to see a small foreign body on a printed A4 page, small enough to keep a 50-entry report light.
 PICTURE_WIDTH = 900
 JPEG_QUALITY = 85
+#: The close-up beside the photo: a full-resolution crop is shrunk to this side at most (never enlarged).
+CROP_PICTURE_SIDE = 360
 OVERLAY_ALPHA = 0.55
 
 
@@ -25,6 +27,8 @@ class Picture:
     width: int
     height: int
     remark: str = ""  # why the photo or its heatmap is missing, or a warning about it
+    crop_jpeg: Optional[bytes] = None  # the hottest spot cut from the photo at full resolution, without overlay
+    crop_side: int = 0
 
 
 def load_photo(path) -> np.ndarray:
@@ -35,7 +39,7 @@ def load_photo(path) -> np.ndarray:
 
 
 def entry_picture(record: ImageRecord, batch: BatchInfo, max_width: int = PICTURE_WIDTH,
-                  colormap: str = "jet") -> Picture:
+                  colormap: str = DEFAULT_COLORMAP) -> Picture:
     try:
         photo = as_rgb(load_photo(record.path))
     except Exception as exc:  # any unreadable photo becomes a remark, never a failed report
@@ -51,7 +55,10 @@ def entry_picture(record: ImageRecord, batch: BatchInfo, max_width: int = PICTUR
             remarks.append(str(exc))
     else:
         remarks.append("no heatmap stored")
+    crop = None
     if heatmap is not None:
+        x0, y0, x1, y1 = hottest_box(heatmap, photo.shape[1], photo.shape[0])
+        crop = shrink_to_width(photo[y0:y1, x0:x1], CROP_PICTURE_SIDE)
         if batch.pixel_threshold is not None and np.isfinite(batch.pixel_threshold):
             photo = render_overlay(photo, heatmap, batch.heatmap_low, batch.pixel_threshold, alpha=OVERLAY_ALPHA,
                                    colormap=colormap)
@@ -60,7 +67,8 @@ def entry_picture(record: ImageRecord, batch: BatchInfo, max_width: int = PICTUR
             if finite.size:
                 photo = blend(photo, heatmap, float(np.median(finite)), float(finite.max()), OVERLAY_ALPHA, colormap)
     photo = shrink_to_width(photo, max_width)
-    return Picture(encode_jpeg(photo), photo.shape[1], photo.shape[0], "; ".join(remarks))
+    return Picture(encode_jpeg(photo), photo.shape[1], photo.shape[0], "; ".join(remarks),
+                   encode_jpeg(crop) if crop is not None else None, crop.shape[1] if crop is not None else 0)
 
 
 def shrink_to_width(picture: np.ndarray, max_width: int) -> np.ndarray:
