@@ -41,7 +41,7 @@ from bench.report import (  # noqa: E402
     MODEL_LABELS, OUR_MODELS, PEER_MODELS, BenchRow, check_targets, format_table, write_json,
 )
 from bench.subsets import evenly_spaced, link_test_subset, pick_test_items  # noqa: E402
-from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig  # noqa: E402
+from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig  # noqa: E402
 from core.datasets import find_categories, training_images  # noqa: E402
 from core.detector import Detector  # noqa: E402
 from core.device import pick_device  # noqa: E402
@@ -155,9 +155,14 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
 
 
 def model_config(model: str, options: BenchOptions) -> ModelConfig:
-    """One configuration for every model: only the flow variant differs between ours (peers ignore it)."""
+    """One configuration for every model: only the flow variant differs between ours (peers ignore it).
+
+    The peers' heads are built for one backbone stage on the 3-scale input pyramid (equal widths, grids halving),
+    so they keep reading that; ours read the engine's default feature maps.
+    """
     variant = model if model in OUR_MODELS else "csflow"
     return ModelConfig(
+        backbone=BackboneConfig() if model in OUR_MODELS else BackboneConfig(stages=()),
         flow=FlowConfig(variant=variant, hidden_channels=options.hidden),
         train=TrainConfig(epochs=options.epochs),
         input=InputConfig(image_size=options.image_size),
@@ -186,9 +191,9 @@ def load_peer_modules(models: Sequence[str]) -> None:
         import bench.anomalib_patchcore  # noqa: F401
 
 
-def feature_shapes(options: BenchOptions) -> list[tuple[int, int, int]]:
-    """(channels, height, width) per scale of the shared features, from one probe image."""
-    config = model_config("csa", options)
+def feature_shapes(options: BenchOptions, model: str = "csa") -> list[tuple[int, int, int]]:
+    """(channels, height, width) per scale of ``model``'s features, from one probe image."""
+    config = model_config(model, options)
     return FeatureExtractor(config.backbone, config.input, pick_device("cpu")).feature_shapes
 
 
@@ -238,10 +243,14 @@ def images_per_second(detector, paths: Sequence[Path], batch_size: int, repeats:
     return rates
 
 
-def shared_timing_features(options: BenchOptions, device: str, paths: Sequence[Path]) -> FeatureSet:
-    """Features of the timing images, extracted once: the head-only speed of every model is measured on them."""
-    config = model_config("csa", options)
-    return FeatureExtractor(config.backbone, config.input, pick_device(device)).extract_paths(list(paths))
+def shared_timing_features(options: BenchOptions, device: str, paths: Sequence[Path]) -> dict[bool, FeatureSet]:
+    """Features of the timing images, extracted once per feature layout (ours, the peers'): the head-only speed
+    of every model is measured on them."""
+    out = {}
+    for ours, model in ((True, "csa"), (False, "anomalib-csflow")):
+        config = model_config(model, options)
+        out[ours] = FeatureExtractor(config.backbone, config.input, pick_device(device)).extract_paths(list(paths))
+    return out
 
 
 def head_images_per_second(detector, features: FeatureSet, batch_size: int, repeats: int) -> list[float]:
@@ -286,7 +295,7 @@ def describe_training(model: str, detector, device: str, options: BenchOptions) 
 
 
 def run_model(model: str, dataset: str, device: str, train_paths: Sequence[Path], eval_dir: Path,
-              timing_paths: Sequence[Path], timing_features: FeatureSet, options: BenchOptions) -> BenchRow:
+              timing_paths: Sequence[Path], timing_features: dict[bool, FeatureSet], options: BenchOptions) -> BenchRow:
     log(f"[{dataset} / {device}] {MODEL_LABELS[model]}: training on {len(train_paths)} images")
     start = time.perf_counter()
     detector = train_model(model, train_paths, options, device)
@@ -294,7 +303,8 @@ def run_model(model: str, dataset: str, device: str, train_paths: Sequence[Path]
     log(f"[{dataset} / {device}] {MODEL_LABELS[model]}: trained in {train_seconds:.1f} s, evaluating")
     metrics = evaluate_category(detector, eval_dir)
     rates = images_per_second(detector, timing_paths, options.batch_size, options.timing_repeats)
-    head_rates = head_images_per_second(detector, timing_features, options.batch_size, options.timing_repeats)
+    head_rates = head_images_per_second(detector, timing_features[model in OUR_MODELS], options.batch_size,
+                                        options.timing_repeats)
     training = detector.meta.get("training", {})
     row = BenchRow(
         model=model,
@@ -392,7 +402,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         models = [m for m in models if m not in PEER_MODELS]
     load_peer_modules(models)
     shapes = feature_shapes(options)
-    check_feature_grids(shapes, models, options.image_size)
+    check_feature_grids(feature_shapes(options, "anomalib-csflow"), models, options.image_size)
     log("shared features per scale (channels, height, width): " + ", ".join(str(tuple(s)) for s in shapes))
 
     rows: list[BenchRow] = []
