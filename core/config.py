@@ -22,8 +22,9 @@ class BackboneConfig:
     name: str = "tf_efficientnet_lite0"
     weights: str = "offline"
     stage: int | None = None
-    #: stages whose maps feed the flow, finest first, all from ONE backbone pass over the full-size input; empty =
-    #: the single ``stage`` on the input pyramid (full, 1/2, 1/4 size), the only layout of older model files.
+    #: stages whose maps feed the flow, finest first, from ONE backbone pass over the full-size input; the last of
+    #: them is also read on the smaller copies of the input pyramid (``InputConfig.n_scales`` - 1 coarser maps).
+    #: Empty = the single ``stage`` on the input pyramid (full, 1/2, 1/4 size), the layout of older model files.
     stages: tuple[int, ...] = ()
 
 

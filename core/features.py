@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Sequence
 
@@ -127,8 +127,13 @@ class FeatureSet:
 
 
 def reading_config(backbone: BackboneConfig, inputs: InputConfig) -> InputConfig:
-    """How photos are shrunk for the network: stage maps need the full-size input only, not the 1/2 and 1/4 copies."""
-    return replace(inputs, n_scales=1) if backbone.stages else inputs
+    """How photos are shrunk for the network (the input pyramid of ``inputs``, in both layouts)."""
+    return inputs
+
+
+def n_feature_maps(backbone: BackboneConfig, inputs: InputConfig) -> int:
+    """Flow scales: each stage of the full-size pass, plus the last stage on each smaller pyramid copy."""
+    return len(backbone.stages) + inputs.n_scales - 1 if backbone.stages else inputs.n_scales
 
 
 class FeatureExtractor:
@@ -140,7 +145,7 @@ class FeatureExtractor:
         #: what :func:`iter_loaded` must produce for :meth:`extract`
         self.reading = reading_config(backbone, inputs)
         self.backbone: FeatureBackbone = build_backbone(backbone)
-        self.n_maps = len(backbone.stages) if backbone.stages else inputs.n_scales
+        self.n_maps = n_feature_maps(backbone, inputs)
         self.signature = backbone_signature(self.backbone)
         if fuse:
             self.backbone.fuse_for_inference()
@@ -166,12 +171,15 @@ class FeatureExtractor:
             # NHWC pixels viewed as NCHW are already channels-last, the layout the fused backbone runs fastest in
             return torch.from_numpy(arr).to(self.device, non_blocking=True).permute(0, 3, 1, 2).float().div_(255.0)
 
+        out = []
+        first = 0
         if self.backbone_config.stages:
+            # the stages of one pass over the full-size input: fine detail and context from the same photo
             with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.use_amp):
                 maps = self.backbone.forward_stages(network_input(0))
-            return [m.float().contiguous() for m in maps]
-        out = []
-        for s in range(self.inputs.n_scales):
+            out = [m.float().contiguous() for m in maps]
+            first = 1
+        for s in range(first, self.inputs.n_scales):
             x = network_input(s)
             with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.use_amp):
                 feats = self.backbone(x)
