@@ -64,7 +64,7 @@ def test_small_foreign_body_in_a_camera_frame_is_flagged_and_pointed_at(tmp_path
     good = [write(train_dir / f"{i:02d}.png", camera_frame(i, False)[0]) for i in range(12)]
     config = ModelConfig(
         backbone=BackboneConfig(stages=(4, 5)),
-        input=InputConfig(image_size=256),
+        input=InputConfig(image_size=256, n_scales=1),
         flow=FlowConfig(hidden_channels=32),
         train=TrainConfig(epochs=8, lr=1e-3),
     )
