@@ -57,8 +57,10 @@ class BenchRow:
     def cells(self) -> tuple[str, ...]:
         return (
             self.label, self.device, self.dataset, format_number(self.image_auroc), format_number(self.pixel_auroc),
-            format_number(self.pixel_aupro), format_number(self.pointing), format_number(self.false_alarm_rate_at_recall_99),
-            format_number(self.good_outlined_share, 4), format_number(self.recall_ano), format_number(self.train_seconds, 1), format_number(self.images_per_second, 2), self.notes,
+            format_number(self.pixel_aupro), format_number(self.pointing),
+            format_number(self.false_alarm_rate_at_recall_99), format_number(self.good_outlined_share, 4),
+            format_number(self.recall_ano), format_number(self.train_seconds, 1), format_number(self.images_per_second, 2),
+            self.notes,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
-import cv2
 import numpy as np
 import torch
 

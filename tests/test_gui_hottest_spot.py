@@ -21,7 +21,8 @@ def test_key_h_zooms_on_the_hot_spot_and_the_panel_shows_it_close_up(make_window
     rel = next(r for r in window.list_model.rel_paths if r.endswith(bad[0]))
     window.show_rel(rel)
     qtbot.waitUntil(lambda: window.inspector.current is not None and window.inspector.current.heatmap is not None)
-    assert window.actions.view.hottest_spot in next(m.menu() for m in window.menuBar().actions() if m.text() == "&View").actions()  # View menu
+    view_menu = next(m.menu() for m in window.menuBar().actions() if m.text() == "&View")
+    assert window.actions.view.hottest_spot in view_menu.actions()
     zoom_before = window.inspector.canvas.zoom_factor()
 
     qtbot.keyClick(window, Qt.Key_H)
