@@ -8,6 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
+from core.batch_folder import (
+    BatchListing, SkippedEntry, folder_of, list_batch, list_batch_photos, photo_key, resolve_batch_folder,
+)
 from core.config import (
     DEFAULT_RETRAIN_EPOCHS, VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig,
 )
@@ -24,6 +27,7 @@ __all__ = [
     "VARIANTS", "BackboneConfig", "FlowConfig", "InputConfig", "ModelConfig", "TrainConfig",
     "Cancelled", "CancelToken", "ProgressCallback", "ProgressEvent", "ScoreResult",
     "ModelSummary", "summarize_model",
+    "BatchListing", "SkippedEntry", "folder_of", "list_batch", "list_batch_photos", "photo_key", "resolve_batch_folder",
     "load_detector", "train_detector", "retrain_from_review", "warm_up_engine", "__version__",
 ]
 

@@ -6,6 +6,7 @@ scores and heatmaps without scoring again.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,8 +16,10 @@ import cv2
 
 from core.atomicfile import atomic_write_bytes
 from core.detector import Detector
-from core.imageio import ImageReadError, file_digest, list_images, load_image
+from core.batch_folder import SkippedEntry, folder_of, list_batch, photo_key
+from core.imageio import ImageReadError, file_digest, load_image
 from core.overlay import render_overlay
+from core.photo_check import PhotoCheck, check_photos
 from core.results import CancelToken, ProgressCallback, ScoreResult
 from core.reviewlog import ReviewLog, open_for_batch
 
@@ -26,6 +29,11 @@ class BatchOutcome:
     results: list[ScoreResult] = field(default_factory=list)
     log_path: Optional[Path] = None
     out_dir: Optional[Path] = None
+    skipped: list[SkippedEntry] = field(default_factory=list)  # links and folders that are not part of the batch
+    threshold: Optional[float] = None  # the threshold the photos were flagged against
+    threshold_set_by: Optional[str] = None  # the reviewer whose threshold the batch keeps, if any
+    log_in_fallback_location: bool = False
+    check: Optional[PhotoCheck] = None
 
     @property
     def scored(self) -> list[ScoreResult]:
@@ -51,19 +59,36 @@ def score_batch(
     on_result: Optional[Callable[[ScoreResult], None]] = None,
     paths: Optional[Sequence[Path]] = None,
     batch_size: int = 8,
+    on_busy: Optional[Callable[[str], None]] = None,
 ) -> BatchOutcome:
-    batch_dir = Path(batch_dir)
-    if not batch_dir.is_dir():
-        raise FileNotFoundError(f"batch folder not found: {batch_dir}")
-    paths = list(paths) if paths is not None else list_images(batch_dir)
+    listing = list_batch(batch_dir, exclude=[out_dir] if out_dir else [])
+    batch_dir = listing.root
+    if paths is None:
+        paths = listing.photos
+    else:  # keys are relative to the resolved batch folder, whatever path the caller used
+        paths = [batch_dir / photo_key(batch_dir, Path(p).absolute()) for p in paths]
     if not paths:
-        raise ValueError(f"no images found in {batch_dir}")
-    outcome = BatchOutcome(out_dir=Path(out_dir) if out_dir else None)
+        raise ValueError(f"no images found in {batch_dir} or its subfolders")
+    outcome = BatchOutcome(out_dir=Path(out_dir) if out_dir else None, skipped=listing.skipped)
     log: Optional[ReviewLog] = None
+    threshold = detector.threshold
     if write_log:
         log = open_for_batch(batch_dir, create=True)
-        log.set_model_info(detector.info(), model_path=detector.path)
+        if on_busy is not None:
+            log.on_busy = on_busy
         outcome.log_path = log.path
+        outcome.log_in_fallback_location = log.in_fallback_location
+        try:
+            outcome.check = check_photos(log, listing)  # renamed photos keep their decisions before re-scoring
+            log.set_model_info(detector.info(), model_path=detector.path)
+            info = log.batch_info()
+        except BaseException:
+            log.close()
+            raise
+        if info.threshold is not None:
+            threshold = info.threshold  # the batch's own (a reviewer's) threshold outlives re-scoring
+            outcome.threshold_set_by = info.threshold_set_by
+        outcome.threshold = threshold
     picture_dir = None
     if outcome.out_dir is not None:
         outcome.out_dir.mkdir(parents=True, exist_ok=True)
@@ -81,8 +106,10 @@ def score_batch(
                         digest = None
                 log.record_score(result.path, digest, result.score, result.flagged, result.heatmap,
                                  result.width or None, result.height or None, result.error)
+            if result.ok and threshold is not None:
+                result = dataclasses.replace(result, flagged=bool(result.score >= threshold))
             if picture_dir is not None and result.ok:
-                _write_heatmap_picture(detector, result, picture_dir / f"{result.path.stem}_heatmap.png")
+                _write_heatmap_picture(detector, result, picture_dir / heatmap_picture_name(batch_dir, result.path))
             if on_result is not None:
                 on_result(result)
             # keep only what the summary needs: full-size heatmaps of a large batch would fill the memory
@@ -93,8 +120,15 @@ def score_batch(
         if log is not None:
             log.close()
     if outcome.out_dir is not None:
-        write_score_tables(outcome.results, outcome.out_dir, detector.threshold, batch_dir)
+        write_score_tables(outcome.results, outcome.out_dir, threshold, batch_dir)
     return outcome
+
+
+def heatmap_picture_name(batch_dir: Path, photo: Path) -> str:
+    """One flat folder of pictures for a tree of photos: ``car03/cam2/img_7.jpg`` -> ``car03__cam2__img_7_heatmap.png``,
+    so photos of the same name in different cameras never overwrite each other's picture."""
+    key = photo_key(batch_dir, photo)
+    return key.rsplit(".", 1)[0].replace("/", "__") + "_heatmap.png"
 
 
 HEATMAP_PICTURE_LONGEST_SIDE = 2560
@@ -127,6 +161,7 @@ def write_score_tables(results: Sequence[ScoreResult], out_dir: Path, threshold:
     rows = [
         {
             "file": _relative(r.path, batch_dir),
+            "folder": folder_of(_relative(r.path, batch_dir)),
             "score": None if r.score is None else round(r.score, 6),
             "flagged": bool(r.flagged),
             "width": r.width or None,
@@ -147,7 +182,4 @@ def write_score_tables(results: Sequence[ScoreResult], out_dir: Path, threshold:
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+    return photo_key(root, path)

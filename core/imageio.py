@@ -155,14 +155,14 @@ def list_images(folder: str | os.PathLike[str], recursive: bool = False) -> list
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
-                        if recursive and not _has_hidden_attribute(entry):
+                        if recursive and not has_hidden_attribute(entry):
                             pending.append(entry.path)
                         continue
-                    if entry.name.lower().endswith(IMAGE_SUFFIXES) and entry.is_file() and not _has_hidden_attribute(entry):
+                    if entry.name.lower().endswith(IMAGE_SUFFIXES) and entry.is_file() and not has_hidden_attribute(entry):
                         found.append(Path(entry.path))
                 except OSError:
                     continue
-    found.sort(key=lambda p: _natural_key(p.relative_to(root)))
+    found.sort(key=lambda p: natural_key(p.relative_to(root)))
     return found
 
 
@@ -532,7 +532,7 @@ def _apply_orientation(rgb: np.ndarray, orientation: int) -> np.ndarray:
 # --------------------------------------------------------------------------------------------------------------
 
 
-def _has_hidden_attribute(entry: os.DirEntry) -> bool:
+def has_hidden_attribute(entry: os.DirEntry) -> bool:
     """Windows hides files by attribute rather than by name; elsewhere the attribute doesn't exist."""
     flag = getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0)
     if not flag:
@@ -546,7 +546,7 @@ def _has_hidden_attribute(entry: os.DirEntry) -> bool:
 _DIGITS = re.compile(r"(\d+)")
 
 
-def _natural_key(relative: Path) -> tuple:
+def natural_key(relative: Path) -> tuple:
     def part_key(part: str) -> tuple:
         pieces = _DIGITS.split(part.casefold())
         return tuple(int(piece) if i % 2 else piece for i, piece in enumerate(pieces))

@@ -201,7 +201,7 @@ def test_existing_report_is_kept_unless_forced(reviewed_batch, tmp_path):
     assert isinstance(caught.value, FileExistsError)
     assert out.read_text() == "keep me"
     write_report(reviewed_batch, out, force=True)
-    assert out.read_text(encoding="utf-8-sig").startswith("file,path,status")
+    assert out.read_text(encoding="utf-8-sig").startswith("file,folder,path,status")
 
 
 def test_unknown_format_is_refused(reviewed_batch, tmp_path):
@@ -269,6 +269,6 @@ def test_large_batch_exports_as_pdf(tmp_path):
     out = write_report(batch, tmp_path / "large.pdf")
     reader = PdfReader(str(out))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert re.search(r"Photos in the batch\s*503", text)
+    assert re.search(r"Photos in the batch folder\s*503", text)
     assert sum(len(page.images) for page in reader.pages) == 2 * 50  # each photo and its hottest spot
     assert f"page {len(reader.pages)} of {len(reader.pages)}" in text

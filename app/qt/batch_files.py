@@ -1,23 +1,10 @@
-"""Which photos belong to a batch folder.
-
-A batch is normally one flat folder of photos. A folder holding only subfolders (one per camera or per
-wagon) is taken as a whole, so the reviewer can open the parent without choosing each part.
-"""
+"""Which photos belong to a folder a dialog names: the engine's one batch rule (:mod:`core.batch_folder`)."""
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Optional
 
-from core.imageio import list_images
-
-
-def list_batch_images(folder: Path) -> list[Path]:
-    """Photos directly in ``folder``, else all photos below it; an unreadable folder gives an empty list."""
-    try:
-        found = list_images(folder)
-        return found if found else list_images(folder, recursive=True)
-    except OSError:
-        return []
+from core import list_batch_photos as list_batch_images
 
 
 def photos_in_typed_folder(text: str) -> tuple[Optional[Path], list[Path]]:

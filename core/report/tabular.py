@@ -6,11 +6,12 @@ import json
 import math
 from typing import Any, TextIO
 
+from core.batch_folder import folder_of
 from core.report.content import ReportData, status_of
 from core.reviewlog import ImageRecord
 
 CSV_COLUMNS = (
-    "file", "path", "status", "score", "flagged", "decision", "reviewer", "decided_at", "note", "error",
+    "file", "folder", "path", "status", "score", "flagged", "decision", "reviewer", "decided_at", "note", "error",
     "changed", "changed_reason", "sha256", "width", "height", "heatmap_file", "scored_at",
 )
 
@@ -20,6 +21,7 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def image_fields(record: ImageRecord) -> dict[str, Any]:
     return {
         "file": record.rel_path,
+        "folder": folder_of(record.rel_path),
         "path": str(record.path),
         "status": status_of(record),
         "score": record.score,
