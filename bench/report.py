@@ -148,7 +148,46 @@ def check_targets(rows: Sequence[BenchRow], image_size: int, quick: bool,
             if all(heads):
                 detail += f" (after the backbone: {heads[0]:.1f} vs {heads[1]:.1f} = {heads[0] / heads[1]:.2f}x)"
             checks.append(TargetCheck(target, status, detail))
+    checks.extend(_localisation_checks(rows))
     checks.append(_training_time_check(rows, image_size, quick, cpu_cores))
+    return checks
+
+
+#: Heatmap targets: pointing share, and tire's absolute pixel AUROC (elsewhere: PatchCore's + this margin).
+POINTING_TARGET = 0.85
+PIXEL_AUROC_TARGETS = {"tire": 0.95}
+PIXEL_AUROC_MARGIN = 0.01
+
+
+def _localisation_checks(rows: Sequence[BenchRow]) -> list[TargetCheck]:
+    """Does csa's heatmap point at the defect: pixel AUROC, AUPRO against PatchCore's, and pointing."""
+    checks = []
+    for dataset, device in sorted({(r.dataset, r.device) for r in rows if r.model == "csa"}):
+        ours = _find(rows, "csa", dataset, device)
+        patchcore = _find(rows, "anomalib-patchcore", dataset, device)
+        where = f"on {dataset} [{device}]"
+        goal = PIXEL_AUROC_TARGETS.get(dataset)
+        target = (f"csa pixel AUROC >= {goal:.2f} {where}" if goal is not None
+                  else f"csa pixel AUROC >= anomalib PatchCore + {PIXEL_AUROC_MARGIN} {where}")
+        if goal is None and patchcore is not None and patchcore.pixel_auroc is not None:
+            goal = patchcore.pixel_auroc + PIXEL_AUROC_MARGIN
+        if ours.pixel_auroc is None or goal is None:
+            checks.append(TargetCheck(target, "SKIP", "no pixel AUROC, or anomalib PatchCore was not run"))
+        else:
+            status = "PASS" if ours.pixel_auroc >= goal else "FAIL"
+            checks.append(TargetCheck(target, status, f"{ours.pixel_auroc:.3f} vs {goal:.3f}"))
+        target = f"csa AUPRO >= anomalib PatchCore's {where}"
+        if patchcore is None or ours.pixel_aupro is None or patchcore.pixel_aupro is None:
+            checks.append(TargetCheck(target, "SKIP", "no AUPRO, or anomalib PatchCore was not run"))
+        else:
+            status = "PASS" if ours.pixel_aupro >= patchcore.pixel_aupro else "FAIL"
+            checks.append(TargetCheck(target, status, f"{ours.pixel_aupro:.3f} vs {patchcore.pixel_aupro:.3f}"))
+        target = f"csa pointing >= {POINTING_TARGET} {where}"
+        if ours.pointing is None:
+            checks.append(TargetCheck(target, "SKIP", "no anomalous photo with a mask"))
+        else:
+            checks.append(TargetCheck(target, "PASS" if ours.pointing >= POINTING_TARGET else "FAIL",
+                                      f"{ours.pointing:.3f}"))
     return checks
 
 
