@@ -16,7 +16,7 @@ def test_key_h_zooms_on_the_hot_spot_and_the_panel_shows_it_close_up(make_window
     batch, _ = scored_batch(n_good=2, n_bad=2)
     with open(batch / "labels.csv", newline="", encoding="utf-8") as stream:
         bad = sorted(row["file"] for row in csv.DictReader(stream) if row["label"] == "1")
-    window = make_window()
+    window = make_window(size=(1800, 900))  # wide enough for every toolbar button in the screenshot
     window.open_batch(batch)
     rel = next(r for r in window.list_model.rel_paths if r.endswith(bad[0]))
     window.show_rel(rel)
