@@ -68,6 +68,10 @@ def evaluate_category(
         "good_outlined_share": (
             float(np.mean([(m >= pixel_threshold).mean() for m in good_maps]))
             if good_maps and pixel_threshold is not None else None),
+        # ... and how many of them show an outline at all ("usually empty" is the aim)
+        "good_outlined_photos": (
+            float(np.mean([bool((m >= pixel_threshold).any()) for m in good_maps]))
+            if good_maps and pixel_threshold is not None else None),
         "n_images": int(labels_arr.size),
         "n_anomalous": int(labels_arr.sum()),
         "skipped": skipped,
