@@ -72,8 +72,15 @@ def _model_config(args: argparse.Namespace):
         train.early_stop_patience = args.patience
     if args.time_budget is not None:
         train.time_budget_s = args.time_budget * 60.0
+    if args.stages:
+        backbone = BackboneConfig(name=args.backbone, weights=args.backbone_weights,
+                                  stages=tuple(int(s) for s in args.stages.split(",") if s.strip()))
+    elif args.stage is not None:  # one stage on the 3-scale input pyramid
+        backbone = BackboneConfig(name=args.backbone, weights=args.backbone_weights, stage=args.stage, stages=())
+    else:
+        backbone = BackboneConfig(name=args.backbone, weights=args.backbone_weights)
     return ModelConfig(
-        backbone=BackboneConfig(name=args.backbone, weights=args.backbone_weights, stage=args.stage),
+        backbone=backbone,
         flow=FlowConfig(variant=args.variant, hidden_channels=args.hidden, seed=args.seed),
         train=train,
         input=InputConfig(image_size=args.image_size),
@@ -217,6 +224,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     rows = [
         ("image AUROC", metrics["image_auroc"]),
         ("pixel AUROC", metrics["pixel_auroc"]),
+        ("pixel AUPRO (FPR <= 0.3)", metrics.get("pixel_aupro")),
+        ("pointing (peak on defect)", metrics.get("pointing")),
         ("Recall_Ano", metrics["recall_ano"]),
         ("Recall_Norm", metrics["recall_norm"]),
         ("Accuracy", metrics["accuracy"]),
@@ -464,7 +473,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="timm name: tf_efficientnet_lite0 (default), tf_efficientnet_lite2, efficientnet_b5")
     p.add_argument("--backbone-weights", default="offline",
                    help="offline (packaged lite weights), timm (download) or a path to a state-dict file")
-    p.add_argument("--stage", type=int, default=None, help="backbone block whose output is used")
+    p.add_argument("--stage", type=int, default=None,
+                   help="one backbone block, read on the photo at full, 1/2 and 1/4 size (the older layout)")
+    p.add_argument("--stages", default=None, metavar="I,J",
+                   help="backbone blocks read from one pass, finest first (default: the engine's)")
     p.add_argument("--image-size", type=int, default=384)
     p.add_argument("--epochs", type=int, default=TrainConfig().epochs,
                    help="most epochs; training stops earlier when the held-out NLL stops improving (default: %(default)s)")

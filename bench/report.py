@@ -32,7 +32,8 @@ TRAIN_TARGET_SIZE = 384
 TRAIN_TARGET_SECONDS = 600.0
 TRAIN_TARGET_DATASET = "magnetic_tile"
 
-COLUMNS = ("model", "device", "dataset", "image AUROC", "pixel AUROC", "Recall_Ano", "train s", "images/s", "notes")
+COLUMNS = ("model", "device", "dataset", "image AUROC", "pixel AUROC", "AUPRO", "pointing", "FA @ R99",
+           "good outlined", "Recall_Ano", "train s", "images/s", "notes")
 
 
 @dataclass
@@ -48,6 +49,10 @@ class BenchRow:
     train_seconds: float
     images_per_second: float
     notes: str = ""
+    pixel_aupro: Optional[float] = None  # per-region overlap up to FPR 0.3, normalised (MVTec AD)
+    pointing: Optional[float] = None  # share of anomalous photos whose hottest pixel lies on the defect
+    false_alarm_rate_at_recall_99: Optional[float] = None
+    good_outlined_share: Optional[float] = None  # mean share of a good test photo inside the outline
     n_train_images: int = 0
     n_test_images: int = 0
     details: dict[str, Any] = field(default_factory=dict)
@@ -60,7 +65,10 @@ class BenchRow:
     def cells(self) -> tuple[str, ...]:
         return (
             self.label, self.device, self.dataset, format_number(self.image_auroc), format_number(self.pixel_auroc),
-            format_number(self.recall_ano), format_number(self.train_seconds, 1), format_number(self.images_per_second, 2), self.notes,
+            format_number(self.pixel_aupro), format_number(self.pointing),
+            format_number(self.false_alarm_rate_at_recall_99), format_number(self.good_outlined_share, 4),
+            format_number(self.recall_ano), format_number(self.train_seconds, 1), format_number(self.images_per_second, 2),
+            self.notes,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -100,7 +108,7 @@ def format_table(rows: Sequence[BenchRow]) -> str:
     """A plain-text table, one line per row, columns padded to their widest cell."""
     cells = [COLUMNS] + [row.cells() for row in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
-    numeric = {3, 4, 5, 6, 7}
+    numeric = set(range(3, len(COLUMNS) - 1))
 
     def render(line: Sequence[str]) -> str:
         parts = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
@@ -263,7 +271,53 @@ def check_targets(rows: Sequence[BenchRow], image_size: int, quick: bool,
             if all(heads):
                 detail += f" (after the backbone: {heads[0]:.1f} vs {heads[1]:.1f} = {heads[0] / heads[1]:.2f}x)"
             checks.append(TargetCheck(target, status, detail))
+    checks.extend(_localisation_checks(rows, model))
     checks.append(_training_time_check(summaries, image_size, quick, cpu_cores, model))
+    return checks
+
+
+#: Heatmap targets: pointing share, and tire's absolute pixel AUROC (elsewhere: PatchCore's + this margin).
+POINTING_TARGET = 0.85
+PIXEL_AUROC_TARGETS = {"tire": 0.95}
+PIXEL_AUROC_MARGIN = 0.01
+
+
+def _mean_of(rows: Sequence[BenchRow], model: str, dataset: str, device: str, metric: str) -> Optional[float]:
+    """The mean over seeds of one metric of one model, or None when no seed measured it."""
+    return Spread.of(getattr(r, metric) for r in rows
+                     if r.model == model and r.dataset == dataset and r.device == device).mean
+
+
+def _localisation_checks(rows: Sequence[BenchRow], model: str) -> list[TargetCheck]:
+    """Does our heatmap point at the defect: pixel AUROC, AUPRO against PatchCore's, and pointing (means over seeds)."""
+    checks = []
+    for dataset, device in sorted({(r.dataset, r.device) for r in rows if r.model == model}):
+        where = f"on {dataset} [{device}]"
+        ours_pixel = _mean_of(rows, model, dataset, device, "pixel_auroc")
+        peer_pixel = _mean_of(rows, "anomalib-patchcore", dataset, device, "pixel_auroc")
+        goal = PIXEL_AUROC_TARGETS.get(dataset)
+        target = (f"{model} pixel AUROC >= {goal:.2f} {where}" if goal is not None
+                  else f"{model} pixel AUROC >= anomalib PatchCore + {PIXEL_AUROC_MARGIN} {where}")
+        if goal is None and peer_pixel is not None:
+            goal = peer_pixel + PIXEL_AUROC_MARGIN
+        if ours_pixel is None or goal is None:
+            checks.append(TargetCheck(target, "SKIP", "no pixel AUROC, or anomalib PatchCore was not run"))
+        else:
+            checks.append(TargetCheck(target, "PASS" if ours_pixel >= goal else "FAIL", f"{ours_pixel:.3f} vs {goal:.3f}"))
+        ours_aupro = _mean_of(rows, model, dataset, device, "pixel_aupro")
+        peer_aupro = _mean_of(rows, "anomalib-patchcore", dataset, device, "pixel_aupro")
+        target = f"{model} AUPRO >= anomalib PatchCore's {where}"
+        if ours_aupro is None or peer_aupro is None:
+            checks.append(TargetCheck(target, "SKIP", "no AUPRO, or anomalib PatchCore was not run"))
+        else:
+            checks.append(TargetCheck(target, "PASS" if ours_aupro >= peer_aupro else "FAIL",
+                                      f"{ours_aupro:.3f} vs {peer_aupro:.3f}"))
+        pointing = _mean_of(rows, model, dataset, device, "pointing")
+        target = f"{model} pointing >= {POINTING_TARGET} {where}"
+        if pointing is None:
+            checks.append(TargetCheck(target, "SKIP", "no anomalous photo with a mask"))
+        else:
+            checks.append(TargetCheck(target, "PASS" if pointing >= POINTING_TARGET else "FAIL", f"{pointing:.3f}"))
     return checks
 
 

@@ -46,7 +46,7 @@ from bench.report import (  # noqa: E402
     write_json,
 )
 from bench.subsets import evenly_spaced, link_test_subset, pick_test_items  # noqa: E402
-from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig  # noqa: E402
+from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig  # noqa: E402
 from core.datasets import find_categories, training_images  # noqa: E402
 from core.detector import Detector  # noqa: E402
 from core.device import pick_device  # noqa: E402
@@ -168,10 +168,13 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
 def model_config(model: str, options: BenchOptions, seed: int = 0) -> ModelConfig:
     """One configuration for every model: only the flow variant differs between ours (peers ignore it).
 
-    ``seed`` sets the flow's initial weights and batch order and which training images are held out.
+    ``seed`` sets the flow's initial weights and batch order and which training images are held out. The peers'
+    heads are built for one backbone stage on the 3-scale input pyramid (equal widths, grids halving), so they
+    keep reading that; ours read the engine's default feature maps.
     """
     variant = model if model in OUR_MODELS else "csflow"
     return ModelConfig(
+        backbone=BackboneConfig() if model in OUR_MODELS else BackboneConfig(stages=()),
         flow=FlowConfig(variant=variant, hidden_channels=options.hidden, seed=seed),
         train=TrainConfig(epochs=options.epochs, seed=seed),
         input=InputConfig(image_size=options.image_size),
@@ -200,9 +203,9 @@ def load_peer_modules(models: Sequence[str]) -> None:
         import bench.anomalib_patchcore  # noqa: F401
 
 
-def feature_shapes(options: BenchOptions) -> list[tuple[int, int, int]]:
-    """(channels, height, width) per scale of the shared features, from one probe image."""
-    config = model_config("csa", options)
+def feature_shapes(options: BenchOptions, model: str = "csa") -> list[tuple[int, int, int]]:
+    """(channels, height, width) per scale of ``model``'s features, from one probe image."""
+    config = model_config(model, options)
     return FeatureExtractor(config.backbone, config.input, pick_device("cpu")).feature_shapes
 
 
@@ -252,10 +255,14 @@ def images_per_second(detector, paths: Sequence[Path], batch_size: int, repeats:
     return rates
 
 
-def shared_timing_features(options: BenchOptions, device: str, paths: Sequence[Path]) -> FeatureSet:
-    """Features of the timing images, extracted once: the head-only speed of every model is measured on them."""
-    config = model_config("csa", options)
-    return FeatureExtractor(config.backbone, config.input, pick_device(device)).extract_paths(list(paths))
+def shared_timing_features(options: BenchOptions, device: str, paths: Sequence[Path]) -> dict[bool, FeatureSet]:
+    """Features of the timing images, extracted once per feature layout (ours, the peers'): the head-only speed
+    of every model is measured on them."""
+    out = {}
+    for ours, model in ((True, "csa"), (False, "anomalib-csflow")):
+        config = model_config(model, options)
+        out[ours] = FeatureExtractor(config.backbone, config.input, pick_device(device)).extract_paths(list(paths))
+    return out
 
 
 def head_images_per_second(detector, features: FeatureSet, batch_size: int, repeats: int) -> list[float]:
@@ -302,7 +309,7 @@ def describe_training(model: str, detector, device: str, options: BenchOptions, 
 
 
 def run_model(model: str, dataset: str, device: str, train_paths: Sequence[Path], eval_dir: Path,
-              timing_paths: Sequence[Path], timing_features: FeatureSet, options: BenchOptions,
+              timing_paths: Sequence[Path], timing_features: dict[bool, FeatureSet], options: BenchOptions,
               seed: int = 0) -> BenchRow:
     """One training and evaluation; speed is measured for the first seed only (it does not depend on the seed)."""
     where = f"[{dataset} / {device}{f' / seed {seed}' if options.seeds > 1 else ''}] {MODEL_LABELS[model]}"
@@ -314,8 +321,8 @@ def run_model(model: str, dataset: str, device: str, train_paths: Sequence[Path]
     metrics = evaluate_category(detector, eval_dir)
     timed = seed == 0
     rates = images_per_second(detector, timing_paths, options.batch_size, options.timing_repeats) if timed else []
-    head_rates = (head_images_per_second(detector, timing_features, options.batch_size, options.timing_repeats)
-                  if timed else [])
+    head_rates = (head_images_per_second(detector, timing_features[model in OUR_MODELS], options.batch_size,
+                                         options.timing_repeats) if timed else [])
     training = detector.meta.get("training", {})
     row = BenchRow(
         model=model,
@@ -323,6 +330,10 @@ def run_model(model: str, dataset: str, device: str, train_paths: Sequence[Path]
         dataset=dataset,
         image_auroc=metrics["image_auroc"],
         pixel_auroc=metrics["pixel_auroc"],
+        pixel_aupro=metrics.get("pixel_aupro"),
+        pointing=metrics.get("pointing"),
+        false_alarm_rate_at_recall_99=metrics.get("false_alarm_rate_at_recall_99"),
+        good_outlined_share=metrics.get("good_outlined_share"),
         recall_ano=metrics["recall_ano"],
         train_seconds=train_seconds,
         images_per_second=max(rates) if rates else math.nan,
@@ -410,7 +421,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         models = [m for m in models if m not in PEER_MODELS]
     load_peer_modules(models)
     shapes = feature_shapes(options)
-    check_feature_grids(shapes, models, options.image_size)
+    check_feature_grids(feature_shapes(options, "anomalib-csflow"), models, options.image_size)
     log("shared features per scale (channels, height, width): " + ", ".join(str(tuple(s)) for s in shapes))
 
     rows: list[BenchRow] = []

@@ -104,11 +104,14 @@ class FeatureBackbone(nn.Module):
         weights_source: str,
         mean: tuple[float, float, float],
         std: tuple[float, float, float],
+        outputs: tuple[int, ...] = (),
     ) -> None:
         super().__init__()
         self.model = model
         self.name = name
         self.stage = stage
+        #: stages whose maps :meth:`forward_stages` returns, finest first (the last one is ``stage``)
+        self.outputs = tuple(outputs) or (stage,)
         self.weights_source = weights_source
         self.input_mean = tuple(float(v) for v in mean)
         self.input_std = tuple(float(v) for v in std)
@@ -133,6 +136,18 @@ class FeatureBackbone(nn.Module):
         for index in range(self.stage + 1):
             x = blocks[index](x)
         return x
+
+    @torch.no_grad()
+    def forward_stages(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The maps of every stage in ``outputs`` from one pass: fine stages see small detail, coarse ones context."""
+        x = self._normalize(x)
+        x = self.model.bn1(self.model.conv_stem(x))
+        maps = []
+        for index in range(self.stage + 1):
+            x = self.model.blocks[index](x)
+            if index in self.outputs:
+                maps.append(x)
+        return maps
 
     @torch.no_grad()
     def fuse_for_inference(self) -> "FeatureBackbone":
@@ -236,11 +251,18 @@ def build_backbone(config: BackboneConfig) -> FeatureBackbone:
             _load_file(model, name, path)
             source = f"file:{path}"
     _require_efficientnet_layout(model, name)
-    stage = _resolve_stage(model, name, config.stage)
+    stages = tuple(config.stages or ())
+    if stages:
+        resolved = [_resolve_stage(model, name, s) for s in stages]
+        if list(resolved) != sorted(set(resolved)):
+            raise BackboneError(f"stages {stages!r} must be distinct and in increasing order (finest first).")
+        stage = resolved[-1]
+    else:
+        stage = _resolve_stage(model, name, config.stage)
     cfg = getattr(model, "pretrained_cfg", {}) or {}
     mean = tuple(cfg.get("mean") or IMAGENET_DEFAULT_MEAN)
     std = tuple(cfg.get("std") or IMAGENET_DEFAULT_STD)
-    return FeatureBackbone(model, name=name, stage=stage, weights_source=source, mean=mean, std=std)
+    return FeatureBackbone(model, name=name, stage=stage, weights_source=source, mean=mean, std=std, outputs=stages)
 
 
 def backbone_signature(module: FeatureBackbone) -> str:

@@ -22,6 +22,10 @@ class BackboneConfig:
     name: str = "tf_efficientnet_lite0"
     weights: str = "offline"
     stage: int | None = None
+    #: stages whose maps feed the flow, finest first, from ONE backbone pass over the full-size input; the last of
+    #: them is also read on the smaller copies of the input pyramid (``InputConfig.n_scales`` - 1 coarser maps).
+    #: Empty = the single ``stage`` on the input pyramid (full, 1/2, 1/4 size), the layout of older model files.
+    stages: tuple[int, ...] = ()
 
 
 @dataclass
@@ -91,10 +95,52 @@ class TrainConfig:
 
 @dataclass
 class InputConfig:
-    """Image size at the largest of the three scales (full, 1/2, 1/4)."""
+    """Image size at the largest of the three scales (full, 1/2, 1/4), and the tiling of large photos.
+
+    A photo whose long side is at least ``tile_from`` x ``image_size`` is not squeezed whole into the input: it is
+    cut into overlapping square tiles, ``tile_grid`` along its long side, each shrunk to ``image_size``. A camera
+    frame of 2064 x 1544 squeezed to 384 px turns a 40 px bolt into 7 px, below what the network resolves; in a
+    2 x 2 tiling it keeps twice that. The grid is relative to the photo, so a 24 MP frame is cut into as many
+    tiles as a 3 MP one and a foreign body of a given share of the frame stays as visible. Training cuts its
+    photos the same way, so the model learns normal appearance at the scale it later scores.
+    """
 
     image_size: int = 384
     n_scales: int = 3
+    tile_grid: int = 2  # tiles along the long side of a large photo; 1 = always squeeze the whole photo
+    tile_from: float = 3.0
+    tile_overlap: float = 0.25  # share of a tile's side shared with its neighbour
+
+
+MAP_FUSIONS = ("mean", "likelihood")
+IMAGE_SCORES = ("flow", "flow+peak")
+
+
+@dataclass
+class MapConfig:
+    """How the flow's latents become the heatmap and the image score.
+
+    ``fusion``: per-position ``||z||^2`` of every scale brought to the finest grid and averaged (``"mean"``), or
+    ``"likelihood"``: the scales' per-position likelihoods ``exp(-||z||^2 / 2)`` summed and turned into an anomaly
+    level (MSFlow's map), where one scale that finds a position normal keeps it cool. ``smooth``: Gaussian sigma in
+    cells of the finest grid, so the same model smooths a camera frame and a thumbnail alike. ``score``:
+    ``"flow"`` is the mean of ``z^2 / 2`` over all latents (CS-Flow); ``"flow+peak"`` adds the mean of the hottest
+    ``top_k`` share of the heatmap, both standardised on the held-out good photos, so that a small foreign body
+    that the image-wide mean averages away still raises the score.
+    """
+
+    fusion: str = "mean"
+    smooth: float = 0.0
+    score: str = "flow"
+    top_k: float = 0.01
+
+    def __post_init__(self) -> None:
+        if self.fusion not in MAP_FUSIONS:
+            raise ValueError(f"map fusion must be one of {MAP_FUSIONS}, got {self.fusion!r}")
+        if self.score not in IMAGE_SCORES:
+            raise ValueError(f"image score must be one of {IMAGE_SCORES}, got {self.score!r}")
+        if not 0 < self.top_k <= 1 or self.smooth < 0:
+            raise ValueError(f"top_k must lie in (0, 1] and smooth be >= 0, got {self.top_k}, {self.smooth}")
 
 
 @dataclass
@@ -103,6 +149,7 @@ class ModelConfig:
     flow: FlowConfig = field(default_factory=FlowConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     input: InputConfig = field(default_factory=InputConfig)
+    maps: MapConfig = field(default_factory=MapConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -114,11 +161,17 @@ class ModelConfig:
             kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items() if k in names}
             return kind(**kwargs)
 
+        backbone = dict(data.get("backbone", {}))
+        backbone.setdefault("stages", [])  # files written before stage maps existed read the input pyramid
+        inputs = dict(data.get("input", {}))
+        inputs.setdefault("tile_grid", 1)  # ... and squeezed every photo whole
         return cls(
-            backbone=build(BackboneConfig, data.get("backbone", {})),
+            backbone=build(BackboneConfig, backbone),
             flow=build(FlowConfig, data.get("flow", {})),
             train=build(TrainConfig, data.get("train", {})),
-            input=build(InputConfig, data.get("input", {})),
+            input=build(InputConfig, inputs),
+            # older files have no map settings: their heatmap and score are the plain mean ones
+            maps=build(MapConfig, data.get("maps", {"fusion": "mean", "smooth": 0.0, "score": "flow"})),
         )
 
 

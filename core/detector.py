@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
-import cv2
 import numpy as np
 import torch
 
@@ -17,12 +16,14 @@ from core.config import ModelConfig
 from core.device import CPU, MemoryGuard, describe_device, pick_device
 from core.feature_cache import FeatureCache, extract_with_cache
 from core.features import FeatureExtractor, FeatureSet, LoadedImage, iter_loaded
-from core.flow.anomaly_map import image_scores, position_maps
+from core.feature_cache import samples_by_path
+from core.flow.anomaly_map import grid_maps, image_scores
+from core.photo_maps import peak_level, photo_canvas, to_photo, working_map
 from core.flow.torch_model import CSAFlow
 from core.modelfile import ModelFile, ModelFileError, load_model_file, save_model_file
 from core.operating_point import OperatingPoint, derived_alarm_threshold, ordered
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
-from core.threshold import pixel_threshold_from_maps, threshold_for_good_scores
+from core.threshold import pixel_threshold_from_peaks, threshold_for_good_scores
 from core.trainer import FitReport, fit_flow
 
 
@@ -137,7 +138,11 @@ class Detector:
         if len(features) < 2:
             reasons = "; ".join(f"{p.name}: {r}" for p, r in list(features.errors.items())[:3])
             raise ValueError(f"need at least 2 readable training images, got {len(features)}" + (f" ({reasons})" if reasons else ""))
-        train_idx, hold_idx = split_holdout(len(features), config.train.holdout_fraction, config.train.seed)
+        # split photos, not tiles: the held-out photos must be ones the flow never saw any part of
+        rows = list(samples_by_path(features).values())
+        train_photos, hold_photos = split_holdout(len(rows), config.train.holdout_fraction, config.train.seed)
+        train_idx = [r for i in train_photos for r in rows[i]]
+        hold_idx = [r for i in hold_photos for r in rows[i]]
         train_set = features.subset(train_idx)
         hold_set = features.subset(hold_idx) if hold_idx else None
 
@@ -151,9 +156,11 @@ class Detector:
                                                        config.train.alarm_false_alarm_rate)
         detector.meta = {
             "heatmap_normal_level": detector.meta.get("heatmap_normal_level"),
+            "score_scale": detector.meta.get("score_scale"),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-            "n_train_images": len(train_set),
-            "n_holdout_images": len(hold_set) if hold_set else 0,
+            "n_train_images": len(train_photos),
+            "n_holdout_images": len(hold_photos),
+            "n_train_samples": len(train_set),
             "train_folder": _common_folder(features.paths),
             "skipped_images": {str(p): r for p, r in features.errors.items()},
             "training": _report_dict(report),
@@ -186,18 +193,44 @@ class Detector:
     @torch.inference_mode()
     def _scores_and_grids(self, scales: Sequence[torch.Tensor]) -> tuple[np.ndarray, np.ndarray]:
         z = self._latents(scales)
-        return image_scores(z).cpu().numpy(), position_maps(z).cpu().numpy()
+        return image_scores(z).cpu().numpy(), grid_maps(z, self.config.maps.fusion).cpu().numpy()
+
+    def _photo_score(self, flow_score: float, canvas: np.ndarray) -> float:
+        """The image score of :class:`core.config.MapConfig`: the flow's mean, plus the heatmap's peak if chosen."""
+        maps = self.config.maps
+        scale = self.meta.get("score_scale")
+        if maps.score != "flow+peak" or not scale:
+            return float(flow_score)
+        return float(flow_score) / scale["flow"] + peak_level(canvas, maps.top_k) / scale["peak"]
 
     def calibrate_from_features(self, good: FeatureSet, false_alarm_rate: float,
                                 alarm_rate: Optional[float] = None) -> dict[str, Any]:
         """Pass at ``false_alarm_rate`` of these normal photos, alarm at ``alarm_rate`` (config default)."""
         alarm_rate = self.config.train.alarm_false_alarm_rate if alarm_rate is None else float(alarm_rate)
-        scores, maps = self.score_features(good)
+        flow, grids = self.score_features(good)
+        smooth, top_k = self.config.maps.smooth, self.config.maps.top_k
+        photo_flow, photo_peak, photo_max, levels = [], [], [], []
+        for rows in samples_by_path(good).values():
+            # a tiled photo is as hot as its hottest tile (per-tile canvases: no photo sizes are kept with features)
+            canvases = [working_map(grids[r], smooth) for r in rows]
+            photo_flow.append(float(max(flow[r] for r in rows)))
+            photo_peak.append(max(peak_level(c, top_k) for c in canvases))
+            photo_max.append(max(float(c.max()) for c in canvases))
+            levels.append(np.median(np.concatenate([c.ravel() for c in canvases])))
+        photo_flow, photo_peak = np.asarray(photo_flow), np.asarray(photo_peak)
+        if self.config.maps.score == "flow+peak":
+            # each part divided by its level on good photos: both weigh alike and a good photo scores about 2
+            self.meta["score_scale"] = {"flow": float(max(np.median(photo_flow), 1e-12)),
+                                        "peak": float(max(np.median(photo_peak), 1e-12))}
+            scale = self.meta["score_scale"]
+            scores = photo_flow / scale["flow"] + photo_peak / scale["peak"]
+        else:
+            scores = photo_flow
         self.threshold = threshold_for_good_scores(scores, false_alarm_rate)
         self.alarm_threshold = ordered(self.threshold, threshold_for_good_scores(scores, alarm_rate))
-        self.pixel_threshold = pixel_threshold_from_maps(maps)
+        self.pixel_threshold = pixel_threshold_from_peaks(photo_max)
         # the typical heatmap value of a good photo: the cold end of the overlay colours
-        self.meta["heatmap_normal_level"] = float(np.median(maps))
+        self.meta["heatmap_normal_level"] = float(np.median(levels))
         return {
             "method": "false_alarm_rate (empirical, or log-normal tail fit if higher)",
             "target_false_alarm_rate": false_alarm_rate,
@@ -205,6 +238,7 @@ class Detector:
             "n_good_images": int(len(scores)),
             "good_score_max": float(scores.max()),
             "good_score_median": float(np.median(scores)),
+            "pixel_threshold_method": "hottest pixel of held-out good photos, 5 % tail (log-normal fit)",
             # kept so the share of normal photos above any other pass line can be told later
             "good_scores": [round(float(s), 6) for s in np.sort(scores)],
         }
@@ -254,7 +288,7 @@ class Detector:
                     progress(ProgressEvent("score", done, total, eta_s=elapsed / done * (total - done), message=result.path.name))
                 yield result
 
-        for item in iter_loaded(paths, self.config.input):
+        for item in iter_loaded(paths, self.extractor.reading):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("scoring cancelled")
             if item.error is not None:
@@ -271,7 +305,7 @@ class Detector:
 
     @torch.inference_mode()
     def _score_pyramids(self, items: Sequence[LoadedImage]) -> tuple[np.ndarray, np.ndarray]:
-        return self._scores_and_grids(self.extractor.extract([item.levels for item in items]))
+        return self._scores_and_grids(self.extractor.extract([tile for item in items for tile in item.tiles]))
 
     def _score_loaded(self, items: list[LoadedImage], guard: MemoryGuard) -> Iterator[ScoreResult]:
         if not items:
@@ -279,13 +313,17 @@ class Detector:
         outputs = guard.run(items, self._score_pyramids)
         scores = np.concatenate([s for s, _ in outputs])
         maps = np.concatenate([m for _, m in outputs])
-        for item, score, grid in zip(items, scores, maps):
+        row = 0
+        for item in items:
+            rows = slice(row, row + len(item.tiles))
+            row += len(item.tiles)
+            canvas = photo_canvas(maps[rows], item.boxes, item.width, item.height, self.config.maps.smooth)
             # one full-size heatmap at a time, made when the caller asks for it: a batch of 48 MP photos would
             # otherwise hold eight 190 MB heatmaps at once
-            heatmap = cv2.resize(grid.astype(np.float32), (item.width, item.height), interpolation=cv2.INTER_LINEAR)
+            heatmap = to_photo(canvas, item.width, item.height)
             # compare as Python floats: against a float32 the threshold would be rounded to float32 first, and the
             # good image it was set just above would come out flagged
-            score = float(score)
+            score = self._photo_score(float(scores[rows].max()), canvas)
             yield ScoreResult(item.path, score, score >= self.threshold, heatmap, item.width, item.height)
 
     # ----------------------------------------------------------------- persistence

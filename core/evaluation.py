@@ -9,7 +9,9 @@ import numpy as np
 
 from core.datasets import load_mask, test_items
 from core.detector import Detector
-from core.metrics import false_alarm_rate_at_recall, image_auroc, pixel_auroc, rates_at_threshold
+from core.metrics import (
+    false_alarm_rate_at_recall, image_auroc, pixel_aupro, pixel_auroc, pointing_accuracy, rates_at_threshold,
+)
 from core.results import CancelToken, ProgressCallback
 from core.config import ROC_CATCH_TARGET, TrainConfig
 from core.operating_point import thresholds_from_roc, zone_counts
@@ -50,6 +52,8 @@ def evaluate_category(
         else:
             maps.pop()  # an anomaly without a mask cannot take part in the pixel metric
 
+    good_maps = [m for m, mask in zip(maps, masks) if not mask.any()]
+    pixel_threshold = getattr(detector, "pixel_threshold", None)
     labels_arr = np.asarray(labels)
     scores_arr = np.asarray(scores)
     has_both = labels_arr.size and labels_arr.min() != labels_arr.max()
@@ -60,11 +64,21 @@ def evaluate_category(
     result = {
         "image_auroc": image_auroc(labels_arr, scores_arr) if has_both else None,
         "pixel_auroc": pixel_auroc(masks, maps) if len(masks) == len(maps) else None,
+        "pixel_aupro": pixel_aupro(masks, maps) if len(masks) == len(maps) else None,
+        "pointing": pointing_accuracy(masks, maps) if len(masks) == len(maps) else None,
         **rates_at_threshold(labels_arr, scores_arr, roc_threshold),
         "threshold": roc_threshold,
         "at_model_threshold": {"threshold": detector.threshold, "alarm_threshold": alarm,
                                **rates_at_threshold(labels_arr, scores_arr, detector.threshold),
                                "zones": zone_counts(scores_arr.tolist(), detector.threshold, alarm)},
+        # how much of a defect-free photo the outline encloses: the reviewer's view of the pixel threshold
+        "good_outlined_share": (
+            float(np.mean([(m >= pixel_threshold).mean() for m in good_maps]))
+            if good_maps and pixel_threshold is not None else None),
+        # ... and how many of them show an outline at all ("usually empty" is the aim)
+        "good_outlined_photos": (
+            float(np.mean([bool((m >= pixel_threshold).any()) for m in good_maps]))
+            if good_maps and pixel_threshold is not None else None),
         "n_images": int(labels_arr.size),
         "n_anomalous": int(labels_arr.sum()),
         "skipped": skipped,

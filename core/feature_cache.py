@@ -29,7 +29,7 @@ from core.results import CancelToken, ProgressCallback
 
 CACHE_ENV = "CSA_INSPECTOR_CACHE"
 DEFAULT_MAX_BYTES = 4 * 1024**3
-_FORMAT = 1
+_FORMAT = 2  # 2: each entry holds one sample per tile of the photo (N x C x H x W per scale)
 
 
 def default_cache_dir() -> Path:
@@ -64,7 +64,7 @@ class FeatureCache:
             return None
         try:
             tensors = load_file(str(path))
-            scales = [tensors[f"scale{s}"] for s in range(extractor.inputs.n_scales)]
+            scales = [tensors[f"scale{s}"] for s in range(extractor.n_maps)]
         except (SafetensorError, OSError, KeyError, ValueError):
             path.unlink(missing_ok=True)  # damaged or foreign: recompute
             return None
@@ -90,9 +90,9 @@ class FeatureCache:
             return
 
     def store_set(self, extractor: FeatureExtractor, features: FeatureSet, digests: dict[Path, str]) -> None:
-        for i, path in enumerate(features.paths):
+        for path, rows in samples_by_path(features).items():
             if path in digests:
-                self.store(extractor, digests[path], [s[i] for s in features.scales])
+                self.store(extractor, digests[path], [s[rows[0] : rows[-1] + 1] for s in features.scales])
         self.trim()
 
     def trim(self) -> None:
@@ -157,10 +157,18 @@ def extract_with_cache(
         fresh = extractor.extract_paths(missing, progress=progress, cancel=cancel)
         errors.update(fresh.errors)
         cache.store_set(extractor, fresh, digests)
-        for i, path in enumerate(fresh.paths):
-            found[path] = [s[i] for s in fresh.scales]
+        for path, rows in samples_by_path(fresh).items():
+            found[path] = [s[rows[0] : rows[-1] + 1] for s in fresh.scales]
     kept = [p for p in paths if p in found]
     if not kept:
-        return FeatureSet([torch.empty(0)] * extractor.inputs.n_scales, [], errors)
-    scales = [torch.stack([found[p][s] for p in kept]) for s in range(extractor.inputs.n_scales)]
-    return FeatureSet(scales, kept, errors)
+        return FeatureSet([torch.empty(0)] * extractor.n_maps, [], errors)
+    scales = [torch.cat([found[p][s] for p in kept]) for s in range(extractor.n_maps)]
+    return FeatureSet(scales, [p for p in kept for _ in range(found[p][0].shape[0])], errors)
+
+
+def samples_by_path(features: FeatureSet) -> dict[Path, list[int]]:
+    """The sample rows of each photo (one per tile, consecutive), in order."""
+    rows: dict[Path, list[int]] = {}
+    for i, path in enumerate(features.paths):
+        rows.setdefault(path, []).append(i)
+    return rows

@@ -37,14 +37,43 @@ def pyramid(image: np.ndarray, config: InputConfig) -> list[np.ndarray]:
     return levels
 
 
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in photo pixels, end exclusive
+
+
+def _starts(length: int, side: int, overlap: float) -> list[int]:
+    if length <= side:
+        return [0]
+    count = int(np.ceil((length - side) / (side * (1.0 - overlap)))) + 1
+    return [int(round(i * (length - side) / (count - 1))) for i in range(count)]
+
+
+def tile_boxes(width: int, height: int, config: InputConfig) -> list[Box]:
+    """Where a photo is cut for the network (see :class:`~core.config.InputConfig`); one box = the whole photo."""
+    long_side = max(width, height)
+    if config.tile_grid <= 1 or long_side < config.tile_from * config.image_size:
+        return [(0, 0, width, height)]
+    overlap = min(max(config.tile_overlap, 0.0), 0.9)
+    side = int(np.ceil(long_side / (config.tile_grid - (config.tile_grid - 1) * overlap)))
+    side = min(side, width, height)  # a very elongated photo gets more tiles along its long side instead
+    return [(x, y, x + side, y + side) for y in _starts(height, side, overlap) for x in _starts(width, side, overlap)]
+
+
 @dataclass
 class LoadedImage:
+    """A decoded photo, reduced to what the network reads: the input pyramid of each tile (one tile if small)."""
+
     index: int
     path: Path
-    levels: Optional[list[np.ndarray]] = None
+    tiles: list[list[np.ndarray]] = field(default_factory=list)
     width: int = 0
     height: int = 0
     error: Optional[str] = None
+    boxes: list[Box] = field(default_factory=list)
+
+    @property
+    def levels(self) -> Optional[list[np.ndarray]]:
+        """The pyramid of the whole photo (of its first tile when it was cut)."""
+        return self.tiles[0] if self.tiles else None
 
 
 def _load_for_network(index: int, path: Path, config: InputConfig) -> LoadedImage:
@@ -55,8 +84,10 @@ def _load_for_network(index: int, path: Path, config: InputConfig) -> LoadedImag
     except Exception as err:  # a decoder bug must cost one image, not the batch
         return LoadedImage(index, path, error=f"could not read image: {err}")
     height, width = image.shape[:2]
-    # only the small pyramid outlives this call: the full-size photo is dropped before the next one is decoded
-    return LoadedImage(index, path, pyramid(image, config), width, height)
+    boxes = tile_boxes(width, height, config)
+    # only the small pyramids outlive this call: the full-size photo is dropped before the next one is decoded
+    tiles = [pyramid(image[y0:y1, x0:x1], config) for x0, y0, x1, y1 in boxes]
+    return LoadedImage(index, path, tiles, width, height, boxes=boxes)
 
 
 def iter_loaded(paths: Sequence[Path], config: InputConfig, workers: int = 2, ahead: int = 8) -> Iterator[LoadedImage]:
@@ -95,13 +126,26 @@ class FeatureSet:
         return FeatureSet(scales, [path for p in parts for path in p.paths], errors)
 
 
+def reading_config(backbone: BackboneConfig, inputs: InputConfig) -> InputConfig:
+    """How photos are shrunk for the network (the input pyramid of ``inputs``, in both layouts)."""
+    return inputs
+
+
+def n_feature_maps(backbone: BackboneConfig, inputs: InputConfig) -> int:
+    """Flow scales: each stage of the full-size pass, plus the last stage on each smaller pyramid copy."""
+    return len(backbone.stages) + inputs.n_scales - 1 if backbone.stages else inputs.n_scales
+
+
 class FeatureExtractor:
-    """Backbone features of an image at the configured input scales."""
+    """Backbone features of an image: one stage on the input pyramid, or several stages of one pass."""
 
     def __init__(self, backbone: BackboneConfig, inputs: InputConfig, device: torch.device, fuse: bool = True):
         self.inputs = inputs
         self.backbone_config = backbone
+        #: what :func:`iter_loaded` must produce for :meth:`extract`
+        self.reading = reading_config(backbone, inputs)
         self.backbone: FeatureBackbone = build_backbone(backbone)
+        self.n_maps = n_feature_maps(backbone, inputs)
         self.signature = backbone_signature(self.backbone)
         if fuse:
             self.backbone.fuse_for_inference()
@@ -116,16 +160,27 @@ class FeatureExtractor:
     @property
     def feature_shapes(self) -> list[tuple[int, int, int]]:
         dummy = np.zeros((self.inputs.image_size, self.inputs.image_size, 3), np.uint8)
-        return [tuple(f.shape[1:]) for f in self.extract([pyramid(dummy, self.inputs)])]
+        return [tuple(f.shape[1:]) for f in self.extract([pyramid(dummy, self.reading)])]
 
     @torch.no_grad()
     def extract(self, batch_levels: Sequence[list[np.ndarray]]) -> list[torch.Tensor]:
-        """Features for a batch of image pyramids: one float32 tensor per scale on the engine's device."""
-        out = []
-        for s in range(self.inputs.n_scales):
-            arr = np.stack([levels[s] for levels in batch_levels])
+        """Features for a batch of image pyramids: one float32 tensor per flow scale on the engine's device."""
+
+        def network_input(level: int) -> torch.Tensor:
+            arr = np.stack([levels[level] for levels in batch_levels])
             # NHWC pixels viewed as NCHW are already channels-last, the layout the fused backbone runs fastest in
-            x = torch.from_numpy(arr).to(self.device, non_blocking=True).permute(0, 3, 1, 2).float().div_(255.0)
+            return torch.from_numpy(arr).to(self.device, non_blocking=True).permute(0, 3, 1, 2).float().div_(255.0)
+
+        out = []
+        first = 0
+        if self.backbone_config.stages:
+            # the stages of one pass over the full-size input: fine detail and context from the same photo
+            with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.use_amp):
+                maps = self.backbone.forward_stages(network_input(0))
+            out = [m.float().contiguous() for m in maps]
+            first = 1
+        for s in range(first, self.inputs.n_scales):
+            x = network_input(s)
             with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.use_amp):
                 feats = self.backbone(x)
             out.append(feats.float().contiguous())
@@ -144,7 +199,7 @@ class FeatureExtractor:
         GPU out of memory halves the batch; when one image does not fit, ``to_cpu`` (default: move this
         extractor) moves the engine to the CPU and extraction goes on there (see :class:`MemoryGuard`).
         """
-        scales: list[list[torch.Tensor]] = [[] for _ in range(self.inputs.n_scales)]
+        scales: list[list[torch.Tensor]] = [[] for _ in range(self.n_maps)]
         kept: list[Path] = []
         errors: dict[Path, str] = {}
         batch: list[LoadedImage] = []
@@ -161,16 +216,17 @@ class FeatureExtractor:
         guard = MemoryGuard(batch_size, to_cpu or (lambda: self.move_to(CPU)), tell)
 
         def extract_on_cpu(items: Sequence[LoadedImage]) -> list[torch.Tensor]:
-            return [f.cpu() for f in self.extract([item.levels for item in items])]
+            return [f.cpu() for f in self.extract([tile for item in items for tile in item.tiles])]
 
         def flush() -> None:
             for feats in guard.run(batch, extract_on_cpu):
                 for s, f in enumerate(feats):
                     scales[s].append(f)
-            kept.extend(item.path for item in batch)
+            # one sample per tile: a photo cut in four trains the flow with four samples of its path
+            kept.extend(item.path for item in batch for _ in item.tiles)
             batch.clear()
 
-        for done, item in enumerate(iter_loaded(paths, self.inputs), start=1):
+        for done, item in enumerate(iter_loaded(paths, self.reading), start=1):
             if cancel is not None and cancel.is_set():
                 raise Cancelled("feature extraction cancelled")
             if item.error is not None:
@@ -186,5 +242,5 @@ class FeatureExtractor:
         if batch:
             flush()
         if not kept:
-            return FeatureSet([torch.empty(0)] * self.inputs.n_scales, [], errors)
+            return FeatureSet([torch.empty(0)] * self.n_maps, [], errors)
         return FeatureSet([torch.cat(s) for s in scales], kept, errors)

@@ -19,6 +19,10 @@ from typing import Optional, Sequence
 import cv2
 import numpy as np
 
+#: The default colour map: turbo is perceptually ordered (lightness rises steadily from the cold to the hot end,
+#: so the eye reads "hotter" the same everywhere, unlike jet's bright cyan and yellow bands) yet as vivid as jet.
+DEFAULT_COLORMAP = "turbo"
+
 COLORMAPS: dict[str, int] = {
     "jet": cv2.COLORMAP_JET,
     "inferno": cv2.COLORMAP_INFERNO,
@@ -59,7 +63,7 @@ def color_range(pixel_threshold: float, threshold_low: Optional[float] = None,
     return low, vmax
 
 
-def colorize(heatmap: np.ndarray, vmin: float, vmax: float, colormap: str = "jet") -> np.ndarray:
+def colorize(heatmap: np.ndarray, vmin: float, vmax: float, colormap: str = DEFAULT_COLORMAP) -> np.ndarray:
     """Map heatmap values linearly from ``[vmin, vmax]`` onto a colour map; returns uint8 RGB (H, W, 3)."""
     if colormap not in COLORMAPS:
         raise ValueError(f"unknown colour map {colormap!r}; choose one of {', '.join(COLORMAPS)}")
@@ -85,7 +89,7 @@ def fit_heatmap(heatmap: np.ndarray, height: int, width: int) -> np.ndarray:
 
 
 def blend(image_rgb: np.ndarray, heatmap: np.ndarray, vmin: float, vmax: float, alpha: float = 0.5,
-          colormap: str = "jet", min_alpha: Optional[float] = None) -> np.ndarray:
+          colormap: str = DEFAULT_COLORMAP, min_alpha: Optional[float] = None) -> np.ndarray:
     """Lay the coloured heatmap over the photo; ``alpha`` is the heatmap's weight (0 = photo only).
 
     With ``min_alpha`` the weight grows with the heatmap value, from ``min_alpha`` at ``vmin`` to ``alpha`` at
@@ -148,7 +152,7 @@ NORMAL_AREA_WEIGHT = 0.25
 
 
 def render_overlay(image_rgb: np.ndarray, heatmap: np.ndarray, threshold_low: Optional[float],
-                   pixel_threshold: float, alpha: float = 0.5, colormap: str = "jet", outline: bool = True,
+                   pixel_threshold: float, alpha: float = 0.5, colormap: str = DEFAULT_COLORMAP, outline: bool = True,
                    outline_color: tuple[int, int, int] = OUTLINE_COLOR, min_region_area: float = 0.0,
                    fade_normal: bool = True) -> np.ndarray:
     """The standard picture: photo, heatmap on the scale of :func:`color_range`, and outlined regions.
@@ -186,3 +190,24 @@ def as_rgb(image: np.ndarray) -> np.ndarray:
     if array.ndim == 3 and array.shape[2] == 3:
         return np.ascontiguousarray(array)
     raise ValueError(f"not an image array: shape {array.shape}")
+
+
+def hottest_spot(heatmap: np.ndarray, width: int, height: int) -> tuple[float, float]:
+    """(x, y) in photo pixels of the heatmap's hottest point; the heatmap may be stored at a lower resolution."""
+    values = np.nan_to_num(np.asarray(heatmap, dtype=np.float32), nan=-np.inf)
+    row, col = np.unravel_index(int(np.argmax(values)), values.shape)
+    return (col + 0.5) * width / values.shape[1], (row + 0.5) * height / values.shape[0]
+
+
+def hottest_box(heatmap: np.ndarray, width: int, height: int, share: float = 0.15,
+                min_side: int = 64) -> tuple[int, int, int, int]:
+    """A square (x0, y0, x1, y1) around the hottest spot, ``share`` of the photo's long side wide, inside the photo.
+
+    The reviewer's close-up: large enough to show what surrounds the spot, small enough that a foreign body of a
+    few percent of the frame fills a good part of it.
+    """
+    x, y = hottest_spot(heatmap, width, height)
+    side = int(min(max(share * max(width, height), min_side), width, height))
+    x0 = int(min(max(round(x - side / 2), 0), width - side))
+    y0 = int(min(max(round(y - side / 2), 0), height - side))
+    return x0, y0, x0 + side, y0 + side

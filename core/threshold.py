@@ -51,3 +51,13 @@ def roc_optimal_threshold(labels: Sequence[int], scores: Sequence[float]) -> flo
 def pixel_threshold_from_maps(good_maps: np.ndarray, quantile: float = 0.999) -> float:
     """A heatmap level that good images rarely exceed; regions above it are outlined for the reviewer."""
     return float(np.quantile(np.asarray(good_maps, dtype=np.float32).ravel(), quantile))
+
+
+def pixel_threshold_from_peaks(good_peaks: Sequence[float], false_alarm_rate: float = 0.05) -> float:
+    """The outline level: above the hottest pixel of all but ``false_alarm_rate`` of good photos.
+
+    Set from each held-out good photo's hottest heatmap pixel (log-normal tail fit as for image scores), so a good
+    photo usually shows no outline at all; a quantile over all pixels instead leaves a few outlined specks on
+    nearly every photo.
+    """
+    return threshold_for_good_scores(good_peaks, false_alarm_rate)

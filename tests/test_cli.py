@@ -20,7 +20,8 @@ from core.datasets import training_images
 from core.reviewlog import open_for_batch
 
 REPO = Path(__file__).resolve().parents[1]
-METRIC_KEYS = ("image_auroc", "pixel_auroc", "recall_ano", "recall_norm", "accuracy", "threshold")
+METRIC_KEYS = ("image_auroc", "pixel_auroc", "pixel_aupro", "pointing", "good_outlined_share", "good_outlined_photos",
+               "recall_ano", "recall_norm", "accuracy", "threshold")
 
 
 def run_cli(*argv: str | Path) -> tuple[int, str, str]:

@@ -6,7 +6,7 @@ import torch
 from torch.autograd.functional import jacobian
 
 from core.config import VARIANTS, FlowConfig
-from core.flow.anomaly_map import image_scores, position_maps
+from core.flow.anomaly_map import grid_maps, image_scores, likelihood_maps, position_maps
 from core.flow.loss import nll_per_dim
 from core.flow.torch_model import CSAFlow
 
@@ -45,10 +45,13 @@ def test_reverse_of_forward_gives_input_back(variant):
     torch.testing.assert_close(log_det, -log_det_rev, atol=1e-3, rtol=1e-5)
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
-def test_log_det_matches_numerical_change_of_variables(variant):
+@pytest.mark.parametrize("variant,shapes", [
+    *[(v, [(4, 4, 4), (4, 2, 2), (4, 1, 1)]) for v in VARIANTS],
+    # stages of one backbone pass differ in width (and may be odd): each splits its own channels
+    ("csa", [(3, 4, 4), (5, 2, 2), (6, 2, 2)]),
+])
+def test_log_det_matches_numerical_change_of_variables(variant, shapes):
     """log|det dz/dy| from the model equals the brute-force Jacobian's, so CA and SA keep the density exact."""
-    shapes = [(4, 4, 4), (4, 2, 2), (4, 1, 1)]
     flow = make_flow(variant, shapes, hidden=6).double()
     x = [t.double() for t in features(1, shapes)]
     sizes = [t.numel() for t in x]
@@ -173,3 +176,16 @@ def test_batch_summed_log_det_trains_and_unknown_reductions_are_refused():
     assert report.epochs_run == 2 and all(torch.isfinite(torch.tensor(report.train_losses)))
     with pytest.raises(ValueError, match="reduction"):
         fit_flow(flow, x, None, TrainConfig(epochs=1, logdet_reduction="mean"), torch.device("cpu"))
+
+
+def test_likelihood_fusion_is_cool_where_any_scale_finds_a_position_normal():
+    fine, coarse = torch.zeros(1, 4, 4, 4), torch.zeros(1, 4, 2, 2)
+    fine[0, :, 0, 0] = 10.0  # unlikely at the fine scale only
+    fine[0, :, 3, 3] = 10.0
+    coarse[0, :, 1, 1] = 10.0  # ... and at (3, 3) the coarse scale agrees
+    heat = likelihood_maps([fine, coarse])
+    assert heat.shape == (1, 4, 4)
+    assert heat[0, 3, 3] > heat[0, 0, 0] > heat[0, 1, 2]
+    assert float(heat.min()) >= 0.0 and float(heat.max()) <= 2.0
+    assert torch.equal(grid_maps([fine, coarse], "likelihood"), heat)
+    assert torch.equal(grid_maps([fine, coarse], "mean"), position_maps([fine, coarse]))

@@ -4,7 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.metrics import false_alarm_rate_at_recall, image_auroc, pixel_auroc, rates_at_threshold
+from core.metrics import (
+    false_alarm_rate_at_recall, image_auroc, pixel_aupro, pixel_auroc, pointing_accuracy, rates_at_threshold,
+)
 from core.threshold import pixel_threshold_from_maps, roc_optimal_threshold, threshold_at_false_alarm_rate
 
 # ------------------------------------------------------------------------------------------- rates
@@ -160,3 +162,63 @@ def test_threshold_for_few_good_scores_extrapolates_the_tail():
     # with plenty of scores the empirical quantile already holds and the fit agrees closely
     many = threshold_for_good_scores(population[:20_000], 0.01)
     assert float((population >= many).mean()) == pytest.approx(0.01, abs=0.004)
+
+
+# ------------------------------------------------------------------------------------------- AUPRO, pointing
+
+
+def _two_regions() -> np.ndarray:
+    mask = np.zeros((20, 20), bool)
+    mask[2:4, 2:4] = True  # 4 pixels
+    mask[10:18, 10:18] = True  # 64 pixels: pixel AUROC would weigh it 16 times more than the small one
+    return mask
+
+
+def test_aupro_of_a_perfect_heatmap_is_one():
+    mask = _two_regions()
+    assert pixel_aupro([mask], [mask.astype(float)]) == pytest.approx(1.0)
+
+
+def test_aupro_weighs_every_region_alike_and_integrates_up_to_the_fpr_limit():
+    mask = _two_regions()
+    heat = np.zeros(mask.shape)
+    heat[10:18, 10:18] = 1.0  # the large region is found, the small one not at all
+    # curve: (0, 0) -> (0, 0.5) at the threshold between 0 and 1 -> (1, 1) once everything is flagged;
+    # at FPR 0.3 the overlap is 0.5 + 0.5 * 0.3 = 0.65, so the area is 0.3 * (0.5 + 0.65) / 2, normalised by 0.3
+    assert pixel_aupro([mask], [heat]) == pytest.approx((0.5 + 0.65) / 2)
+    # the same map found only the small region: same AUPRO, although it covers 16 times fewer pixels
+    small = np.zeros(mask.shape)
+    small[2:4, 2:4] = 1.0
+    assert pixel_aupro([mask], [small]) == pytest.approx((0.5 + 0.65) / 2)
+    assert pixel_auroc([mask], [small]) < pixel_auroc([mask], [heat])
+
+
+def test_aupro_pools_regions_and_normal_pixels_over_images():
+    mask_a, mask_b = np.zeros((10, 10), bool), np.zeros((10, 10), bool)
+    mask_a[1:3, 1:3] = True
+    heat_a = mask_a.astype(float)  # found
+    heat_b = np.zeros((10, 10))
+    heat_b[5, 5] = 2.0  # a good photo with one hot normal pixel above every defect
+    # 1 normal pixel of 196 flagged before the region: FPR 1/196 at overlap 0, then overlap 1 from FPR 1/196 on
+    fp = 1 / 196
+    expected = (0.3 - fp) / 0.3
+    assert pixel_aupro([mask_a, mask_b], [heat_a, heat_b]) == pytest.approx(expected)
+
+
+def test_aupro_is_undefined_without_a_region():
+    assert pixel_aupro([np.zeros((4, 4), bool)], [np.random.default_rng(0).random((4, 4))]) is None
+
+
+def test_pointing_counts_a_peak_inside_the_grown_region_and_skips_good_photos():
+    mask = np.zeros((100, 100), bool)
+    mask[40:50, 40:50] = True
+    inside, rim, far = (np.zeros((100, 100)) for _ in range(3))
+    inside[45, 45] = 1.0
+    rim[45, 52] = 1.0  # 3 px right of the region: within 3 % of the 100 px long side
+    far[45, 60] = 1.0
+    good = np.zeros((100, 100), bool)
+    assert pointing_accuracy([mask], [inside]) == 1.0
+    assert pointing_accuracy([mask], [rim]) == 1.0
+    assert pointing_accuracy([mask], [far]) == 0.0
+    assert pointing_accuracy([mask, mask, good], [inside, far, far]) == 0.5
+    assert pointing_accuracy([good], [far]) is None

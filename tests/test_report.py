@@ -120,9 +120,12 @@ def test_pdf_report_has_counts_names_and_page_numbers(reviewed_batch, tmp_path):
     assert "Anna Nowak" in text and "Ben Okafor" in text
     assert "truncated JPEG file" in text
     images = [image for page in reader.pages for image in page.images]
-    assert len(images) == 3  # two confirmed and one unsure entry
+    assert len(images) == 6  # two confirmed and one unsure entry, each with its hottest spot beside it
     # the photo as taken beside its overlay, each shrunk to half the picture width
-    assert all(image.image.width == 900 for image in images)
+    pairs = [image for image in images if image.image.width == 900]
+    crops = [image for image in images if image.image.width == image.image.height < 640]
+    assert len(pairs) == len(crops) == 3
+    assert text.count("hottest spot, full resolution") == 3
 
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(out, ARTIFACTS / "report-sample.pdf")
@@ -133,7 +136,7 @@ def test_pdf_report_has_counts_names_and_page_numbers(reviewed_batch, tmp_path):
 def test_flagged_photos_get_entries_when_asked(reviewed_batch, tmp_path):
     out = write_report(reviewed_batch, tmp_path / "all.pdf", include_flagged=True)
     images = [image for page in PdfReader(str(out)).pages for image in page.images]
-    assert len(images) == 5  # confirmed, unsure, and the rejected and the unreviewed flagged photo
+    assert len(images) == 10  # confirmed, unsure, the rejected and the unreviewed flagged photo, each with a crop
     assert "Other flagged photos" in pdf_text(out)
 
 
@@ -147,7 +150,8 @@ def test_finished_review_has_no_warning(tmp_path):
 def test_html_report_is_self_contained_and_escaped(reviewed_batch, tmp_path):
     out = write_report(reviewed_batch, tmp_path / "report.html", title="Depot <North>")
     html = out.read_text(encoding="utf-8")
-    assert html.count('src="data:image/jpeg;base64,') == 3
+    assert html.count('src="data:image/jpeg;base64,') == 6  # three photos and their hottest spots
+    assert html.count('<figure class="crop">') == 3
     assert "Depot &lt;North&gt;" in html and "<North>" not in html
     assert "bolt lying on the brake pad &lt;remove&gt;" in html
     assert "rag &amp; wire" in html
@@ -267,7 +271,7 @@ def test_large_batch_exports_as_pdf(tmp_path):
     reader = PdfReader(str(out))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert re.search(r"Photos in the batch folder\s*503", text)
-    assert sum(len(page.images) for page in reader.pages) == 50
+    assert sum(len(page.images) for page in reader.pages) == 2 * 50  # each photo and its hottest spot
     assert f"page {len(reader.pages)} of {len(reader.pages)}" in text
 
 

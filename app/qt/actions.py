@@ -75,6 +75,7 @@ class ViewActions:
     actual_size: QAction
     zoom_in: QAction
     zoom_out: QAction
+    hottest_spot: QAction
 
 
 @dataclass
@@ -143,6 +144,8 @@ def create_actions(parent: QObject) -> InspectorActions:
             actual_size=a(parent, "&Actual size (1:1)", ["1"], "One photo pixel per screen pixel", short="1:1"),
             zoom_in=a(parent, "Zoom &in", ["+", "=", QKeySequence.ZoomIn], "Zoom into the photo"),
             zoom_out=a(parent, "Zoom ou&t", ["-", QKeySequence.ZoomOut], "Zoom out of the photo"),
+            hottest_spot=a(parent, "Go to &hottest spot", ["H"], "Centre and zoom on the hottest part of the heatmap",
+                           short="Hottest spot"),
         ),
         model=ModelActions(
             score_batch=a(parent, "&Score batch", ["Ctrl+R"], "Score the photos that have no score yet"),
@@ -199,6 +202,7 @@ def build_menus(menubar: QMenuBar, actions: InspectorActions, extra_view: Option
     view_menu.addAction(actions.view.actual_size)
     view_menu.addAction(actions.view.zoom_in)
     view_menu.addAction(actions.view.zoom_out)
+    view_menu.addAction(actions.view.hottest_spot)
     if extra_view:
         view_menu.addSeparator()
         for action in extra_view:
@@ -236,4 +240,5 @@ def build_toolbar_right(toolbar: QToolBar, actions: InspectorActions) -> None:
         toolbar.addAction(action)
     toolbar.addSeparator()
     toolbar.addAction(actions.view.toggle_overlay)
+    toolbar.addAction(actions.view.hottest_spot)
     toolbar.addAction(actions.file.export_report)

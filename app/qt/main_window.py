@@ -233,6 +233,7 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
         self.inspector.controls.actual_button.setDefaultAction(a.view.actual_size)
         a.view.fit.triggered.connect(self.inspector.canvas.fit)
         a.view.actual_size.triggered.connect(self.inspector.canvas.actual_size)
+        a.view.hottest_spot.triggered.connect(self.inspector.go_to_hottest_spot)
         a.model.score_batch.triggered.connect(self.score_unscored)
         a.model.rescore_batch.triggered.connect(self.rescore_all)
         a.model.cancel_scoring.triggered.connect(self.cancel_scoring)
@@ -696,8 +697,10 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
             self.preloader.request(record, urgent=True)
             if self.inspector.current is None or self.inspector.current.path != str(record.path):
                 self.inspector.show_message(f"Loading {record.path.name}…")
+                self.review_panel.show_crop(None)
             return
         self.inspector.show_image(item)
+        self.review_panel.show_crop(item.hot_crop)
         self.image_shown.emit(self.current_rel)
 
     def _on_colormap_changed(self, _name: str) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from app.qt.widgets.image_view import InspectionImage, colour_overlay
 from core.heatmap_store import HeatmapFileError, load_heatmap
 from core.imageio import ImageReadError, load_image
-from core.overlay import color_range, region_contours
+from core.overlay import DEFAULT_COLORMAP, color_range, hottest_box, region_contours
 from core.reviewlog import ImageRecord
 
 #: Longest side shown; larger photos are reduced for display (the view still measures in photo pixels).
@@ -29,7 +29,7 @@ class OverlayScale:
 
     pixel_threshold: Optional[float]
     heatmap_low: Optional[float]
-    colormap: str = "jet"
+    colormap: str = DEFAULT_COLORMAP
 
 
 def cache_key(record: ImageRecord, scale: OverlayScale) -> tuple:
@@ -45,6 +45,7 @@ def prepare_inspection(record: ImageRecord, scale: OverlayScale) -> InspectionIm
     except ImageReadError as exc:
         return InspectionImage(path=str(record.path), image=None, error=f"Cannot show {record.path.name}: {exc}")
     height, width = image.shape[:2]
+    full = image
     if max(height, width) > MAX_DISPLAY_SIDE:
         factor = MAX_DISPLAY_SIDE / max(height, width)
         image = cv2.resize(image, (round(width * factor), round(height * factor)), interpolation=cv2.INTER_AREA)
@@ -57,6 +58,10 @@ def prepare_inspection(record: ImageRecord, scale: OverlayScale) -> InspectionIm
         item.error = str(exc)
         return item
     item.heatmap = smooth_for_display(heatmap, image.shape[1], image.shape[0])
+    # the close-up of the review panel, cut while the photo is still here at full resolution
+    item.hot_box = hottest_box(heatmap, width, height)
+    x0, y0, x1, y1 = item.hot_box
+    item.hot_crop = np.ascontiguousarray(full[y0:y1, x0:x1])
     if scale.pixel_threshold is not None and np.isfinite(scale.pixel_threshold):
         item.heatmap_levels = color_range(scale.pixel_threshold, scale.heatmap_low, heatmap)
         contours = region_contours(heatmap, scale.pixel_threshold)
@@ -114,7 +119,7 @@ class ImagePreloader(QObject):
         self.pool.setMaxThreadCount(threads or max(1, min(2, QThreadPool.globalInstance().maxThreadCount() - 1)))
         self._signals = _Signals()
         self._signals.done.connect(self._on_done, Qt.QueuedConnection)
-        self.scale = OverlayScale(None, None, "jet")
+        self.scale = OverlayScale(None, None, DEFAULT_COLORMAP)
 
     def set_scale(self, scale: OverlayScale) -> None:
         if scale != self.scale:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
 from app import APP_NAME, ORGANIZATION
+from core.overlay import DEFAULT_COLORMAP
 
 
 class InspectorSettings:
@@ -83,7 +84,7 @@ class InspectorSettings:
 
     @property
     def colormap(self) -> str:
-        return str(self._store.value("overlay/colormap", "jet") or "jet")
+        return str(self._store.value("overlay/colormap", DEFAULT_COLORMAP) or DEFAULT_COLORMAP)
 
     @colormap.setter
     def colormap(self, name: str) -> None:

@@ -25,3 +25,26 @@ def position_maps(latents: Sequence[torch.Tensor]) -> torch.Tensor:
         for z in latents
     ]
     return torch.stack(maps, dim=0).mean(dim=0)[:, 0]
+
+
+def likelihood_maps(latents: Sequence[torch.Tensor]) -> torch.Tensor:
+    """Anomaly level from the scales' per-position likelihoods, summed on the finest grid (MSFlow): B x H x W.
+
+    Each scale's ``exp(-mean_c z^2 / 2)`` lies in (0, 1]; their sum is subtracted from the number of scales, so 0 is
+    "normal at every scale" and a position only gets hot where all scales find it unlikely. A product of the scales
+    would let the coarse map, which sees a whole region as one cell, gate the fine one.
+    """
+    size = latents[0].shape[-2:]
+    total = sum(
+        F.interpolate(torch.exp(-0.5 * z.pow(2).mean(dim=1, keepdim=True)), size=size, mode="bilinear",
+                      align_corners=False)
+        for z in latents
+    )
+    return (len(latents) - total)[:, 0]
+
+
+def grid_maps(latents: Sequence[torch.Tensor], fusion: str = "mean") -> torch.Tensor:
+    """The heatmap on the finest feature grid, B x H x W, fused as :class:`core.config.MapConfig` says."""
+    if fusion == "likelihood":
+        return likelihood_maps(latents)
+    return position_maps(latents)

@@ -101,27 +101,26 @@ class CrossScaleCoupling(InvertibleModule):
         sa_gamma_init: float = 0.0,
     ):
         super().__init__(dims_in, dims_c)
-        channels = dims_in[0][0]
-        if any(d[0] != channels for d in dims_in):
-            raise ValueError("all scales must have the same number of channels")
-        self.split = channels // 2
-        self.rest = channels - self.split
+        # scales may differ in width (stages of one backbone pass): each splits its own channels in halves
+        channels = [int(d[0]) for d in dims_in]
+        self.splits = [c // 2 for c in channels]
+        self.rests = [c - h for c, h in zip(channels, self.splits)]
         self.clamp = clamp
         common = dict(
             hidden_channels=hidden_channels, kernel_size=kernel_size, n_scales=len(dims_in),
             leaky_slope=leaky_slope, use_ca=use_ca, use_sa=use_sa, sa_heads=sa_heads, sa_scales=sa_scales,
             init=subnet_init, sa_gamma_init=sa_gamma_init,
         )
-        self.net_b = CrossScaleSubnet(self.split, 2 * self.rest, **common)  # a -> coefficients for b
-        self.net_a = CrossScaleSubnet(self.rest, 2 * self.split, **common)  # b' -> coefficients for a
+        self.net_b = CrossScaleSubnet(self.splits, [2 * r for r in self.rests], **common)  # a -> coefficients for b
+        self.net_a = CrossScaleSubnet(self.rests, [2 * h for h in self.splits], **common)  # b' -> coefficients for a
 
     def _affine(self, coeffs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         log_scale, shift = coeffs.chunk(2, dim=1)
         return soft_clamp(log_scale, self.clamp), shift
 
     def forward(self, x: Tensors, c=None, rev: bool = False, jac: bool = True):
-        a = [t[:, : self.split] for t in x]
-        b = [t[:, self.split :] for t in x]
+        a = [t[:, :h] for t, h in zip(x, self.splits)]
+        b = [t[:, h:] for t, h in zip(x, self.splits)]
         log_det = torch.zeros(x[0].shape[0], device=x[0].device, dtype=x[0].dtype)
         if not rev:
             b_out = []

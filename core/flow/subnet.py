@@ -25,8 +25,8 @@ class CrossScaleSubnet(nn.Module):
 
     def __init__(
         self,
-        in_channels: int,
-        out_channels: int,
+        in_channels: int | Sequence[int],
+        out_channels: int | Sequence[int],
         hidden_channels: int,
         kernel_size: int,
         n_scales: int,
@@ -44,12 +44,14 @@ class CrossScaleSubnet(nn.Module):
         pad = kernel_size // 2
         self.n_scales = n_scales
         self.slope = leaky_slope
+        ins = [in_channels] * n_scales if isinstance(in_channels, int) else [int(c) for c in in_channels]
+        outs = [out_channels] * n_scales if isinstance(out_channels, int) else [int(c) for c in out_channels]
 
         def per_scale(factory):
-            return nn.ModuleList(factory() for _ in range(n_scales))
+            return nn.ModuleList(factory(s) for s in range(n_scales))
 
-        self.ca = per_scale(lambda: ChannelAttention(in_channels)) if use_ca else None
-        self.conv_in = per_scale(lambda: nn.Conv2d(in_channels, hidden_channels, kernel_size, padding=pad))
+        self.ca = per_scale(lambda s: ChannelAttention(ins[s])) if use_ca else None
+        self.conv_in = per_scale(lambda s: nn.Conv2d(ins[s], hidden_channels, kernel_size, padding=pad))
         # Attention cost grows with the square of the positions: on the finest grid it would double the CPU
         # time, while the coarser grids see the whole image in few tokens and pass context down via `up`.
         self.sa = (
@@ -58,7 +60,7 @@ class CrossScaleSubnet(nn.Module):
             if use_sa
             else None
         )
-        self.conv_mid = per_scale(lambda: nn.Conv2d(hidden_channels, hidden_channels, kernel_size, padding=pad))
+        self.conv_mid = per_scale(lambda s: nn.Conv2d(hidden_channels, hidden_channels, kernel_size, padding=pad))
         # from the coarser scale s+1 into s (then upsampled), and from the finer scale s-1 into s (stride 2)
         self.up = nn.ModuleList(
             nn.Conv2d(hidden_channels, hidden_channels, kernel_size, padding=pad) for _ in range(n_scales - 1)
@@ -67,7 +69,7 @@ class CrossScaleSubnet(nn.Module):
             nn.Conv2d(hidden_channels, hidden_channels, kernel_size, padding=pad, stride=2)
             for _ in range(n_scales - 1)
         )
-        self.conv_out = per_scale(lambda: nn.Conv2d(hidden_channels, out_channels, kernel_size, padding=pad))
+        self.conv_out = per_scale(lambda s: nn.Conv2d(hidden_channels, outs[s], kernel_size, padding=pad))
         if init == "zero_out":
             for conv in self.conv_out:
                 nn.init.zeros_(conv.weight)

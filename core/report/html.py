@@ -46,6 +46,10 @@ table.signoff td { height: 2.2em; }
 table.signoff tr.signature td { height: 4.5em; }
 .entry { border: 1px solid #d5dae2; padding: .6em 1em 1em; margin: 1em 0; page-break-inside: avoid; }
 .entry img { max-width: 100%; height: auto; display: block; }
+.pictures { display: flex; gap: 1em; align-items: flex-start; }
+.pictures > img { min-width: 0; flex: 3 1 0; }
+.crop { margin: 0; flex: 1 1 0; }
+.crop figcaption { color: #555; font-size: .85em; }
 .remark { color: #b00020; }
 .meta { color: #555; font-size: .9em; }
 """
@@ -70,8 +74,15 @@ def _entry(record: ImageRecord, picture: Picture, data: ReportData) -> str:
     parts = [f'<div class="entry"><h3>{_e(record.rel_path)}</h3>']
     if picture.jpeg:
         encoded = base64.b64encode(picture.jpeg).decode("ascii")
+        parts.append('<div class="pictures">')
         parts.append(f'<img src="data:image/jpeg;base64,{encoded}" width="{picture.width}" '
                      f'height="{picture.height}" alt="{_e(record.rel_path)}: as taken and with heatmap">')
+        if picture.crop_jpeg:
+            crop = base64.b64encode(picture.crop_jpeg).decode("ascii")
+            parts.append(f'<figure class="crop"><img src="data:image/jpeg;base64,{crop}" width="{picture.crop_side}" '
+                         f'height="{picture.crop_side}" alt="hottest spot of {_e(record.rel_path)}">'
+                         f'<figcaption>hottest spot, full resolution</figcaption></figure>')
+        parts.append('</div>')
     if picture.remark:
         parts.append(f'<p class="remark">{_e(picture.remark)}</p>')
     score = score_text(data, record)

@@ -208,7 +208,19 @@ def _details_table(record: ImageRecord, score: str, styles: dict, width: float) 
 
 def _entry(record: ImageRecord, picture: Picture, data: ReportData, styles: dict, width: float) -> list:
     parts: list = [Paragraph(_text(record.rel_path), styles["h3"])]
-    if picture.jpeg:
+    if picture.jpeg and picture.crop_jpeg:
+        # the photo with its heatmap, and beside it the hottest spot at full resolution
+        crop_width = width * 0.27
+        main_width = width - crop_width - 4 * mm
+        scale = min(main_width / picture.width, PICTURE_MAX_HEIGHT / picture.height)
+        photo = Image(io.BytesIO(picture.jpeg), width=picture.width * scale, height=picture.height * scale)
+        crop = Image(io.BytesIO(picture.crop_jpeg), width=crop_width, height=crop_width)
+        row = Table([[photo, [crop, Paragraph("hottest spot, full resolution", styles["legend"])]]],
+                    colWidths=[main_width + 4 * mm, crop_width], hAlign="LEFT")
+        row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        parts.append(row)
+    elif picture.jpeg:
         scale = min(width / picture.width, PICTURE_MAX_HEIGHT / picture.height)
         parts.append(Image(io.BytesIO(picture.jpeg), width=picture.width * scale, height=picture.height * scale,
                            hAlign="LEFT"))

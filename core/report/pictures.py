@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from core.heatmap_store import HeatmapFileError, load_heatmap
-from core.overlay import as_rgb, blend, render_overlay
+from core.overlay import DEFAULT_COLORMAP, as_rgb, blend, hottest_box, render_overlay
 from core.reviewlog import BatchInfo, ImageRecord
 
 #: Wide enough to see a small foreign body on a printed A4 page, small enough to keep a 50-entry report light.
@@ -18,6 +18,8 @@ PICTURE_WIDTH = 900
 #: Pixels between the plain photo and its overlay, white like the page.
 PAIR_GAP = 12
 JPEG_QUALITY = 85
+#: The close-up beside the photo: a full-resolution crop is shrunk to this side at most (never enlarged).
+CROP_PICTURE_SIDE = 360
 OVERLAY_ALPHA = 0.55
 
 
@@ -27,6 +29,8 @@ class Picture:
     width: int
     height: int
     remark: str = ""  # why the photo or its heatmap is missing, or a warning about it
+    crop_jpeg: Optional[bytes] = None  # the hottest spot cut from the photo at full resolution, without overlay
+    crop_side: int = 0
 
 
 def load_photo(path) -> np.ndarray:
@@ -37,7 +41,7 @@ def load_photo(path) -> np.ndarray:
 
 
 def entry_picture(record: ImageRecord, batch: BatchInfo, max_width: int = PICTURE_WIDTH,
-                  colormap: str = "jet") -> Picture:
+                  colormap: str = DEFAULT_COLORMAP) -> Picture:
     try:
         photo = as_rgb(load_photo(record.path))
     except Exception as exc:  # any unreadable photo becomes a remark, never a failed report
@@ -54,7 +58,10 @@ def entry_picture(record: ImageRecord, batch: BatchInfo, max_width: int = PICTUR
             remarks.append(str(exc))
     else:
         remarks.append("no heatmap stored")
+    crop = None
     if heatmap is not None:
+        x0, y0, x1, y1 = hottest_box(heatmap, photo.shape[1], photo.shape[0])
+        crop = shrink_to_width(photo[y0:y1, x0:x1], CROP_PICTURE_SIDE)
         if batch.pixel_threshold is not None and np.isfinite(batch.pixel_threshold):
             photo = render_overlay(photo, heatmap, batch.heatmap_low, batch.pixel_threshold, alpha=OVERLAY_ALPHA,
                                    colormap=colormap)
@@ -68,7 +75,8 @@ def entry_picture(record: ImageRecord, batch: BatchInfo, max_width: int = PICTUR
         photo = side_by_side(shrink_to_width(plain, half), shrink_to_width(photo, half))
     else:
         photo = shrink_to_width(photo, max_width)
-    return Picture(encode_jpeg(photo), photo.shape[1], photo.shape[0], "; ".join(remarks))
+    return Picture(encode_jpeg(photo), photo.shape[1], photo.shape[0], "; ".join(remarks),
+                   encode_jpeg(crop) if crop is not None else None, crop.shape[1] if crop is not None else 0)
 
 
 def side_by_side(left: np.ndarray, right: np.ndarray, gap: int = PAIR_GAP) -> np.ndarray:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.qt.theme import COLORS
 
 from core.overlay import COLORMAPS as _ENGINE_COLORMAPS
-from core.overlay import OUTLINE_COLOR, colorize
+from core.overlay import OUTLINE_COLOR, colorize, hottest_box
 
 #: Same colour maps, in the same colours, as the pictures in reports.
 COLORMAPS: tuple[str, ...] = tuple(_ENGINE_COLORMAPS)
@@ -51,6 +51,8 @@ class InspectionImage:
     contours: Sequence[np.ndarray] = field(default_factory=list)  # each N x 2 (x, y) in photo pixels
     error: Optional[str] = None
     display_size: Optional[tuple[int, int]] = None  # (width, height) of the photo when ``image`` was reduced
+    hot_box: Optional[tuple[int, int, int, int]] = None  # square around the hottest spot, in photo pixels
+    hot_crop: Optional[np.ndarray] = None  # that square cut from the photo at full resolution
 
     @property
     def size(self) -> tuple[int, int]:
@@ -315,6 +317,16 @@ class ImageInspector(QWidget):
     @property
     def outline_visible(self) -> bool:
         return self._outline_visible
+
+    def go_to_hottest_spot(self) -> bool:
+        """Centre and zoom on the square around the heatmap's hottest spot; False when there is no heatmap."""
+        item = self.current
+        if item is None or item.heatmap is None:
+            return False
+        box = item.hot_box or hottest_box(item.heatmap, *item.size)
+        x0, y0, x1, y1 = box
+        self.canvas.view_box.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0)
+        return True
 
     def _apply_visibility(self) -> None:
         self.canvas.heatmap_item.setVisible(self._overlay_visible)

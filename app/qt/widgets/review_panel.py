@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QImage, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -37,6 +38,10 @@ def action_button(action: QAction, object_name: str = "") -> QPushButton:
     button.setFocusPolicy(Qt.NoFocus)
     button.setMinimumHeight(34)
     return button
+
+
+#: side of the hottest-spot close-up in the panel, in screen pixels
+CROP_SIDE = 240
 
 
 class ReviewPanel(QWidget):
@@ -111,6 +116,14 @@ class ReviewPanel(QWidget):
         self.info_form.addRow(self._muted("Model"), self.model_label)
         self.info_form.addRow(self._muted("Size"), self.size_label)
 
+        # the hottest region at full resolution: a small foreign body is recognisable without zooming the view
+        self.crop_box = QGroupBox("Hottest spot (H)")
+        self.crop_label = QLabel()
+        self.crop_label.setAlignment(Qt.AlignCenter)
+        self.crop_label.setMinimumHeight(CROP_SIDE)
+        crop_layout = QVBoxLayout(self.crop_box)
+        crop_layout.addWidget(self.crop_label)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)
         layout.setSpacing(10)
@@ -121,11 +134,27 @@ class ReviewPanel(QWidget):
         layout.addWidget(decision_box)
         layout.addWidget(score_box)
         layout.addWidget(self.details)
+        layout.addWidget(self.crop_box)
         layout.addLayout(self.info_form)
         layout.addStretch(1)
         self._badge_state: tuple = ()
         self._score_color = ""
         self.show_record(None)
+        self.show_crop(None)
+
+    def show_crop(self, crop: Optional[np.ndarray]) -> None:
+        """Show the close-up of the hottest spot (uint8 RGB or grey), or hide the box when there is none."""
+        if crop is None or crop.size == 0:
+            self.crop_label.clear()
+            self.crop_box.hide()
+            return
+        rgb = np.ascontiguousarray(crop if crop.ndim == 3 else np.stack([crop] * 3, axis=-1))[..., :3]
+        rgb = np.ascontiguousarray(rgb)
+        height, width = rgb.shape[:2]
+        image = QImage(rgb.data, width, height, 3 * width, QImage.Format_RGB888).copy()
+        pixmap = QPixmap.fromImage(image).scaled(CROP_SIDE, CROP_SIDE, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+        self.crop_label.setPixmap(pixmap)
+        self.crop_box.show()
 
     @staticmethod
     def _muted(text: str) -> QLabel:
