@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from core import __version__
-from core.config import DEFAULT_RETRAIN_EPOCHS, VARIANTS
+from core.config import DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, RuntimeConfig
 
 EXIT_USER_ERROR = 2
 
@@ -92,7 +92,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     config = _model_config(args)
     progress = _TqdmProgress(args.quiet)
     try:
-        detector = Detector.train(images, config, progress=progress, device=args.device, feature_cache=FeatureCache())
+        detector = Detector.train(images, config, progress=progress, device=args.device, feature_cache=FeatureCache(),
+                                  runtime=args.runtime)
     finally:
         progress.close()
     out = detector.save(args.out)
@@ -102,7 +103,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     training = meta["training"]
     print(
         f"trained {config.flow.variant} on {meta['n_train_images']} images "
-        f"({meta['n_holdout_images']} held out) in {meta['train_seconds']:.0f} s on {detector.device_description}; "
+        f"({meta['n_holdout_images']} held out) in {meta['train_seconds']:.0f} s on {_engine(detector)}; "
         f"best epoch {training['best_epoch']} of {training['epochs_run']}; threshold {detector.threshold:.4f}"
     )
     print(f"model written to {out}")
@@ -113,7 +114,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     from core.batch import score_batch
     from core.detector import Detector
 
-    detector = Detector.load(args.model, device=args.device)
+    detector = Detector.load(args.model, device=args.device, runtime=args.runtime)
     images = Path(args.images)
     progress = _TqdmProgress(args.quiet)
     try:
@@ -123,6 +124,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     _print_score_table(outcome.results, images, limit=args.top)
+    print(f"engine: {_engine(detector)}")
     for bad in outcome.errors:
         print(f"skipped {bad.path}: {bad.error}", file=sys.stderr)
     for entry in outcome.skipped:
@@ -149,6 +151,15 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _engine(detector) -> str:
+    """Device and backbone runtime, e.g. ``cpu, openvino``; a refused runtime says why on stderr."""
+    choice = getattr(detector, "runtime_choice", None)
+    if choice is not None:
+        for name, reason in choice.refused.items():
+            print(f"note: backbone runtime {name} not used: {reason}", file=sys.stderr)
+    return f"{detector.device_description}, backbone runtime {detector.runtime}"
+
+
 def _print_score_table(results, root: Path, limit: Optional[int] = None) -> None:
     ordered = sorted((r for r in results if r.ok), key=lambda r: -r.score)
     shown = ordered if limit is None else ordered[:limit]
@@ -170,7 +181,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from core.detector import Detector
     from core.evaluation import evaluate_category
 
-    detector = Detector.load(args.model, device=args.device)
+    detector = Detector.load(args.model, device=args.device, runtime=args.runtime)
     data = Path(args.data)
     if not (data / "test").is_dir():
         raise UserError(f"{data} is not an MVTec-style category (no test/ folder)")
@@ -195,7 +206,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         ("false alarms at 99% recall", metrics.get("false_alarm_rate_at_recall_99")),
         ("false alarms at 95% recall", metrics.get("false_alarm_rate_at_recall_95")),
     ]
-    print(f"{data.name}: {metrics['n_images']} test images, {metrics['n_anomalous']} anomalous")
+    print(f"{data.name}: {metrics['n_images']} test images, {metrics['n_anomalous']} anomalous ({_engine(detector)})")
     for name, value in rows:
         print(f"  {name:<28} {'n/a' if value is None else f'{100 * value:6.2f} %'}")
     print(f"  {'threshold (ROC-optimal)':<28} {metrics['threshold']:.4f}")
@@ -296,7 +307,7 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.resolve() == model.resolve():
         raise UserError(f"--out must name a new file: {model} is the model being improved and is never overwritten")
-    detector = Detector.load(model, device=args.device)
+    detector = Detector.load(model, device=args.device, runtime=args.runtime)
     normals = args.normals or detector.meta.get("train_folder")
     if normals and not Path(normals).is_dir():
         if args.normals:
@@ -350,6 +361,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--device", default=None, help="auto (default: CUDA if present), cpu, cuda, cuda:1 ...")
         p.add_argument("--quiet", action="store_true", help="no progress bars")
 
+    def runtime_opt(p):
+        p.add_argument("--runtime", choices=RUNTIMES, default=RuntimeConfig().runtime,
+                       help="what runs the backbone on the CPU (default %(default)s: the fastest runtime that "
+                            "matches PyTorch, measured once per machine); CUDA always runs PyTorch")
+
     p = sub.add_parser("train", help="train a model on defect-free images")
     p.add_argument("--data", required=True, help="MVTec category (uses train/good) or a folder of good images")
     p.add_argument("--out", required=True, help="model file to write (.csa)")
@@ -369,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--false-alarm-rate", type=float, default=0.01, help="target share of good images flagged")
     p.add_argument("--seed", type=int, default=0)
     device_opt(p)
+    runtime_opt(p)
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("score", help="score a folder of images")
@@ -380,6 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-log", action="store_true", help="do not write the batch's review log")
     p.add_argument("--no-heatmaps", action="store_true", help="do not write heatmap pictures")
     device_opt(p)
+    runtime_opt(p)
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("eval", help="metrics on a labelled MVTec-style category")
@@ -388,6 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--save-threshold", action="store_true", help="store the ROC-optimal threshold in the model")
     device_opt(p)
+    runtime_opt(p)
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("report", help="export the review report of a batch")
@@ -422,6 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=DEFAULT_RETRAIN_EPOCHS,
                    help="epochs continued from the model's current weights")
     device_opt(p)
+    runtime_opt(p)
     p.set_defaults(func=cmd_retrain)
 
     p = sub.add_parser("gui", help="open the inspector")

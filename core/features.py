@@ -105,13 +105,21 @@ class FeatureExtractor:
         self.signature = backbone_signature(self.backbone)
         if fuse:
             self.backbone.fuse_for_inference()
+        self.runtime = self._torch_runtime()  # what runs the backbone: see core.runtime.select_runtime
         self.move_to(device)
+
+    def _torch_runtime(self):
+        from core.runtime.torch_runtime import TorchBackbone
+
+        return TorchBackbone(self.backbone)
 
     def move_to(self, device: torch.device) -> None:
         """Run the backbone on ``device`` from now on; fp16 autocast only pays off (and is only safe) on CUDA."""
         self.backbone.to(device)
         self.device = device
         self.use_amp = device.type == "cuda"
+        if device.type != "cpu":  # exported runtimes run on the CPU only; the CUDA path stays PyTorch
+            self.runtime = self._torch_runtime()
 
     @property
     def feature_shapes(self) -> list[tuple[int, int, int]]:
@@ -127,7 +135,7 @@ class FeatureExtractor:
             # NHWC pixels viewed as NCHW are already channels-last, the layout the fused backbone runs fastest in
             x = torch.from_numpy(arr).to(self.device, non_blocking=True).permute(0, 3, 1, 2).float().div_(255.0)
             with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.use_amp):
-                feats = self.backbone(x)
+                feats = self.runtime(x)
             out.append(feats.float().contiguous())
         return out
 

@@ -139,7 +139,9 @@ def test_score_writes_tables_heatmaps_and_the_review_log(cli_model, cli_scored):
 
 @pytest.mark.slow
 def test_eval_json_gives_the_metrics_of_the_engine(trained_model_file, labelled_category, category_metrics):
-    status, out, err = run_cli("eval", "--model", trained_model_file, "--data", labelled_category, "--json")
+    # the engine's metrics were computed by PyTorch; other runtimes agree within 1e-4 only (tests/test_runtime.py)
+    status, out, err = run_cli("eval", "--model", trained_model_file, "--data", labelled_category, "--json",
+                               "--runtime", "torch")
     assert status == 0, err
     metrics = json.loads(out)
     for key in METRIC_KEYS:
