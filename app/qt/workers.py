@@ -84,15 +84,16 @@ class WarmUpJob(Job):
 
 
 class LoadModelJob(Job):
-    def __init__(self, path: Path | str, device: Optional[str] = None) -> None:
+    def __init__(self, path: Path | str, device: Optional[str] = None, runtime: str = "torch") -> None:
         super().__init__()
         self.path = Path(path)
         self.device = device
+        self.runtime = runtime
 
     def execute(self) -> object:
         from core import load_detector
 
-        return load_detector(self.path, device=self.device)
+        return load_detector(self.path, device=self.device, runtime=self.runtime)
 
 
 class ScoreJob(Job):
