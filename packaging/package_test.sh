@@ -132,6 +132,21 @@ rows=$(( $(wc -l < "$WORK/scores/scores.csv") - 1 ))
 (( rows == n_images )) || fail "scores.csv has $rows rows for $n_images images"
 echo "ok: $rows images scored"
 
+step "score with each backbone runtime the bundle carries (each must pass its check against PyTorch)"
+runtimes=(torch)
+[[ -d $INTERNAL/onnxruntime ]] && runtimes+=(onnxruntime)
+[[ -d $INTERNAL/openvino ]] && runtimes+=(openvino)
+for runtime in "${runtimes[@]}"; do
+    run score --model "$WORK/model.csa" --images "$WORK/batch" --out "$WORK/scores-$runtime" --quiet --top 1 \
+        --no-log --runtime "$runtime" > "$WORK/score-$runtime.log" 2>&1 \
+        || { cat "$WORK/score-$runtime.log" >&2; fail "scoring with --runtime $runtime exited with an error"; }
+    grep -q "backbone runtime $runtime\$" "$WORK/score-$runtime.log" \
+        || { cat "$WORK/score-$runtime.log" >&2; fail "--runtime $runtime did not run the backbone with $runtime"; }
+    rows=$(( $(wc -l < "$WORK/scores-$runtime/scores.csv") - 1 ))
+    (( rows == n_images )) || fail "scores.csv of $runtime has $rows rows for $n_images images"
+done
+echo "ok: scored with ${runtimes[*]}"
+
 step "report of the scored batch"
 run report --batch "$WORK/batch" --out "$WORK/report.pdf" --include-flagged
 require_pdf "$WORK/report.pdf" "the batch report"

@@ -61,6 +61,7 @@ from app.qt.workers import (
     ReportJob,
     SaveThresholdJob,
     ScoreJob,
+    TrainJob,
     WarmUpJob,
 )
 from core import ProgressEvent, __version__
@@ -300,6 +301,10 @@ class MainWindow(QMainWindow):
             refused = getattr(choice, "refused", None) or {}
             self.engine_label.setToolTip("\n".join(f"{name} not used: {why}" for name, why in refused.items()))
         self.engine_label.setText(" · ".join(parts))
+
+    def _train_job(self, *args, **kwargs) -> TrainJob:
+        """Training extracts its features with the runtime chosen at the moment it starts."""
+        return TrainJob(*args, runtime=self.settings.runtime, **kwargs)
 
     def _on_runtime_changed(self, runtime: str) -> None:
         """A new backbone runtime takes effect by loading the current model again."""
@@ -915,7 +920,8 @@ class MainWindow(QMainWindow):
     # ================================================================================== training
     def open_train_dialog(self) -> TrainDialog:
         if self.train_dialog is None:
-            self.train_dialog = TrainDialog(self.runner, self, self.settings.last_train_dir, self.library_folder)
+            self.train_dialog = TrainDialog(self.runner, self, self.settings.last_train_dir, self.library_folder,
+                                            job_factory=self._train_job)
             self.train_dialog.model_trained.connect(self._on_model_trained)
             self.train_dialog.folder_edit.textChanged.connect(
                 lambda text: setattr(self.settings, "last_train_dir", text.strip() or None)
