@@ -153,3 +153,25 @@ def test_command_line_runtime_flag(trained_model_file, synthetic_batch, tmp_path
     out = capsys.readouterr().out
     assert status == 0 and f"backbone runtime {name}" in out
     assert list((tmp_path / "cache" / "runtimes").glob("backbone-*.onnx"))
+
+
+def test_runtime_bench_compares_runtimes_side_by_side(tmp_path, monkeypatch):
+    """bench/runtimes.py on a tiny synthetic category: one row per runtime, scores checked against PyTorch."""
+    import json
+
+    from bench.runtimes import main
+    from core.synthetic import SceneConfig, generate_dataset
+
+    generate_dataset(tmp_path / "data", n_train=6, n_test_good=3, n_test_bad=3, config=SceneConfig(size=96, seed=3))
+    category = next(p for p in (tmp_path / "data").iterdir() if p.is_dir())
+    out = tmp_path / "runtimes.json"
+    monkeypatch.setenv("CSA_INSPECTOR_CACHE", str(tmp_path / "cache"))
+    assert main(["--datasets", str(tmp_path / "data"), "--categories", category.name, "--image-size", "64",
+                 "--epochs", "1", "--timing-images", "4", "--timing-repeats", "1", "--batch-size", "2",
+                 "--no-peer", "--out", str(out)]) == 0
+    rows = json.loads(out.read_text())["results"][0]["rows"]
+    assert set(rows) == {"torch", *EXPORTED}
+    for name in EXPORTED:
+        assert rows[name]["runs"] == name and rows[name]["score_difference"] < 1e-4
+        assert rows[name]["images_per_second"] > 0 and rows[name]["after_backbone_images_per_second"] > 0
+        assert rows[name]["export_s"] >= 0 and rows[name]["threshold_difference"] < 1e-4
