@@ -8,6 +8,7 @@ not seen (and so not verified) is run by PyTorch instead.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -21,9 +22,12 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.atomicfile import atomic_write_text
 from core.runtime.store import ONNX_OPSET, graph_key, module_identity
 
 log = logging.getLogger(__name__)
+
+_LAYOUTS = "layouts.json"
 
 
 @dataclass
@@ -87,7 +91,17 @@ class ExportedBackbone:
     # ------------------------------------------------------------------ export
     def graph_path(self, x: torch.Tensor) -> tuple[Path, str, int]:
         """Cache file of the graph for ``x``'s size, what the module returns and how many outputs."""
-        sample = x[:1].contiguous()
+        if self._identity is None:
+            self._identity = module_identity(self.module)
+        shape = tuple(int(d) for d in x.shape[1:])
+        layout = self._known_layout(shape)
+        if layout is None:
+            layout = self._measure_layout(x[:1].contiguous())
+            self._remember_layout(shape, layout)
+        key = graph_key(self._identity, shape, layout)
+        return self.folder / f"backbone-{key}.onnx", layout["container"], len(layout["outputs"])
+
+    def _measure_layout(self, sample: torch.Tensor) -> dict[str, Any]:
         with torch.no_grad():
             reference = self.module(sample)
         if isinstance(reference, torch.Tensor):
@@ -96,17 +110,42 @@ class ExportedBackbone:
             container, outputs = type(reference).__name__, list(reference)
         else:
             raise TypeError(f"the backbone returned {type(reference).__name__}; only tensors can be exported")
-        layout = {"container": container, "outputs": [list(o.shape[1:]) for o in outputs]}
-        if self._identity is None:
-            self._identity = module_identity(self.module)
-        key = graph_key(self._identity, tuple(sample.shape[1:]), layout)
-        return self.folder / f"backbone-{key}.onnx", container, len(outputs)
+        return {"container": container, "outputs": [list(o.shape[1:]) for o in outputs]}
+
+    # What a module returns for an input size depends only on its identity (weights, code) and that size, so it
+    # is measured once and kept in layouts.json: a later load finds its graph without running the module first.
+    def _layout_key(self, shape: tuple[int, ...]) -> str:
+        return graph_key(self._identity, shape, {"layout": "probe"})
+
+    def _known_layout(self, shape: tuple[int, ...]) -> Optional[dict[str, Any]]:
+        try:
+            layout = json.loads((self.folder / _LAYOUTS).read_text(encoding="utf-8")).get(self._layout_key(shape))
+        except (OSError, ValueError, AttributeError):
+            return None
+        valid = (isinstance(layout, dict) and layout.get("container") in ("tensor", "list", "tuple")
+                 and isinstance(layout.get("outputs"), list) and layout["outputs"])
+        return layout if valid else None
+
+    def _remember_layout(self, shape: tuple[int, ...], layout: dict[str, Any]) -> None:
+        path = self.folder / _LAYOUTS
+        try:
+            known = json.loads(path.read_text(encoding="utf-8"))
+            known = known if isinstance(known, dict) else {}
+        except (OSError, ValueError):
+            known = {}
+        known[self._layout_key(shape)] = layout
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(path, json.dumps(known, indent=1, sort_keys=True))
+        except OSError as err:  # a read-only cache costs one run of the module per load, nothing else
+            log.warning("could not keep the backbone's output layout in %s: %s", path, err)
 
     def _prepare(self, x: torch.Tensor) -> _Graph:
         started = time.perf_counter()
         path, container, n_outputs = self.graph_path(x)
         if not path.is_file():
             self._export(x[:1].contiguous(), path, n_outputs)
+        # a wrong remembered layout cannot slip through: the chooser compares every output with PyTorch's
         graph = _Graph(self._compile(path), container, n_outputs)
         self._graphs[tuple(int(d) for d in x.shape[1:])] = graph
         self.prepare_seconds += time.perf_counter() - started
