@@ -5,6 +5,7 @@ differ from PyTorch by about 4e-2 relative, far beyond what the scores may chang
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,11 @@ from core.runtime.exported import ExportedBackbone
 
 class OpenVinoBackbone(ExportedBackbone):
     name = "openvino"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # an infer request serves one call at a time; scoring and a retrain may share this backbone
+        self._lock = threading.Lock()
 
     @staticmethod
     def version() -> str:
@@ -35,6 +41,7 @@ class OpenVinoBackbone(ExportedBackbone):
         return compiled.create_infer_request()
 
     def _run(self, compiled: Any, array: np.ndarray) -> list[np.ndarray]:
-        results = compiled.infer({0: array})
-        # the request reuses its output buffers on the next call: copy before handing them out
-        return [np.array(results[output], copy=True) for output in compiled.model_outputs]
+        with self._lock:
+            results = compiled.infer({0: array})
+            # the request reuses its output buffers on the next call: copy before handing them out
+            return [np.array(results[output], copy=True) for output in compiled.model_outputs]
