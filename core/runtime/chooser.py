@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import platform
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +22,12 @@ from typing import Any, Callable, Optional, Sequence
 
 import numpy as np
 import torch
+from safetensors.torch import load_file, save_file
 
 from core.atomicfile import atomic_write_text
 from core.config import RUNTIMES, RuntimeConfig
 from core.features import FeatureExtractor, pyramid
-from core.runtime.store import default_runtime_dir
+from core.runtime.store import default_runtime_dir, module_identity
 from core.runtime.torch_runtime import TorchBackbone
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ RUNTIME_FACTORIES: dict[str, tuple[str, str]] = {
 _AUTO_FILE = "auto-choice.json"
 _AUTO_BATCH = 4
 _AUTO_REPEATS = 2
+_PROBE_VERSION = 1  # raise when probe_pyramids changes: stored reference features then no longer apply
 
 #: Image scores of a batch of features (the trained flow's); lets the check cover what the user sees.
 Head = Callable[[list[torch.Tensor]], torch.Tensor]
@@ -122,11 +125,56 @@ def _extract_with(extractor: FeatureExtractor, runner: Any, pyramids: Sequence[l
         extractor.runtime = previous
 
 
-def verify_runtime(extractor: FeatureExtractor, runner: Any, head: Optional[Head] = None,
-                   tolerance: float = RuntimeConfig.tolerance) -> tuple[Optional[str], float, Optional[float]]:
-    """(reason to refuse or None, feature difference, score difference) of ``runner`` against PyTorch."""
-    probes = probe_pyramids(extractor)
+def _reference_key(extractor: FeatureExtractor, n_probes: int) -> str:
+    import dataclasses
+    import inspect
+
+    from core import features
+
+    try:  # the extraction code decides the features as much as the weights do
+        code = hashlib.sha256(inspect.getsource(features).encode()).hexdigest()[:16]
+    except (OSError, TypeError):
+        code = features.__name__
+    key = {"backbone": module_identity(extractor.backbone), "input": dataclasses.asdict(extractor.inputs),
+           "extractor": code, "torch": torch.__version__, "probes": [_PROBE_VERSION, n_probes]}
+    return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def reference_features(extractor: FeatureExtractor, probes: Sequence[list[np.ndarray]],
+                       folder: Optional[Path] = None) -> list[torch.Tensor]:
+    """PyTorch's features of the probe photos; kept in ``folder`` so a later load does not run PyTorch for them."""
+    path = folder / f"reference-{_reference_key(extractor, len(probes))}.safetensors" if folder else None
+    if path is not None and path.is_file():
+        try:
+            stored = load_file(str(path))
+            return [stored[f"features{i}"] for i in range(len(stored))]
+        except Exception:  # damaged: computed again below
+            path.unlink(missing_ok=True)
     reference = _extract_with(extractor, TorchBackbone(extractor.backbone), probes)
+    if path is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(prefix=".reference-", suffix=".safetensors", dir=folder)
+            os.close(handle)
+            try:
+                save_file({f"features{i}": f.contiguous() for i, f in enumerate(reference)}, tmp)
+                os.replace(tmp, path)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+        except OSError as err:
+            log.warning("could not keep the reference features in %s: %s", folder, err)
+    return reference
+
+
+def verify_runtime(extractor: FeatureExtractor, runner: Any, head: Optional[Head] = None,
+                   tolerance: float = RuntimeConfig.tolerance,
+                   folder: Optional[Path] = None) -> tuple[Optional[str], float, Optional[float]]:
+    """(reason to refuse or None, feature difference, score difference) of ``runner`` against PyTorch.
+
+    ``folder``: where PyTorch's features of the probes are kept between loads (computed afresh without one).
+    """
+    probes = probe_pyramids(extractor)
+    reference = reference_features(extractor, probes, folder)
     try:
         candidate = _extract_with(extractor, runner, probes)
     except Exception as err:  # a runtime that cannot run the graph is refused, never fatal
@@ -180,7 +228,7 @@ def select_runtime(extractor: FeatureExtractor, requested: Optional[str] = None,
     passed: dict[str, tuple[Any, float, Optional[float]]] = {}
     for name in candidates:
         runner = _make_runner(name, extractor, folder)
-        reason, feature_diff, score_diff = verify_runtime(extractor, runner, head, config.tolerance)
+        reason, feature_diff, score_diff = verify_runtime(extractor, runner, head, config.tolerance, folder)
         choice.export_seconds += runner.export_seconds
         choice.prepare_seconds += runner.prepare_seconds
         choice.exports += runner.exports
