@@ -135,7 +135,8 @@ class FeatureExtractor:
             # NHWC pixels viewed as NCHW are already channels-last, the layout the fused backbone runs fastest in
             x = torch.from_numpy(arr).to(self.device, non_blocking=True).permute(0, 3, 1, 2).float().div_(255.0)
             with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.use_amp):
-                feats = self.runtime(x)
+                # PyTorch calls the module held now (it may have been moved or wrapped); others their own graph
+                feats = self.backbone(x) if self.runtime.name == "torch" else self.runtime(x)
             out.append(feats.float().contiguous())
         return out
 
