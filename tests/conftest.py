@@ -26,6 +26,14 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 @pytest.fixture
+def private_data_dir(tmp_path, monkeypatch) -> Path:
+    """Logs of read-only batches go to a per-test data folder, never the real user-data folder."""
+    data = tmp_path / "user-data"
+    monkeypatch.setenv("CSA_INSPECTOR_DATA_DIR", str(data))
+    return data
+
+
+@pytest.fixture
 def synthetic_batch(tmp_path) -> Callable[..., Path]:
     """A folder of synthetic photos (good and with foreign bodies), not scored yet."""
     from core.synthetic import SceneConfig, generate_batch

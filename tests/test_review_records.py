@@ -19,17 +19,15 @@ from core.batch import score_batch
 from core.photo_check import check_photos
 from core.report import write_report
 from core.reviewlog import (
-    DATA_DIR_ENV, ReviewLog, ReviewLogMissing, default_log_path, file_sha256, open_for_batch,
+    ReviewLog, ReviewLogMissing, default_log_path, file_sha256, open_for_batch,
 )
 from core.synthetic import SceneConfig, generate_batch
 from test_cli import run_cli
 
 
 @pytest.fixture(autouse=True)
-def private_data_dir(tmp_path, monkeypatch):
-    data = tmp_path / "user-data"
-    monkeypatch.setenv(DATA_DIR_ENV, str(data))
-    return data
+def _private_data_dir(private_data_dir):
+    """Keep fallback logs out of the real user-data folder."""
 
 
 @pytest.fixture

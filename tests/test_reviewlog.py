@@ -15,7 +15,6 @@ import pytest
 
 from core.heatmap_store import load_heatmap
 from core.reviewlog import (
-    DATA_DIR_ENV,
     SCHEMA_VERSION,
     ReviewLog,
     ReviewLogCorrupt,
@@ -32,11 +31,8 @@ WRITER = Path(__file__).with_name("review_writer.py")
 
 
 @pytest.fixture(autouse=True)
-def private_data_dir(tmp_path, monkeypatch):
+def _private_data_dir(private_data_dir):
     """Keep fallback logs out of the real user-data folder."""
-    data = tmp_path / "user-data"
-    monkeypatch.setenv(DATA_DIR_ENV, str(data))
-    return data
 
 
 @pytest.fixture

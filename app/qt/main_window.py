@@ -432,7 +432,9 @@ class MainWindow(QMainWindow):
         message = f"Opened {folder.name}: {len(session)} photos"
         if session.read_only:
             message += " (read-only: decisions cannot be saved)"
-        self.statusBar().showMessage(message, 8000)
+        elif session.log.in_fallback_location:
+            message += f" (the folder is read-only: decisions are kept in {session.log.path})"
+        self.statusBar().showMessage(message, 15000 if session.log.in_fallback_location else 8000)
         self.open_seconds = time.perf_counter() - started
         self._load_batch_model_if_needed()
         # looking for new photos and re-hashing old ones competes with the first thumbnails: start a bit later

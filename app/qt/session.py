@@ -76,6 +76,9 @@ def placeholder_record(path: Path, rel_path: str) -> ImageRecord:
     )
 
 
+INSPECTOR_WRITE_PATIENCE_S = 10.0
+
+
 class BatchSession(QObject):
     """Records in folder order keyed by their path relative to the batch; sorting is the views' business."""
 
@@ -117,6 +120,8 @@ class BatchSession(QObject):
             log = open_for_batch(batch_dir, create=True)
         except ReviewLogReadOnly:
             log = open_for_batch(batch_dir, create=False, read_only=True)
+        # decisions are written on the UI thread: wait a little for another program, then say it could not be saved
+        log.write_patience_s = INSPECTOR_WRITE_PATIENCE_S
         session = cls(log, None, parent)
         if list_files or not session._order:
             session.add_files(session.list_files())
