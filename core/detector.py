@@ -26,9 +26,6 @@ from core.runtime import RuntimeChoice, TorchBackbone, select_runtime, verify_ru
 from core.threshold import pixel_threshold_from_maps, threshold_for_good_scores
 from core.trainer import FitReport, fit_flow
 
-log = logging.getLogger(__name__)
-
-
 _log = logging.getLogger(__name__)
 
 
@@ -179,7 +176,7 @@ class Detector:
             refusal, _, runtime_choice.score_difference = verify_runtime(extractor, extractor.runtime,
                                                                          detector._probe_scores)
             if refusal is not None:
-                log.warning("backbone runtime %s refused, PyTorch runs instead: %s", runtime_choice.name, refusal)
+                _log.warning("backbone runtime %s refused, PyTorch runs instead: %s", runtime_choice.name, refusal)
                 runtime_choice.refused[runtime_choice.name] = refusal
                 runtime_choice.name, extractor.runtime = "torch", TorchBackbone(extractor.backbone)
                 runtime_choice.description = extractor.runtime.describe()
