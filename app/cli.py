@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from core import __version__
-from core.config import DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, RuntimeConfig, TrainConfig
+from core.config import DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, FlowConfig, RuntimeConfig, TrainConfig
 
 EXIT_USER_ERROR = 2
 
@@ -472,18 +472,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train a model on defect-free images")
     p.add_argument("--data", required=True, help="MVTec category (uses train/good) or a folder of good images")
     p.add_argument("--out", required=True, help="model file to write (.csa)")
-    p.add_argument("--variant", choices=VARIANTS, default="csa")
+    p.add_argument("--variant", choices=VARIANTS, default=FlowConfig().variant,
+                   help="flow variant (default: %(default)s; csa = with the paper's channel and self-attention)")
     p.add_argument("--backbone", default="tf_efficientnet_lite0",
                    help="timm name: tf_efficientnet_lite0 (default), tf_efficientnet_lite2, efficientnet_b5")
     p.add_argument("--backbone-weights", default="offline",
                    help="offline (packaged lite weights), timm (download) or a path to a state-dict file")
     p.add_argument("--stage", type=int, default=None, help="backbone block whose output is used")
     p.add_argument("--image-size", type=int, default=384)
-    p.add_argument("--epochs", type=int, default=40)
+    p.add_argument("--epochs", type=int, default=TrainConfig().epochs,
+                   help="most epochs; training stops earlier when the held-out NLL stops improving (default: %(default)s)")
     p.add_argument("--patience", type=int, default=None, help="early stop after N epochs without improvement")
     p.add_argument("--time-budget", type=float, default=None, metavar="MINUTES",
                    help="stop training after this many minutes (the best epoch so far is kept)")
-    p.add_argument("--hidden", type=int, default=64, help="hidden channels of the coupling subnetworks")
+    p.add_argument("--hidden", type=int, default=FlowConfig().hidden_channels,
+                   help="hidden channels of the coupling subnetworks (default: %(default)s)")
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--review-share", "--false-alarm-rate", dest="review_share", type=float,
                    default=TrainConfig.target_false_alarm_rate,
