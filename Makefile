@@ -10,7 +10,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,runtimes]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -25,8 +25,9 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 
 bench: $(STAMP)
-	$(PY) -m pip install -q -e '.[test,bench]'
+	$(PY) -m pip install -q -e '.[test,bench,runtimes]'
 	$(PY) bench/run_bench.py --seeds 3 --out bench-results/bench.json
+	$(PY) bench/runtimes.py --out bench-results/runtimes.json
 	$(PY) bench/review_loop.py --out bench-results/review_loop.json
 	$(PY) bench/bench_gui.py --out bench-results/gui.json
 
@@ -41,7 +42,7 @@ stress: $(STAMP)
 
 # Desktop bundle (PyInstaller, one folder): dist/csa-inspector/csa-inspector. Several minutes; not part of `make test`.
 package: $(STAMP)
-	$(PY) -m pip install -q -e '.[package]'
+	$(PY) -m pip install -q -e '.[package,runtimes]'
 	$(PY) -m PyInstaller --clean --noconfirm --distpath dist --workpath build packaging/csa_inspector.spec
 
 package-test: package

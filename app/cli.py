@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from core import __version__
-from core.config import DEFAULT_RETRAIN_EPOCHS, VARIANTS, FlowConfig, TrainConfig
+from core.config import DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, FlowConfig, RuntimeConfig, TrainConfig
 
 EXIT_USER_ERROR = 2
 
@@ -99,7 +99,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     config = _model_config(args)
     progress = _TqdmProgress(args.quiet)
     try:
-        detector = Detector.train(images, config, progress=progress, device=args.device, feature_cache=FeatureCache())
+        detector = Detector.train(images, config, progress=progress, device=args.device, feature_cache=FeatureCache(),
+                                  runtime=args.runtime)
     finally:
         progress.close()
     out = detector.save(args.out)
@@ -109,7 +110,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     training = meta["training"]
     print(
         f"trained {config.flow.variant} on {meta['n_train_images']} images "
-        f"({meta['n_holdout_images']} held out) in {meta['train_seconds']:.0f} s on {detector.device_description}; "
+        f"({meta['n_holdout_images']} held out) in {meta['train_seconds']:.0f} s on {_engine(detector)}; "
         f"best epoch {training['best_epoch']} of {training['epochs_run']}"
     )
     print(f"thresholds: pass {detector.threshold:.4f} ({100 * config.train.target_false_alarm_rate:g} % of held-out normal "
@@ -121,7 +122,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     from core.batch import score_batch
 
-    detector = _load_detector(args.model, args.device)
+    detector = _load_detector(args.model, args.device, args.runtime)
     images = Path(args.images)
     progress = _TqdmProgress(args.quiet)
     try:
@@ -133,6 +134,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     threshold = outcome.threshold if outcome.threshold is not None else detector.threshold
     alarm = outcome.alarm_threshold if outcome.alarm_threshold is not None else detector.alarm_threshold
     _print_score_table(outcome.results, images, limit=args.top, thresholds=(threshold, alarm))
+    print(f"engine: {_engine(detector)}")
     for bad in outcome.errors:
         print(f"skipped {bad.path}: {bad.error}", file=sys.stderr)
     for entry in outcome.skipped:
@@ -162,11 +164,20 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_detector(model: str, device: Optional[str]):
+def _engine(detector) -> str:
+    """Device and backbone runtime, e.g. ``cpu, openvino``; a refused runtime says why on stderr."""
+    choice = getattr(detector, "runtime_choice", None)
+    if choice is not None:
+        for name, reason in choice.refused.items():
+            print(f"note: backbone runtime {name} not used: {reason}", file=sys.stderr)
+    return f"{detector.device_description}, backbone runtime {detector.runtime}"
+
+
+def _load_detector(model: str, device: Optional[str], runtime: str = "torch"):
     """Load a model and tell the user how an older file was read (e.g. its alarm threshold derived)."""
     from core.detector import Detector
 
-    detector = Detector.load(model, device=device)
+    detector = Detector.load(model, device=device, runtime=runtime)
     for note in detector.load_notes:
         print(f"note: {note}", file=sys.stderr)
     return detector
@@ -200,7 +211,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return _eval_from_logs(args)
     if not args.model or not args.data:
         raise UserError("eval needs --model and --data (a labelled category), or --from-logs FOLDERS")
-    detector = _load_detector(args.model, args.device)
+    detector = _load_detector(args.model, args.device, args.runtime)
     data = Path(args.data)
     if not (data / "test").is_dir():
         raise UserError(f"{data} is not an MVTec-style category (no test/ folder)")
@@ -233,7 +244,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         ("false alarms at 99% recall", metrics.get("false_alarm_rate_at_recall_99")),
         ("false alarms at 95% recall", metrics.get("false_alarm_rate_at_recall_95")),
     ]
-    print(f"{data.name}: {metrics['n_images']} test images, {metrics['n_anomalous']} anomalous")
+    print(f"{data.name}: {metrics['n_images']} test images, {metrics['n_anomalous']} anomalous ({_engine(detector)})")
     for name, value in rows:
         print(f"  {name:<28} {'n/a' if value is None else f'{100 * value:6.2f} %'}")
     print(f"  {'threshold (ROC-optimal)':<28} {metrics['threshold']:.4f}")
@@ -410,7 +421,7 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.resolve() == model.resolve():
         raise UserError(f"--out must name a new file: {model} is the model being improved and is never overwritten")
-    detector = Detector.load(model, device=args.device)
+    detector = Detector.load(model, device=args.device, runtime=args.runtime)
     normals = args.normals or detector.meta.get("train_folder")
     if normals and not Path(normals).is_dir():
         if args.normals:
@@ -464,6 +475,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--device", default=None, help="auto (default: CUDA if present), cpu, cuda, cuda:1 ...")
         p.add_argument("--quiet", action="store_true", help="no progress bars")
 
+    def runtime_opt(p):
+        p.add_argument("--runtime", choices=RUNTIMES, default=RuntimeConfig().runtime,
+                       help="what runs the backbone on the CPU (default %(default)s: the fastest runtime that "
+                            "matches PyTorch, measured once per machine); CUDA always runs PyTorch")
+
     p = sub.add_parser("train", help="train a model on defect-free images")
     p.add_argument("--data", required=True, help="MVTec category (uses train/good) or a folder of good images")
     p.add_argument("--out", required=True, help="model file to write (.csa)")
@@ -493,6 +509,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="alarm threshold: share of held-out normal photos marked alarm (default %(default)s)")
     p.add_argument("--seed", type=int, default=0)
     device_opt(p)
+    runtime_opt(p)
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("score", help="score a folder of images")
@@ -504,6 +521,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-log", action="store_true", help="do not write the batch's review log")
     p.add_argument("--no-heatmaps", action="store_true", help="do not write heatmap pictures")
     device_opt(p)
+    runtime_opt(p)
     p.set_defaults(func=cmd_score)
 
     p = sub.add_parser("eval", help="metrics on a labelled MVTec-style category, or the catch rate from past reviews")
@@ -521,6 +539,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all-models", action="store_true",
                    help="with --from-logs: read batches of every model, not only this model's versions")
     device_opt(p)
+    runtime_opt(p)
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("report", help="export the review report of a batch")
@@ -561,6 +580,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, default=DEFAULT_RETRAIN_EPOCHS,
                    help="epochs continued from the model's current weights")
     device_opt(p)
+    runtime_opt(p)
     p.set_defaults(func=cmd_retrain)
 
     p = sub.add_parser("gui", help="open the inspector")

@@ -12,7 +12,8 @@ from core.batch_folder import (
     BatchListing, SkippedEntry, folder_of, list_batch, list_batch_photos, photo_key, resolve_batch_folder,
 )
 from core.config import (
-    DEFAULT_RETRAIN_EPOCHS, VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig,
+    DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, RuntimeConfig,
+    TrainConfig,
 )
 from core.modelheader import ModelSummary, summarize_model
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
@@ -24,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __version__ = "0.1.0"
 
 __all__ = [
-    "VARIANTS", "BackboneConfig", "FlowConfig", "InputConfig", "ModelConfig", "TrainConfig",
+    "RUNTIMES", "RuntimeConfig", "VARIANTS", "BackboneConfig", "FlowConfig", "InputConfig", "ModelConfig", "TrainConfig",
     "Cancelled", "CancelToken", "ProgressCallback", "ProgressEvent", "ScoreResult",
     "ModelSummary", "summarize_model",
     "BatchListing", "SkippedEntry", "folder_of", "list_batch", "list_batch_photos", "photo_key", "resolve_batch_folder",
@@ -39,11 +40,14 @@ def warm_up_engine() -> str:
     return describe_device(pick_device(None))
 
 
-def load_detector(path: str | Path, device: Optional[str] = None) -> "Detector":
-    """Load a model file written by :meth:`Detector.save`; refuses files that are not ours."""
+def load_detector(path: str | Path, device: Optional[str] = None, runtime: str = "torch") -> "Detector":
+    """Load a model file written by :meth:`Detector.save`; refuses files that are not ours.
+
+    ``runtime``: what runs the backbone on the CPU (one of :data:`RUNTIMES`; see :mod:`core.runtime`).
+    """
     from core.detector import Detector
 
-    return Detector.load(path, device=device)
+    return Detector.load(path, device=device, runtime=runtime)
 
 
 def train_detector(
@@ -52,13 +56,14 @@ def train_detector(
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
     device: Optional[str] = None,
+    runtime: str = "torch",
 ) -> "Detector":
     """Train a detector on defect-free images only; see :class:`core.detector.Detector`."""
     from core.detector import Detector
     from core.feature_cache import FeatureCache
 
     return Detector.train(images, config or ModelConfig(), progress=progress, cancel=cancel, device=device,
-                          feature_cache=FeatureCache())
+                          feature_cache=FeatureCache(), runtime=runtime)
 
 
 def retrain_from_review(

@@ -143,6 +143,23 @@ class MapConfig:
             raise ValueError(f"top_k must lie in (0, 1] and smooth be >= 0, got {self.top_k}, {self.smooth}")
 
 
+#: Backbone runtimes: ``auto`` picks the fastest one that matches PyTorch (see :mod:`core.runtime`).
+RUNTIMES = ("torch", "onnxruntime", "openvino", "auto")
+
+
+@dataclass
+class RuntimeConfig:
+    """How this machine runs the frozen backbone; a property of the machine, so not stored in the model file.
+
+    ``runtime`` is the default of the command line and the inspector: ``auto`` uses the fastest runtime that
+    reproduces PyTorch's features and scores within ``tolerance`` (relative), measured once per machine. The
+    CUDA path always runs PyTorch. Library calls (``Detector.train`` / ``load``) run PyTorch unless told.
+    """
+
+    runtime: str = "auto"
+    tolerance: float = 1e-4
+
+
 @dataclass
 class ModelConfig:
     backbone: BackboneConfig = field(default_factory=BackboneConfig)

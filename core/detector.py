@@ -23,9 +23,9 @@ from core.flow.torch_model import CSAFlow
 from core.modelfile import ModelFile, ModelFileError, load_model_file, save_model_file
 from core.operating_point import OperatingPoint, derived_alarm_threshold, ordered
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
+from core.runtime import RuntimeChoice, TorchBackbone, select_runtime, verify_runtime
 from core.threshold import pixel_threshold_from_peaks, threshold_for_good_scores
 from core.trainer import FitReport, fit_flow
-
 
 _log = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ class Detector:
         self.pixel_threshold = float(pixel_threshold)
         self.meta: dict[str, Any] = dict(meta or {})
         self.path: Optional[Path] = None
+        self.runtime_choice: Optional[RuntimeChoice] = None
         #: Remarks for the user about how the model file was read (e.g. an alarm threshold derived for it).
         self.load_notes: list[str] = []
 
@@ -87,6 +88,24 @@ class Detector:
     def device_description(self) -> str:
         return describe_device(self.extractor.device)
 
+    @property
+    def runtime(self) -> str:
+        """What runs the backbone: ``torch``, ``onnxruntime`` or ``openvino``."""
+        return getattr(self.extractor.runtime, "name", "torch")
+
+    def use_runtime(self, runtime: Optional[str] = None) -> RuntimeChoice:
+        """Run the backbone with ``runtime`` (default: :class:`RuntimeConfig`'s) if it reproduces PyTorch's scores.
+
+        The check runs probe images through this model's flow both ways; a runtime whose image scores differ by
+        more than the tolerance is refused (logged, and kept in ``runtime_choice.refused``) and PyTorch runs.
+        """
+        self.runtime_choice = select_runtime(self.extractor, runtime, head=self._probe_scores)
+        return self.runtime_choice
+
+    @torch.inference_mode()
+    def _probe_scores(self, scales: list[torch.Tensor]) -> torch.Tensor:
+        return image_scores(self._latents(scales)).cpu()
+
     def move_to_cpu(self) -> None:
         """Backbone and flow move together: a model split across two devices cannot run."""
         self.extractor.move_to(CPU)
@@ -104,6 +123,7 @@ class Detector:
             "pixel_threshold": self.pixel_threshold,
             "heatmap_low": self.meta.get("heatmap_normal_level"),
             "device": self.device_description,
+            "runtime": self.runtime,
             "path": str(self.path) if self.path else None,
             "created": self.meta.get("created"),
             "n_train_images": self.meta.get("n_train_images"),
@@ -119,11 +139,14 @@ class Detector:
         cancel: Optional[CancelToken] = None,
         device: Optional[str] = None,
         feature_cache: Optional[FeatureCache] = None,
+        runtime: str = "torch",
     ) -> "Detector":
         """Learn normal appearance from defect-free images only.
 
         A held-out share of the images is kept back: it stops training when its NLL no longer improves and
         sets the image threshold at the configured false-alarm rate, so no anomalous example is needed.
+        ``runtime`` runs the frozen backbone's feature extraction (see :mod:`core.runtime`); once the flow is
+        trained, its scores are checked against PyTorch too, and a runtime that differs is dropped.
         """
         paths = [Path(p) for p in images]
         if not paths:
@@ -132,6 +155,7 @@ class Detector:
         torch_device = pick_device(device)
         started = time.monotonic()
         extractor = FeatureExtractor(config.backbone, config.input, torch_device)
+        runtime_choice = select_runtime(extractor, runtime)
         # through the cache when given: improving this model from a review later reuses these features
         features = extract_with_cache(extractor, paths, feature_cache, progress=progress, cancel=cancel)
         torch_device = extractor.device  # the CPU when the GPU ran out of memory even for one image
@@ -152,6 +176,15 @@ class Detector:
             flow, train_set.scales, hold_set.scales if hold_set else None, config.train, torch_device, progress, cancel
         )
         detector = cls(config, flow, extractor, threshold=float("inf"), pixel_threshold=float("inf"))
+        detector.runtime_choice = runtime_choice
+        if runtime_choice.name != "torch":  # the features matched; now the trained flow's scores must match too
+            refusal, _, runtime_choice.score_difference = verify_runtime(extractor, extractor.runtime,
+                                                                         detector._probe_scores)
+            if refusal is not None:
+                _log.warning("backbone runtime %s refused, PyTorch runs instead: %s", runtime_choice.name, refusal)
+                runtime_choice.refused[runtime_choice.name] = refusal
+                runtime_choice.name, extractor.runtime = "torch", TorchBackbone(extractor.backbone)
+                runtime_choice.description = extractor.runtime.describe()
         calibration = detector.calibrate_from_features(hold_set if hold_set else train_set, config.train.target_false_alarm_rate,
                                                        config.train.alarm_false_alarm_rate)
         detector.meta = {
@@ -349,7 +382,7 @@ class Detector:
         return path
 
     @classmethod
-    def load(cls, path: str | Path, device: Optional[str] = None) -> "Detector":
+    def load(cls, path: str | Path, device: Optional[str] = None, runtime: str = "torch") -> "Detector":
         model = load_model_file(path)
         extractor = FeatureExtractor(model.config.backbone, model.config.input, pick_device(device))
         if extractor.signature != model.backbone_signature:
@@ -376,6 +409,7 @@ class Detector:
         detector = cls(model.config, flow, extractor, model.threshold, model.pixel_threshold, model.meta, alarm)
         detector.load_notes = notes
         detector.path = Path(path)
+        detector.use_runtime(runtime)
         return detector
 
 

@@ -149,13 +149,21 @@ class FeatureExtractor:
         self.signature = backbone_signature(self.backbone)
         if fuse:
             self.backbone.fuse_for_inference()
+        self.runtime = self._torch_runtime()  # what runs the backbone: see core.runtime.select_runtime
         self.move_to(device)
+
+    def _torch_runtime(self):
+        from core.runtime.torch_runtime import TorchBackbone
+
+        return TorchBackbone(self.backbone)
 
     def move_to(self, device: torch.device) -> None:
         """Run the backbone on ``device`` from now on; fp16 autocast only pays off (and is only safe) on CUDA."""
         self.backbone.to(device)
         self.device = device
         self.use_amp = device.type == "cuda"
+        if device.type != "cpu":  # exported runtimes run on the CPU only; the CUDA path stays PyTorch
+            self.runtime = self._torch_runtime()
 
     @property
     def feature_shapes(self) -> list[tuple[int, int, int]]:
@@ -182,7 +190,8 @@ class FeatureExtractor:
         for s in range(first, self.inputs.n_scales):
             x = network_input(s)
             with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.use_amp):
-                feats = self.backbone(x)
+                # PyTorch calls the module held now (it may have been moved or wrapped); others their own graph
+                feats = self.backbone(x) if self.runtime.name == "torch" else self.runtime(x)
             out.append(feats.float().contiguous())
         return out
 

@@ -87,8 +87,8 @@ repo, internal = sys.argv[1:3]
 sys.path.insert(0, repo)
 from app.licenses import COMPONENTS
 
-missing = [name for name, _role, _license in COMPONENTS
-           if not list(metadata.distributions(name=name, path=[internal]))]
+missing = [name for name, role, _license in COMPONENTS
+           if "(optional)" not in role and not list(metadata.distributions(name=name, path=[internal]))]
 if missing:
     print("no metadata in the bundle for: " + ", ".join(missing), file=sys.stderr)
     sys.exit(1)
@@ -131,6 +131,21 @@ run score --model "$WORK/model.csa" --images "$WORK/batch" --out "$WORK/scores" 
 rows=$(( $(wc -l < "$WORK/scores/scores.csv") - 1 ))
 (( rows == n_images )) || fail "scores.csv has $rows rows for $n_images images"
 echo "ok: $rows images scored"
+
+step "score with each backbone runtime the bundle carries (each must pass its check against PyTorch)"
+runtimes=(torch)
+[[ -d $INTERNAL/onnxruntime ]] && runtimes+=(onnxruntime)
+[[ -d $INTERNAL/openvino ]] && runtimes+=(openvino)
+for runtime in "${runtimes[@]}"; do
+    run score --model "$WORK/model.csa" --images "$WORK/batch" --out "$WORK/scores-$runtime" --quiet --top 1 \
+        --no-log --runtime "$runtime" > "$WORK/score-$runtime.log" 2>&1 \
+        || { cat "$WORK/score-$runtime.log" >&2; fail "scoring with --runtime $runtime exited with an error"; }
+    grep -q "backbone runtime $runtime\$" "$WORK/score-$runtime.log" \
+        || { cat "$WORK/score-$runtime.log" >&2; fail "--runtime $runtime did not run the backbone with $runtime"; }
+    rows=$(( $(wc -l < "$WORK/scores-$runtime/scores.csv") - 1 ))
+    (( rows == n_images )) || fail "scores.csv of $runtime has $rows rows for $n_images images"
+done
+echo "ok: scored with ${runtimes[*]}"
 
 step "report of the scored batch"
 run report --batch "$WORK/batch" --out "$WORK/report.pdf" --include-flagged

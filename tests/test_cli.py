@@ -151,7 +151,9 @@ def test_score_writes_tables_heatmaps_and_the_review_log(cli_model, cli_scored):
 
 @pytest.mark.slow
 def test_eval_json_gives_the_metrics_of_the_engine(trained_model_file, labelled_category, category_metrics):
-    status, out, err = run_cli("eval", "--model", trained_model_file, "--data", labelled_category, "--json")
+    # the engine's metrics were computed by PyTorch; other runtimes agree within 1e-4 only (tests/test_runtime.py)
+    status, out, err = run_cli("eval", "--model", trained_model_file, "--data", labelled_category, "--json",
+                               "--runtime", "torch")
     assert status == 0, err
     metrics = json.loads(out)
     for key in METRIC_KEYS:
@@ -175,7 +177,9 @@ def test_eval_prints_a_readable_table(trained_model_file, labelled_category):
 @pytest.mark.slow
 def test_eval_save_threshold_places_pass_and_alarm_from_the_roc(trained_model_file, labelled_category, tmp_path):
     model = Path(shutil.copy(trained_model_file, tmp_path / "copy.csa"))
-    status, out, err = run_cli("eval", "--model", model, "--data", labelled_category, "--save-threshold", "--quiet")
+    # the pass threshold lands exactly on a photo's score: checked below with the same (PyTorch) runtime
+    status, out, err = run_cli("eval", "--model", model, "--data", labelled_category, "--save-threshold", "--quiet",
+                               "--runtime", "torch")
     assert status == 0, err
     assert "from the ROC: pass" in out and "saved to" in out
     saved = load_detector(model)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app import APP_NAME
 from app.model_library import MODEL_SUFFIXES, split_version
 from app.qt.actions import build_menus, build_toolbar_left, build_toolbar_right, create_actions
+from app.qt.runtime_menu import add_runtime_menu
 from app.qt.dialogs.about_dialog import AboutDialog
 from app.qt.dialogs.export_dialog import ExportDialog
 from app.qt.dialogs.improve_dialog import ImproveModelDialog
@@ -64,6 +65,7 @@ from app.qt.workers import (
     ReportJob,
     SaveThresholdJob,
     ScoreJob,
+    TrainJob,
     WarmUpJob,
 )
 from core import ProgressEvent, __version__
@@ -180,6 +182,7 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
             self.actions,
             extra_view=[d.toggleViewAction() for d in (self.thumbnail_dock, self.review_dock, self.histogram_dock)],
         )
+        self.runtime_menu = add_runtime_menu(self.menuBar(), self.settings, self._on_runtime_changed)
 
         status = self.statusBar()
         status.setSizeGripEnabled(True)
@@ -316,7 +319,23 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
             parts.append("Loading engine…")
         if self.device_text:
             parts.append(f"Device: {self.device_text}")
+        runtime = getattr(self.detector, "runtime", None) if self.detector is not None else None
+        if isinstance(runtime, str):
+            parts.append(f"Runtime: {runtime}")
+            choice = getattr(self.detector, "runtime_choice", None)
+            refused = getattr(choice, "refused", None) or {}
+            self.engine_label.setToolTip("\n".join(f"{name} not used: {why}" for name, why in refused.items()))
         self.engine_label.setText(" · ".join(parts))
+
+    def _train_job(self, *args, **kwargs) -> TrainJob:
+        """Training extracts its features with the runtime chosen at the moment it starts."""
+        return TrainJob(*args, runtime=self.settings.runtime, **kwargs)
+
+    def _on_runtime_changed(self, runtime: str) -> None:
+        """A new backbone runtime takes effect by loading the current model again."""
+        self.statusBar().showMessage(f"Backbone runtime: {runtime}", 5000)
+        if self.model_path is not None and self.detector is not None:
+            self.load_model(self.model_path)
 
     # ================================================================================== models
     def refresh_library(self) -> None:
@@ -341,7 +360,7 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
             self._pending_model = path
             return
         self.model_picker.show_path(path)
-        job = LoadModelJob(path)
+        job = LoadModelJob(path, runtime=self.settings.runtime)
         job.succeeded.connect(lambda detector, p=path: self._on_model_loaded(p, detector))
         job.failed.connect(lambda message, p=path: self._on_model_failed(p, message))
         job.finished.connect(self._on_model_job_finished)
@@ -1022,7 +1041,8 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
     # ================================================================================== training
     def open_train_dialog(self) -> TrainDialog:
         if self.train_dialog is None:
-            self.train_dialog = TrainDialog(self.runner, self, self.settings.last_train_dir, self.library_folder)
+            self.train_dialog = TrainDialog(self.runner, self, self.settings.last_train_dir, self.library_folder,
+                                            job_factory=self._train_job)
             self.train_dialog.model_trained.connect(self._on_model_trained)
             self.train_dialog.folder_edit.textChanged.connect(
                 lambda text: setattr(self.settings, "last_train_dir", text.strip() or None)

@@ -70,6 +70,19 @@ class InspectorSettings:
     def last_export_dir(self, path: Optional[Path | str]) -> None:
         self._set_path("paths/last_export_dir", path)
 
+    # -- engine -----------------------------------------------------------------------------------
+    @property
+    def runtime(self) -> str:
+        """What runs the backbone on the CPU; the engine's default (``RuntimeConfig``) until the reviewer picks."""
+        from core.config import RUNTIMES, RuntimeConfig
+
+        value = str(self._store.value("engine/runtime", "") or "")
+        return value if value in RUNTIMES else RuntimeConfig().runtime
+
+    @runtime.setter
+    def runtime(self, name: str) -> None:
+        self._store.setValue("engine/runtime", name)
+
     # -- overlay look -----------------------------------------------------------------------------
     @property
     def overlay_opacity(self) -> float:

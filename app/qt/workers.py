@@ -84,15 +84,16 @@ class WarmUpJob(Job):
 
 
 class LoadModelJob(Job):
-    def __init__(self, path: Path | str, device: Optional[str] = None) -> None:
+    def __init__(self, path: Path | str, device: Optional[str] = None, runtime: str = "torch") -> None:
         super().__init__()
         self.path = Path(path)
         self.device = device
+        self.runtime = runtime
 
     def execute(self) -> object:
         from core import load_detector
 
-        return load_detector(self.path, device=self.device)
+        return load_detector(self.path, device=self.device, runtime=self.runtime)
 
 
 class ScoreJob(Job):
@@ -153,6 +154,7 @@ class TrainJob(Job):
         save_path: Path,
         name: str = "",
         device: Optional[str] = None,
+        runtime: str = "torch",
     ) -> None:
         super().__init__()
         self.images = [Path(p) for p in images]
@@ -160,12 +162,14 @@ class TrainJob(Job):
         self.save_path = Path(save_path)
         self.name = name
         self.device = device
+        self.runtime = runtime
 
     def execute(self) -> Path:
         from core import train_detector
 
         detector = train_detector(
-            self.images, self.config, progress=self.progress.emit, cancel=self.cancel_event, device=self.device
+            self.images, self.config, progress=self.progress.emit, cancel=self.cancel_event, device=self.device,
+            runtime=self.runtime,
         )
         if self.is_cancelled:
             raise Cancelled()
