@@ -1,0 +1,107 @@
+"""Photos grouped by the subfolder they lie in (date / car / camera), and the order the photo list follows.
+
+A depot stores an inspection as a tree, and a reviewer works through it camera by camera: the list shows the
+folders in their natural order (``car2`` before ``car10``, the batch folder itself first) and, inside each
+folder, the photos in review order. :func:`list_order_key` is the one place that order is decided; the list,
+"Next", "Previous" and "Next undecided" all walk the rows it produces.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from core import folder_of
+from core.batch_folder import subfolder_order
+from core.reviewlog import ImageRecord
+
+BATCH_FOLDER_LABEL = "(batch folder)"
+
+
+@dataclass(frozen=True)
+class GroupHeader:
+    """A header row of the photo list; never equal to a photo's key (a string)."""
+
+    folder: str
+
+
+@dataclass
+class GroupCounts:
+    """What a folder's header says: how many photos, how many flagged, how many have a decision."""
+
+    folder: str
+    photos: int = 0
+    flagged: int = 0
+    reviewed: int = 0
+    unscored: int = 0
+    errors: int = 0
+    flagged_open: int = 0  # flagged and without a decision yet
+
+    @property
+    def label(self) -> str:
+        return group_label(self.folder)
+
+    def summary(self) -> str:
+        """E.g. "20 photos · 3 flagged · 1 reviewed"; states only worth a word when present are left out otherwise."""
+        parts = [f"{self.photos} photo{'s' if self.photos != 1 else ''}", f"{self.flagged} flagged",
+                 f"{self.reviewed} reviewed"]
+        if self.unscored:
+            parts.append(f"{self.unscored} not scored")
+        if self.errors:
+            parts.append(f"{self.errors} unreadable")
+        return " · ".join(parts)
+
+    @property
+    def done(self) -> bool:
+        """Every flagged photo of the folder has a decision (the header is drawn calmer then)."""
+        return self.flagged_open == 0
+
+
+def group_label(folder: str) -> str:
+    return folder if folder else BATCH_FOLDER_LABEL
+
+
+class FolderIndex:
+    """Folder of each photo key, remembered: the list re-sorts thousands of keys on every change."""
+
+    def __init__(self) -> None:
+        self._folder: dict[str, str] = {}
+
+    def folder(self, rel_path: str) -> str:
+        folder = self._folder.get(rel_path)
+        if folder is None:
+            folder = self._folder[rel_path] = folder_of(rel_path)
+        return folder
+
+    def folders(self, rel_paths: Iterable[str]) -> list[str]:
+        """The distinct folders of ``rel_paths`` in list order (natural order, the batch folder first)."""
+        one_photo_each = {self.folder(rel): rel for rel in rel_paths}
+        return subfolder_order(one_photo_each.values())
+
+
+def list_order_key(folder_rank: int, within_folder: tuple) -> tuple:
+    """The photo list's order: folder by folder (natural order), then the review order inside a folder."""
+    return (folder_rank, *within_folder)
+
+
+def count_groups(records: Iterable[ImageRecord], folder_of_rel: Callable[[str], str],
+                 is_flagged: Callable[[ImageRecord], bool]) -> dict[str, GroupCounts]:
+    """One pass over the records: the numbers every folder header shows."""
+    counts: dict[str, GroupCounts] = {}
+    for record in records:
+        folder = folder_of_rel(record.rel_path)
+        group = counts.get(folder)
+        if group is None:
+            group = counts[folder] = GroupCounts(folder)
+        group.photos += 1
+        flagged = is_flagged(record)
+        group.flagged += flagged
+        if record.decision is not None:
+            group.reviewed += 1
+        elif flagged:
+            group.flagged_open += 1
+        if record.score is None:
+            if record.error is not None:
+                group.errors += 1
+            elif not record.scored_at:
+                group.unscored += 1
+    return counts
