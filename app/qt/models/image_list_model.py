@@ -18,7 +18,7 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 
-from app.qt.models.photo_groups import FolderIndex, GroupCounts, GroupHeader, count_groups, list_order_key
+from app.qt.models.photo_groups import FolderIndex, GroupCounts, GroupHeader, count_groups, in_list_order
 from app.qt.session import BatchSession
 from app.qt.thumbnails import ThumbnailCache
 from core.reviewlog import ImageRecord
@@ -118,6 +118,7 @@ class ImageListModel(QAbstractListModel):
         self._row_of: dict[str | GroupHeader, int] = {}
         self._photo_rows: list[str] = []  # the rows that are photos, in list order
         self._header_rows: dict[str, int] = {}  # folder -> row of its header
+        self._header_row_set: set[int] = set()
         self._folders = FolderIndex()
         self._grouped = False
         self._collapsed: set[str] = set()
@@ -237,7 +238,6 @@ class ImageListModel(QAbstractListModel):
         records = session.records
         folders = self._folders.folders(r.rel_path for r in records)
         self._set_grouped(folders != [""] and bool(folders))
-        rank = {name: i for i, name in enumerate(folders)}
         wanted_folder = self._folder_filter
         chosen = []
         for record in records:
@@ -245,7 +245,7 @@ class ImageListModel(QAbstractListModel):
                 continue
             if passes_filter(self._filter, record, session.is_flagged(record)):
                 chosen.append(record)
-        chosen.sort(key=lambda r: list_order_key(rank[folder(r.rel_path)], sort_key(r)))
+        chosen = in_list_order(chosen, folder, folders, sort_key)
         if not self._grouped:
             return [r.rel_path for r in chosen]
         rows: list[str | GroupHeader] = []
@@ -269,6 +269,7 @@ class ImageListModel(QAbstractListModel):
         self._row_of = {key: i for i, key in enumerate(rows)}
         self._photo_rows = [key for key in rows if isinstance(key, str)]
         self._header_rows = {key.folder: row for row, key in enumerate(rows) if isinstance(key, GroupHeader)}
+        self._header_row_set = set(self._header_rows.values())
         self._group_counts = None
 
     def _reset_rows(self) -> None:
@@ -312,6 +313,9 @@ class ImageListModel(QAbstractListModel):
 
     def header_row(self, folder: str) -> int:
         return self._header_rows.get(folder, -1)
+
+    def is_header_row(self, row: int) -> bool:
+        return row in self._header_row_set
 
     def row_of(self, rel_path: Optional[str]) -> int:
         return self._row_of.get(rel_path, -1) if rel_path is not None else -1

@@ -2,13 +2,13 @@
 
 A depot stores an inspection as a tree, and a reviewer works through it camera by camera: the list shows the
 folders in their natural order (``car2`` before ``car10``, the batch folder itself first) and, inside each
-folder, the photos in review order. :func:`list_order_key` is the one place that order is decided; the list,
+folder, the photos in review order. :func:`in_list_order` is the one place that order is decided; the list,
 "Next", "Previous" and "Next undecided" all walk the rows it produces.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 from core import folder_of
 from core.batch_folder import subfolder_order
@@ -78,9 +78,14 @@ class FolderIndex:
         return subfolder_order(one_photo_each.values())
 
 
-def list_order_key(folder_rank: int, within_folder: tuple) -> tuple:
-    """The photo list's order: folder by folder (natural order), then the review order inside a folder."""
-    return (folder_rank, *within_folder)
+def in_list_order(records: Iterable[ImageRecord], folder_of_rel: Callable[[str], str], folders: Sequence[str],
+                  within_folder: Callable[[ImageRecord], tuple]) -> list[ImageRecord]:
+    """The photo list's order: folder by folder in the order of ``folders`` (natural order), and inside a folder
+    by ``within_folder`` (the review order, e.g. highest score first)."""
+    if len(folders) <= 1:
+        return sorted(records, key=within_folder)  # a flat batch: one folder, no folder lookups
+    rank = {name: i for i, name in enumerate(folders)}
+    return sorted(records, key=lambda r: (rank[folder_of_rel(r.rel_path)], *within_folder(r)))
 
 
 def count_groups(records: Iterable[ImageRecord], folder_of_rel: Callable[[str], str],

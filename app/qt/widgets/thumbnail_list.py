@@ -48,6 +48,8 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def __init__(self, thumbnail_size: int = 132, parent=None) -> None:
         super().__init__(parent)
         self.thumbnail_size = thumbnail_size
+        self.grouped_model: Optional[ImageListModel] = None  # set while the list shows folder headers
+        self._cell_size = self.cell_size()
         self._fonts_for = ""
         self._pens = {name: QPen(QColor(color), 2) for name, color in (("flagged", COLORS.flagged), ("accent", COLORS.accent))}
         self._colors = {name: QColor(color) for name, color in vars(COLORS).items()}
@@ -71,12 +73,13 @@ class ThumbnailDelegate(QStyledItemDelegate):
         return QSize(self.thumbnail_size + 2 * CELL_PADDING, self.thumbnail_size + TEXT_HEIGHT + 2 * CELL_PADDING)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        view = self.parent()
-        model = index.model()
-        if isinstance(view, QListView) and getattr(model, "is_grouped", False) and model.group_at(index.row()) is not None:
+        # asked for every row on each layout of a batch in folders (thousands of calls): no lookups beyond the row
+        model = self.grouped_model
+        if model is not None and model.is_header_row(index.row()):
             # a header takes a line of its own: as wide as the grid, so the next folder starts on a new line
-            return QSize(max(self.cell_size().width(), view.viewport().width() - 2 * view.spacing() - 1), HEADER_HEIGHT)
-        return self.cell_size()
+            view = self.parent()
+            return QSize(max(self._cell_size.width(), view.viewport().width() - 2 * view.spacing() - 1), HEADER_HEIGHT)
+        return self._cell_size
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         cell_data = index.data(Roles.CELL)
@@ -213,6 +216,8 @@ class ThumbnailList(QListView):
 
     def _on_grouping_changed(self, grouped: bool) -> None:
         # uniform sizes let Qt lay out thousands of cells without asking each one; header rows need their own size
+        model = self.model()
+        self.delegate.grouped_model = model if grouped and isinstance(model, ImageListModel) else None
         self.setUniformItemSizes(not grouped)
 
     def _on_clicked(self, index: QModelIndex) -> None:
