@@ -76,6 +76,9 @@ def test_a_tree_batch_is_listed_folder_by_folder_with_counts(make_window, tmp_pa
     assert panel.folder_combo.itemText(0) == "All folders"
     assert panel.folder_combo.itemText(8) == "2026-11-30/car03/cam2 — 2 flagged, 0 reviewed"
     assert panel.counter.text().startswith("30 of 60 flagged, 0 reviewed")
+    navigate = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Navigate")
+    assert panel.collapse_action in navigate.actions() and panel.collapse_action.isVisible()
+    assert panel.collapse_action.shortcut().toString() == "G"
     # headers span the grid: the first photo of a folder starts a new line below its header
     view = panel.list
     first, second = (view.visualRect(model.index_of(in_folder(f)[0])) for f in FOLDERS[:2])
@@ -158,6 +161,15 @@ def test_choosing_a_folder_lists_only_its_photos(make_window, tmp_path, qtbot):
     assert window.current_rel == in_folder("2026-11-30/car04/cam3")[2]
     qtbot.keyClick(window, Qt.Key_G, Qt.ShiftModifier)
     assert model.folder_filter is None and combo.currentIndex() == 0
+
+    # the grid's menu (right click) offers the same for the folder under the pointer
+    view = panel.list
+    menu = panel._show_folder_menu(view.visualRect(model.index_of(in_folder(FOLDERS[5])[0])).center())
+    texts = [a.text() for a in menu.actions()]
+    assert texts[:2] == [f"Collapse {FOLDERS[5]}", f"List only {FOLDERS[5]}"]
+    menu.actions()[1].trigger()
+    menu.close()
+    assert model.folder_filter == FOLDERS[5] and combo.currentData() == FOLDERS[5]
 
 
 def test_next_undecided_walks_the_folders_in_order(make_window, tmp_path, qtbot):
