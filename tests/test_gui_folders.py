@@ -72,6 +72,8 @@ def test_a_tree_batch_is_listed_folder_by_folder_with_counts(make_window, tmp_pa
     assert "4 photos · 2 flagged · 0 reviewed" in header_index(window, "2026-11-30/car03/cam2").data(Qt.ToolTipRole)
     # the reviewer starts at the top of the first folder; the folder choice names every folder with its counts
     assert window.current_rel == in_folder(FOLDERS[0])[0]
+    name = window.review_panel.name_label.text()  # the panel names the folder too: every camera has an img_0004
+    assert "img_0004.png" in name and FOLDERS[0] in name
     assert panel.folder_combo.count() == 16
     assert panel.folder_combo.itemText(0) == "All folders"
     assert panel.folder_combo.itemText(8) == "2026-11-30/car03/cam2 — 2 flagged, 0 reviewed"
@@ -79,6 +81,7 @@ def test_a_tree_batch_is_listed_folder_by_folder_with_counts(make_window, tmp_pa
     navigate = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Navigate")
     assert panel.collapse_action in navigate.actions() and panel.collapse_action.isVisible()
     assert panel.collapse_action.shortcut().toString() == "G"
+    assert "Collapse or expand this photo's folder" in window.shortcuts_text()
     # headers span the grid: the first photo of a folder starts a new line below its header
     view = panel.list
     first, second = (view.visualRect(model.index_of(in_folder(f)[0])) for f in FOLDERS[:2])
@@ -269,4 +272,6 @@ def test_a_flat_batch_shows_no_folder_headers_or_folder_choice(make_window, scor
     qtbot.keyClick(window, Qt.Key_G, Qt.ShiftModifier)
     assert model.folder_filter is None and not model.any_collapsed and window.current_rel == before
     assert panel._show_folder_menu(panel.list.visualRect(model.index(0, 0)).center()) is None
+    assert window.review_panel.name_label.text() == Path(before).name
+    assert "photo's folder" not in window.shortcuts_text()
     save_artifact(panel, "inspector-flat-photo-list.png")

@@ -1002,6 +1002,10 @@ class MainWindow(QMainWindow):
                 keys = ", ".join(k.toString(QKeySequence.NativeText) for k in action.shortcuts())
                 if keys:
                     rows.append(f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
+        for action in self.thumbnail_panel.folder_actions:  # a batch in folders: collapse, list one folder
+            if action.isVisible() and not action.shortcut().isEmpty():
+                rows.append(f"<tr><td style='padding-right:18px'><b>{action.shortcut().toString(QKeySequence.NativeText)}"
+                            f"</b></td><td>{action.text()}</td></tr>")
         return "<table>" + "".join(rows) + "</table>"
 
     def show_shortcuts(self) -> None:
