@@ -275,3 +275,40 @@ def test_a_flat_batch_shows_no_folder_headers_or_folder_choice(make_window, scor
     assert window.review_panel.name_label.text() == Path(before).name
     assert "photo's folder" not in window.shortcuts_text()
     save_artifact(panel, "inspector-flat-photo-list.png")
+
+
+@pytest.mark.slow
+def test_folder_counts_fill_in_while_a_tree_batch_is_scored(make_window, tmp_path, trained_detector,
+                                                            trained_model_file, qtbot):
+    """Results arrive one by one (an engine that hands each out when the test says so): each folder's header
+    counts its photos not scored yet down, and the list stays folder by folder."""
+    from core.synthetic import SceneConfig, generate_batch
+    from engine_doubles import GatedEngine
+
+    batch = tmp_path / "unscored"
+    folders = ["car1/cam1", "car1/cam2", "car2/cam1"]
+    for seed, folder in enumerate(folders):
+        generate_batch(batch / folder, 2, 1, config=SceneConfig(size=128, seed=40 + seed), labels_csv=None)
+    engine = GatedEngine(trained_detector)
+    window = make_window()
+    window._on_model_loaded(trained_model_file, engine)
+    assert window.open_batch(batch)
+    model = window.list_model
+    assert model.folders() == folders
+    assert [model.group_counts()[f].unscored for f in folders] == [3, 3, 3]
+
+    qtbot.waitUntil(lambda: window.score_job is not None and engine.waiting.is_set(), timeout=60000)
+    engine.release(1)  # the first photo of the first folder
+    qtbot.waitUntil(lambda: header_index(window, folders[0]).data(Roles.GROUP).counts.unscored == 2, timeout=30000)
+    assert [model.group_counts()[f].unscored for f in folders] == [2, 3, 3]
+    with qtbot.waitSignal(window.scoring_finished, timeout=120000):
+        engine.open()
+    counts = model.group_counts()
+    assert all(counts[f].unscored == 0 and counts[f].photos == 3 for f in folders)
+    session = window.session
+    assert sum(counts[f].flagged for f in folders) == session.counts().flagged
+    assert [model.folder_of(rel) for rel in model.rel_paths] == [f for f in folders for _ in range(3)]
+    for folder in folders:
+        scores = [session.record(rel).score for rel in model.rel_paths if model.folder_of(rel) == folder]
+        assert scores == sorted(scores, reverse=True)
+    save_artifact(window, "inspector-tree-scored.png", qtbot)
