@@ -104,7 +104,8 @@ def sort_key(record: ImageRecord) -> tuple:
 
 
 class ImageListModel(QAbstractListModel):
-    """Rows are the photos that pass the filter, in score order; re-sorting keeps the selection."""
+    """Rows are the photos that pass the filters, folder by folder and in score order inside a folder, with a
+    header row ahead of each folder when the batch has subfolders; re-sorting keeps the selection."""
 
     counts_changed = Signal()
     grouping_changed = Signal(bool)  # True once the batch has photos in subfolders (header rows are listed)
