@@ -118,7 +118,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     progress = _TqdmProgress(args.quiet)
     try:
         outcome = score_batch(detector, images, out_dir=args.out, write_log=not args.no_log,
-                              heatmap_pictures=not args.no_heatmaps, progress=progress, batch_size=args.batch_size)
+                              heatmap_pictures=not args.no_heatmaps, progress=progress, batch_size=args.batch_size,
+                              on_busy=lambda message: print(f"warning: {message}", file=sys.stderr))
     finally:
         progress.close()
     _print_score_table(outcome.results, images, limit=args.top)
@@ -126,13 +127,25 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(f"skipped {bad.path}: {bad.error}", file=sys.stderr)
     for entry in outcome.skipped:
         print(f"not part of the batch: {entry.rel_path}: {entry.reason}", file=sys.stderr)
+    threshold = outcome.threshold if outcome.threshold is not None else detector.threshold
     print(
-        f"{len(outcome.scored)} images scored, {len(outcome.flagged)} flagged (threshold {detector.threshold:.4f}), "
+        f"{len(outcome.scored)} images scored, {len(outcome.flagged)} flagged (threshold {threshold:.4f}), "
         f"{len(outcome.errors)} skipped"
     )
+    if outcome.threshold_set_by and outcome.threshold != detector.threshold:
+        print(f"kept the batch's threshold {outcome.threshold:.4f} set by {outcome.threshold_set_by} "
+              f"(the model's own is {detector.threshold:.4f})")
+    if outcome.check is not None:
+        for old, new in outcome.check.renamed:
+            print(f"renamed since the last scoring: {old} -> {new} (its record and decision follow it)")
+        for rel in outcome.check.missing:
+            print(f"warning: {rel} is gone from the batch folder; its record is kept and marked missing",
+                  file=sys.stderr)
     print(f"results written to {Path(args.out).resolve()}")
     if outcome.log_path:
-        print(f"review log: {outcome.log_path}")
+        where = (" (the batch folder is read-only, so the log is kept in your data folder)"
+                 if outcome.log_in_fallback_location else "")
+        print(f"review log: {outcome.log_path}{where}")
     return 0
 
 
@@ -194,6 +207,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for path, reason in metrics["skipped"].items():
         print(f"skipped {path}: {reason}", file=sys.stderr)
     return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 0 when the audit trail is whole, 1 when something breaks it (each problem on its own line)."""
+    from core.reviewlog import ReviewLog
+
+    with ReviewLog.open(args.batch, read_only=True) as log:
+        result = log.verify()
+    if result.ok:
+        print(result.headline())
+        return 0
+    if not result.chained:
+        print(result.headline())
+        return 1
+    print(f"audit trail broken: {len(result.problems)} problem(s)")
+    for problem in result.problems:
+        print(f"  {problem}")
+    return 1
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -366,6 +397,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-flagged", action="store_true", help="an entry for every flagged image too")
     p.add_argument("--force", action="store_true", help="overwrite an existing report")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("verify", help="check a batch's audit trail for changes made outside CSA Inspector")
+    p.add_argument("--batch", required=True, help="batch folder or its review log file")
+    p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("demo", help="train on a built-in synthetic sample, score a batch, write a report")
     p.add_argument("--out", default="demo-output")

@@ -6,6 +6,7 @@ scores and heatmaps without scoring again.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from core.detector import Detector
 from core.batch_folder import SkippedEntry, folder_of, list_batch, photo_key
 from core.imageio import ImageReadError, file_digest, load_image
 from core.overlay import render_overlay
+from core.photo_check import PhotoCheck, check_photos
 from core.results import CancelToken, ProgressCallback, ScoreResult
 from core.reviewlog import ReviewLog, open_for_batch
 
@@ -28,6 +30,10 @@ class BatchOutcome:
     log_path: Optional[Path] = None
     out_dir: Optional[Path] = None
     skipped: list[SkippedEntry] = field(default_factory=list)  # links and folders that are not part of the batch
+    threshold: Optional[float] = None  # the threshold the photos were flagged against
+    threshold_set_by: Optional[str] = None  # the reviewer whose threshold the batch keeps, if any
+    log_in_fallback_location: bool = False
+    check: Optional[PhotoCheck] = None
 
     @property
     def scored(self) -> list[ScoreResult]:
@@ -53,6 +59,7 @@ def score_batch(
     on_result: Optional[Callable[[ScoreResult], None]] = None,
     paths: Optional[Sequence[Path]] = None,
     batch_size: int = 8,
+    on_busy: Optional[Callable[[str], None]] = None,
 ) -> BatchOutcome:
     listing = list_batch(batch_dir, exclude=[out_dir] if out_dir else [])
     batch_dir = listing.root
@@ -64,10 +71,24 @@ def score_batch(
         raise ValueError(f"no images found in {batch_dir} or its subfolders")
     outcome = BatchOutcome(out_dir=Path(out_dir) if out_dir else None, skipped=listing.skipped)
     log: Optional[ReviewLog] = None
+    threshold = detector.threshold
     if write_log:
         log = open_for_batch(batch_dir, create=True)
-        log.set_model_info(detector.info(), model_path=detector.path)
+        if on_busy is not None:
+            log.on_busy = on_busy
         outcome.log_path = log.path
+        outcome.log_in_fallback_location = log.in_fallback_location
+        try:
+            outcome.check = check_photos(log, listing)  # renamed photos keep their decisions before re-scoring
+            log.set_model_info(detector.info(), model_path=detector.path)
+            info = log.batch_info()
+        except BaseException:
+            log.close()
+            raise
+        if info.threshold is not None:
+            threshold = info.threshold  # the batch's own (a reviewer's) threshold outlives re-scoring
+            outcome.threshold_set_by = info.threshold_set_by
+        outcome.threshold = threshold
     picture_dir = None
     if outcome.out_dir is not None:
         outcome.out_dir.mkdir(parents=True, exist_ok=True)
@@ -85,6 +106,8 @@ def score_batch(
                         digest = None
                 log.record_score(result.path, digest, result.score, result.flagged, result.heatmap,
                                  result.width or None, result.height or None, result.error)
+            if result.ok and threshold is not None:
+                result = dataclasses.replace(result, flagged=bool(result.score >= threshold))
             if picture_dir is not None and result.ok:
                 _write_heatmap_picture(detector, result, picture_dir / heatmap_picture_name(batch_dir, result.path))
             if on_result is not None:
@@ -97,7 +120,7 @@ def score_batch(
         if log is not None:
             log.close()
     if outcome.out_dir is not None:
-        write_score_tables(outcome.results, outcome.out_dir, detector.threshold, batch_dir)
+        write_score_tables(outcome.results, outcome.out_dir, threshold, batch_dir)
     return outcome
 
 

@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -29,12 +31,13 @@ from typing import Any, Iterator, Mapping, Optional, Sequence
 
 import numpy as np
 
+from core import audit_chain
 from core.batch_folder import photo_key
 from core.atomicfile import atomic_write_text, folder_accepts_writes, is_marked_read_only
 from core.heatmap_store import save_heatmap
 from core.imageio import ImageReadError, file_digest
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x43534149  # "CSAI": marks the file as ours for anyone running `PRAGMA application_id`
 LOG_FOLDER_NAME = ".csa-inspector"
 LOG_FILE_NAME = "review.sqlite"
@@ -47,6 +50,9 @@ UNDO = "undo"
 #: Author of changes the program makes on its own (e.g. clearing a decision whose photo has changed).
 SYSTEM_REVIEWER = "csa-inspector"
 DEFAULT_BUSY_TIMEOUT_S = 5.0
+#: How long a write keeps retrying (with back-off) while another program holds the log, before giving up.
+DEFAULT_WRITE_PATIENCE_S = 120.0
+_log = logging.getLogger(__name__)
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
 _SCHEMA = """
@@ -123,6 +129,14 @@ CREATE VIEW current_decisions AS
 """
 
 
+#: Every column a current log has beyond the first format's tables; an older file gets them on open.
+_ADDED_COLUMNS = {
+    "batch": (("heatmap_low", "REAL"), ("threshold_set_by", "TEXT")),
+    "images": (("file_size", "INTEGER"), ("file_mtime_ns", "INTEGER"), ("file_ctime_ns", "INTEGER"),
+               ("file_inode", "INTEGER"), ("merged_into", "TEXT")),
+}
+
+
 # ----------------------------------------------------------------------------------------------- errors
 
 
@@ -161,6 +175,7 @@ class BatchInfo:
     threshold: Optional[float] = None
     pixel_threshold: Optional[float] = None
     heatmap_low: Optional[float] = None  # normal heatmap level, the cold end of the overlay colours
+    threshold_set_by: Optional[str] = None  # the reviewer who last moved the threshold; None: the model's own
 
 
 @dataclass(frozen=True)
@@ -231,6 +246,27 @@ class Summary:
     @property
     def finished(self) -> bool:
         return self.unreviewed == 0
+
+
+def summarize(records: Sequence["ImageRecord"]) -> Summary:
+    """The same counts as :meth:`ReviewLog.summary`, over records a reader has already adjusted (a report
+    applies its content check before counting)."""
+    images = scored = errors = flagged = confirmed = rejected = unsure = unreviewed = reviewed = 0
+    flagged_reviewed = changed = 0
+    for r in records:
+        images += 1
+        scored += r.score is not None
+        errors += r.error is not None
+        flagged += r.flagged
+        confirmed += r.decision == "confirmed"
+        rejected += r.decision == "rejected"
+        unsure += r.decision == "unsure"
+        unreviewed += r.flagged and r.decision is None
+        reviewed += r.decision is not None
+        flagged_reviewed += r.flagged and r.decision is not None
+        changed += r.changed
+    return Summary(images, scored, errors, flagged, confirmed, rejected, unsure, unreviewed, reviewed,
+                   flagged_reviewed, changed)
 
 
 @dataclass(frozen=True)
@@ -308,9 +344,22 @@ def open_for_batch(batch_dir: str | Path, create: bool = False, read_only: bool 
     if not batch_dir.is_dir():
         raise ReviewLogError(f"batch folder {batch_dir} does not exist")
     existing = find_log(batch_dir)
+    if existing is not None and _never_written(existing):
+        if read_only or not create:
+            raise ReviewLogMissing(f"batch folder {batch_dir} has no review log yet: {existing} is empty "
+                                   "(it was never written, e.g. the disk was full); score the batch to start one")
+        _move_aside(existing)
+        existing = None
     if existing is not None:
-        return ReviewLog._open_file(existing, create=False, read_only=read_only, batch_dir=batch_dir,
-                                    busy_timeout_s=busy_timeout_s)
+        log = ReviewLog._open_file(existing, create=False, read_only=read_only, batch_dir=batch_dir,
+                                   busy_timeout_s=busy_timeout_s)
+        if not log.read_only:
+            try:
+                log.repair_doubled_keys()
+            except BaseException:
+                log.close()
+                raise
+        return log
     if not create:
         raise ReviewLogMissing(f"batch folder {batch_dir} has no review log yet (it has not been scored)")
     if read_only:
@@ -330,8 +379,50 @@ def open_for_batch(batch_dir: str | Path, create: bool = False, read_only: bool 
 # ---------------------------------------------------------------------------------------------- helpers
 
 
+def _never_written(path: Path) -> bool:
+    """A 0-byte file, or an SQLite file without a single table: what a full disk leaves at creation."""
+    try:
+        if path.stat().st_size == 0:
+            return True
+        with open(path, "rb") as stream:
+            if stream.read(len(_SQLITE_HEADER)) != _SQLITE_HEADER:
+                return False
+        connection = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True)
+        try:
+            return connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error):
+        return False
+
+
+def _move_aside(path: Path) -> Path:
+    """Keep an unusable log file (and its journal files) under a dated name instead of deleting it."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.empty-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = path.with_name(path.name + suffix)
+        if source.exists():
+            os.replace(source, target.with_name(target.name + suffix))
+    _log.warning("review log %s was never written; moved aside to %s and started anew", path, target)
+    return target
+
+
 def now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def file_fingerprint(path: str | Path) -> Optional[tuple[int, int, int, int]]:
+    """Size, modification and change times and inode: if all four are as stored, the file was not touched.
+
+    The change time (ctime) cannot be set by ``cp -p`` or ``touch``; it moves whenever content or metadata are
+    written, so a photo replaced with an older timestamp is still noticed and re-hashed.
+    """
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def file_sha256(path: str | Path) -> str:
@@ -359,6 +450,14 @@ class ReviewLog:
         self.batch_dir = batch_dir
         self.heatmap_dir = path.parent / HEATMAP_FOLDER_NAME
         self.read_only_reason = read_only_reason
+        self.write_patience_s = DEFAULT_WRITE_PATIENCE_S
+        self.on_busy = _log.warning  # told once per wait when another program holds the log
+        self._columns = {table: _table_columns(connection, table) for table in ("batch", "images")}
+
+    @property
+    def in_fallback_location(self) -> bool:
+        """True when the log is kept in the user's data folder because the batch folder is read-only."""
+        return self.path.parent != self.batch_dir / LOG_FOLDER_NAME
 
     # ---- opening and closing
 
@@ -441,6 +540,7 @@ class ReviewLog:
                     batch_dir = path.parent.parent if path.parent.name == LOG_FOLDER_NAME else path.parent
                 _use_durable_journal(connection)
                 _create_schema(connection, Path(batch_dir))
+                _migrate(connection, fresh=True)
                 return
             application_id = connection.execute("PRAGMA application_id").fetchone()[0]
             if application_id != APPLICATION_ID:
@@ -456,6 +556,7 @@ class ReviewLog:
                                        "it was left untouched, restore it from a backup")
             if not read_only:
                 _use_durable_journal(connection)
+                _migrate(connection, fresh=False)
         except sqlite3.Error as exc:
             raise _translate(exc, path) from None
 
@@ -510,9 +611,15 @@ class ReviewLog:
 
     # ---- batch information
 
+    def _column(self, table: str, column: str, alias: str = "") -> str:
+        """The column, or NULL where an older log opened read-only lacks it (writable logs are upgraded on open)."""
+        prefix = f"{alias}." if alias else ""
+        return f"{prefix}{column}" if column in self._columns[table] else f"NULL AS {column}"
+
     def batch_info(self) -> BatchInfo:
         row = self._query("SELECT batch_dir, created, model_path, model_name, model_variant, model_backbone, "
-                          "image_size, threshold, pixel_threshold, heatmap_low FROM batch WHERE id = 1")[0]
+                          f"image_size, threshold, pixel_threshold, {self._column('batch', 'heatmap_low')}, "
+                          f"{self._column('batch', 'threshold_set_by')} FROM batch WHERE id = 1")[0]
         return BatchInfo(self.batch_dir, row[1], *row[2:])
 
     _BATCH_COLUMNS = {"model_path": "model_path", "model_name": "model_name", "variant": "model_variant",
@@ -534,8 +641,9 @@ class ReviewLog:
                  "pixel_threshold": pixel_threshold, "heatmap_low": heatmap_low}
         given = {k: v for k, v in given.items() if v is not None}
         with self._write() as tx:
+            tx.dirty_batch = True
             old = tx.one("SELECT model_path, model_name, model_variant, model_backbone, image_size, "
-                         "threshold FROM batch WHERE id = 1")
+                         "threshold, threshold_set_by FROM batch WHERE id = 1")
             if given:
                 assignments = ", ".join(f"{self._BATCH_COLUMNS[k]} = ?" for k in given)
                 tx.run(f"UPDATE batch SET {assignments} WHERE id = 1", list(given.values()))
@@ -544,8 +652,15 @@ class ReviewLog:
             after = {k: given.get(k, before[k]) for k in model_keys}
             if any(before[k] is not None for k in model_keys) and after != before:
                 tx.event("model_changed", reviewer, {"before": before, "after": after})
-            if threshold is not None:
-                self._apply_threshold(tx, float(threshold), old[5], reviewer)
+            if threshold is None:
+                return
+            if old[6] and reviewer == SYSTEM_REVIEWER and old[5] is not None:
+                # the threshold belongs to the batch once a reviewer moved it: a model's own never overrides it
+                if float(threshold) != old[5]:
+                    tx.event("model_threshold_not_applied", SYSTEM_REVIEWER,
+                             {"batch_threshold": old[5], "set_by": old[6], "model_threshold": float(threshold)})
+                return
+            self._apply_threshold(tx, float(threshold), old[5], reviewer)
 
     def set_model_info(self, info: Mapping[str, Any], model_path: str | Path | None = None,
                        reviewer: str = SYSTEM_REVIEWER) -> None:
@@ -572,8 +687,10 @@ class ReviewLog:
     def _apply_threshold(tx: "_WriteTransaction", value: float, old: Optional[float], reviewer: str) -> None:
         if not np.isfinite(value):
             raise ReviewLogError(f"threshold must be a finite number, got {value}")
+        tx.dirty_batch = True
         before = tx.one("SELECT count(*) FROM images WHERE flagged = 1")[0]
-        tx.run("UPDATE batch SET threshold = ? WHERE id = 1", (value,))
+        tx.run("UPDATE batch SET threshold = ?, threshold_set_by = ? WHERE id = 1",
+               (value, None if reviewer == SYSTEM_REVIEWER else reviewer))
         tx.run("UPDATE images SET flagged = (score IS NOT NULL AND score >= ?)", (value,))
         after = tx.one("SELECT count(*) FROM images WHERE flagged = 1")[0]
         if old != value:
@@ -588,9 +705,12 @@ class ReviewLog:
         """Store (or replace) one image's scoring outcome; the heatmap goes to the heatmap folder.
 
         When a photo is scored again with different content, a decision made on the old content no longer
-        applies: it is cleared by an audit row, never silently carried over.
+        applies: it is cleared by an audit row, never silently carried over. ``flagged`` is judged against the
+        batch's own threshold when it has one (a reviewer's threshold survives re-scoring); the file's
+        fingerprint is kept so later checks re-hash only files that were touched.
         """
         rel = self.rel_path(path)
+        fingerprint = file_fingerprint(self.absolute_path(rel)) if sha256 is not None else None
         heatmap_file = None
         if heatmap is not None:
             key = sha256 or hashlib.sha256(rel.encode("utf-8")).hexdigest()
@@ -600,16 +720,23 @@ class ReviewLog:
             except OSError as exc:
                 raise ReviewLogError(f"cannot store the heatmap of {rel}: {_one_line(exc)}") from None
             heatmap_file = stored.relative_to(self.path.parent).as_posix()
-        values = (sha256, width, height, None if score is None else float(score), int(bool(flagged)),
-                  heatmap_file, error, now_utc())
         with self._write() as tx:
+            threshold = tx.one("SELECT threshold FROM batch WHERE id = 1")[0]
+            if threshold is not None and score is not None:
+                flagged = float(score) >= threshold
+            values = (sha256, width, height, None if score is None else float(score), int(bool(flagged)),
+                      heatmap_file, error, now_utc(), *(fingerprint or (None,) * 4))
             old = tx.one("SELECT id, sha256, score, flagged FROM images WHERE rel_path = ?", (rel,))
             if old is None:
-                tx.run("INSERT INTO images(sha256, width, height, score, flagged, heatmap_file, error, scored_at, "
-                       "rel_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, rel))
+                cursor = tx.run("INSERT INTO images(sha256, width, height, score, flagged, heatmap_file, error, "
+                                "scored_at, file_size, file_mtime_ns, file_ctime_ns, file_inode, rel_path) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*values, rel))
+                tx.dirty_images.add(cursor.lastrowid)
                 return
+            tx.dirty_images.add(old[0])
             tx.run("UPDATE images SET sha256 = ?, width = ?, height = ?, score = ?, flagged = ?, heatmap_file = ?, "
-                   "error = ?, scored_at = ?, changed = NULL WHERE id = ?", (*values, old[0]))
+                   "error = ?, scored_at = ?, file_size = ?, file_mtime_ns = ?, file_ctime_ns = ?, file_inode = ?, "
+                   "changed = NULL, merged_into = NULL WHERE id = ?", (*values, old[0]))
             content_changed = old[1] is not None and sha256 is not None and old[1] != sha256
             if content_changed and tx.one("SELECT 1 FROM current_decisions WHERE image_id = ?", (old[0],)):
                 tx.run("INSERT INTO decisions(image_id, decision, reviewer, decided_at, note) VALUES (?, ?, ?, ?, ?)",
@@ -644,6 +771,11 @@ class ReviewLog:
         "FROM images i LEFT JOIN current_decisions c ON c.image_id = i.id"
     )
 
+    @property
+    def _live(self) -> str:
+        """SQL condition for photos still in the batch (a doubled or renamed key merged into another is not)."""
+        return "i.merged_into IS NULL" if "merged_into" in self._columns["images"] else "1"
+
     def _record(self, row: Sequence[Any]) -> ImageRecord:
         heatmap = self.path.parent / row[11] if row[11] else None
         return ImageRecord(path=self.absolute_path(row[0]), rel_path=row[0], sha256=row[1], width=row[2],
@@ -653,11 +785,11 @@ class ReviewLog:
 
     def images(self, flagged_only: bool = False) -> list[ImageRecord]:
         """All images in scoring order (or only the flagged ones)."""
-        where = " WHERE i.flagged = 1" if flagged_only else ""
+        where = f" WHERE {self._live}" + (" AND i.flagged = 1" if flagged_only else "")
         return [self._record(row) for row in self._query(self._IMAGE_QUERY + where + " ORDER BY i.id")]
 
     def image(self, path: str | Path) -> ImageRecord:
-        rows = self._query(self._IMAGE_QUERY + " WHERE i.rel_path = ?", (self.rel_path(path),))
+        rows = self._query(self._IMAGE_QUERY + f" WHERE i.rel_path = ? AND {self._live}", (self.rel_path(path),))
         if not rows:
             raise ReviewLogError(f"{path} is not part of this batch's review log")
         return self._record(rows[0])
@@ -674,9 +806,11 @@ class ReviewLog:
         reviewer = _check_reviewer(reviewer)
         rel = self.rel_path(path)
         with self._write() as tx:
-            image = tx.one("SELECT id FROM images WHERE rel_path = ?", (rel,))
+            image = tx.one("SELECT id, merged_into FROM images WHERE rel_path = ?", (rel,))
             if image is None:
                 raise ReviewLogError(f"{rel} is not part of this batch's review log; score it first")
+            if image[1]:
+                raise ReviewLogError(f"{rel} is now listed as {image[1]}; decide on that photo")
             return tx.run("INSERT INTO decisions(image_id, decision, reviewer, decided_at, note) VALUES (?, ?, ?, ?, ?)",
                           (image[0], decision, reviewer, now_utc(), note or "")).lastrowid
 
@@ -748,38 +882,109 @@ class ReviewLog:
             "coalesce(sum(c.decision = 'unsure'), 0), "
             "coalesce(sum(i.flagged = 1 AND c.decision IS NULL), 0), count(c.decision), "
             "coalesce(sum(i.flagged = 1 AND c.decision IS NOT NULL), 0), count(i.changed) "
-            "FROM images i LEFT JOIN current_decisions c ON c.image_id = i.id")[0]
+            f"FROM images i LEFT JOIN current_decisions c ON c.image_id = i.id WHERE {self._live}")[0]
         return Summary(*(int(v) for v in row))
 
     def check_changed_files(self) -> list[ChangedFile]:
-        """Re-hash every photo; mark those whose content differs from the scored one (or that are gone).
+        """Check every photo by content (see :mod:`core.photo_check`), store the verdicts, return the changed ones.
 
         A changed photo keeps its old score and heatmap only for reference: it is marked ``changed`` until it
-        is scored again, so nobody reviews a stale heatmap without knowing.
+        is scored again, so nobody reviews a stale heatmap without knowing. Renamed photos take their record along.
         """
+        from core.photo_check import check_photos
+
         self._require_writable()
-        rows = self._query("SELECT id, rel_path, sha256, changed FROM images WHERE sha256 IS NOT NULL")
-        updates: list[tuple[Optional[str], int]] = []
-        changed: list[ChangedFile] = []
-        newly: list[ChangedFile] = []
-        for image_id, rel, sha, previous in rows:
+        check = check_photos(self)
+        return [ChangedFile(rel, why) for rel, why in check.reasons.items() if why]
+
+    # ---- keys that move: renamed photos and doubled keys
+
+    def move_key(self, old_rel: str, new_rel: str, reason: str) -> None:
+        """The photo once listed as ``old_rel`` is now ``new_rel`` (same content): its record and decisions follow.
+
+        If ``new_rel`` is already listed (scored as a new photo), the old record is merged into it: its decision,
+        when newer than any on ``new_rel``, is carried over as a new audit row by the same reviewer.
+        """
+        with self._write() as tx:
+            old = tx.one("SELECT id FROM images WHERE rel_path = ? AND merged_into IS NULL", (old_rel,))
+            if old is None or old_rel == new_rel:
+                return
+            target = tx.one("SELECT id FROM images WHERE rel_path = ?", (new_rel,))
+            tx.dirty_images.add(old[0])
+            if target is None:
+                tx.run("UPDATE images SET rel_path = ?, changed = NULL WHERE id = ?", (new_rel, old[0]))
+            else:
+                tx.dirty_images.add(target[0])
+                carried = tx.one("SELECT decision, reviewer, decided_at, note, id FROM current_decisions "
+                                 "WHERE image_id = ?", (old[0],))
+                newer = tx.one("SELECT max(id) FROM live_decisions WHERE image_id = ?", (target[0],))[0]
+                if carried is not None and (newer is None or newer < carried[4]):
+                    note = (carried[3] + " " if carried[3] else "") + f"(decided as {old_rel})"
+                    tx.run("INSERT INTO decisions(image_id, decision, reviewer, decided_at, note) VALUES (?, ?, ?, ?, ?)",
+                           (target[0], carried[0], carried[1], carried[2], note))
+                tx.run("UPDATE images SET merged_into = ? WHERE id = ?", (new_rel, old[0]))
+                tx.run("UPDATE images SET merged_into = NULL WHERE id = ?", (target[0],))
+            tx.event("photo_key_moved", SYSTEM_REVIEWER, {"from": old_rel, "to": new_rel, "reason": reason})
+
+    def repair_doubled_keys(self) -> list[tuple[str, str]]:
+        """Merge keys an earlier version stored with the batch folder's own name in front (``b/img.png`` for the
+        batch ``b`` scored as a relative path) into the real key; returns (old, new) pairs."""
+        if self.read_only:
+            return []
+        name = self.batch_dir.name
+        prefix = name + "/"
+        rows = self._query(f"SELECT i.rel_path FROM images i WHERE {self._live} AND substr(i.rel_path, 1, ?) = ?",
+                           (len(prefix), prefix))
+        moved = []
+        for (rel,) in rows:
+            stripped = rel[len(name) + 1:]
+            if stripped and not (self.batch_dir / rel).exists() and (self.batch_dir / stripped).is_file():
+                self.move_key(rel, stripped, "stored with the batch folder's name in front")
+                moved.append((rel, stripped))
+        return moved
+
+    def mark_changed(self, reasons: Mapping[str, Optional[str]]) -> None:
+        """Store the photo check's verdicts (``modified``, ``missing`` or None = as scored) where they differ."""
+        rows = {r[0]: r[1] for r in self._query(f"SELECT i.rel_path, i.changed FROM images i WHERE {self._live}")}
+        updates = [(reason, rel) for rel, reason in reasons.items() if rel in rows and rows[rel] != reason]
+        if not updates:
+            return
+        with self._write() as tx:
+            tx.many("UPDATE images SET changed = ? WHERE rel_path = ?", updates)
+            newly = [{"path": rel, "reason": reason} for reason, rel in updates if reason]
+            if newly:
+                tx.event("files_changed", SYSTEM_REVIEWER, {"files": newly})
+
+    def refresh_fingerprints(self, fingerprints: Mapping[str, tuple[int, int, int, int]]) -> None:
+        """Remember files re-hashed and found unchanged, so the next check skips them again."""
+        if not fingerprints or self.read_only:
+            return
+        with self._write() as tx:
+            tx.many("UPDATE images SET file_size = ?, file_mtime_ns = ?, file_ctime_ns = ?, file_inode = ? "
+                    "WHERE rel_path = ?", [(*fp, rel) for rel, fp in fingerprints.items()])
+
+    def fingerprints(self) -> dict[str, tuple[Optional[str], Optional[tuple[int, int, int, int]], Optional[str]]]:
+        """rel_path -> (sha256, stored fingerprint or None, changed marker) of every photo still in the batch."""
+        cols = ", ".join(self._column("images", c, "i") for c in ("file_size", "file_mtime_ns", "file_ctime_ns", "file_inode"))
+        out = {}
+        for rel, sha, changed, *fp in self._query(f"SELECT i.rel_path, i.sha256, i.changed, {cols} FROM images i "
+                                                  f"WHERE {self._live}"):
+            out[rel] = (sha, tuple(fp) if all(v is not None for v in fp) else None, changed)
+        return out
+
+    # ---- tamper evidence
+
+    def verify(self) -> "audit_chain.VerifyResult":
+        """Re-check the audit chain and every sealed row (see :mod:`core.audit_chain`)."""
+        with self._lock:
             try:
-                reason = None if file_sha256(self.absolute_path(rel)) == sha else "modified"
-            except OSError:
-                reason = "missing"
-            if reason:
-                changed.append(ChangedFile(rel, reason))
-            if reason != previous:
-                updates.append((reason, image_id))
-                if reason:
-                    newly.append(ChangedFile(rel, reason))
-        if updates:
-            with self._write() as tx:
-                tx.many("UPDATE images SET changed = ? WHERE id = ?", updates)
-                if newly:
-                    tx.event("files_changed", SYSTEM_REVIEWER,
-                             {"files": [{"path": c.rel_path, "reason": c.reason} for c in newly]})
-        return changed
+                return audit_chain.verify_log(self._db)
+            except sqlite3.Error as exc:
+                raise _translate(exc, self.path) from None
+
+    def threshold_changes(self) -> list[EventRecord]:
+        """Every change of the batch's threshold after the first one set at scoring, with who and when, oldest first."""
+        return [e for e in self.events() if e.kind == "threshold_changed" and e.detail.get("before") is not None]
 
     def data_version(self) -> int:
         """Changes whenever another connection commits, so an open inspector can tell when to refresh."""
@@ -790,17 +995,52 @@ class _WriteTransaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT`` under the instance lock, with SQLite errors turned into ReviewLogErrors.
 
     IMMEDIATE takes the write lock up front, so two inspectors never deadlock upgrading a read to a write;
-    the busy timeout makes the second one wait its turn.
+    the busy timeout makes the second one wait its turn, and a program holding the log longer is waited for
+    with back-off up to the log's ``write_patience_s`` (said once through ``on_busy``). Before COMMIT every
+    changed row is sealed into the audit chain (:mod:`core.audit_chain`), in the same transaction.
     """
 
     def __init__(self, log: ReviewLog):
         self._log = log
         self._db = log._db
+        self.dirty_images: set[int] = set()
+        self.dirty_batch = False
+
+    def _begin(self) -> None:
+        deadline = time.monotonic() + self._log.write_patience_s
+        delay = 0.05
+        told = False
+        while True:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                if told:
+                    self._log.on_busy(f"review log {self._log.path} is free again; saving")
+                return
+            except sqlite3.OperationalError as exc:
+                lowered = str(exc).lower()
+                if not ("locked" in lowered or "busy" in lowered) or time.monotonic() >= deadline:
+                    raise
+                if not told:
+                    self._log.on_busy(f"review log {self._log.path} is busy (another program is writing to it); "
+                                      f"waiting up to {self._log.write_patience_s:.0f} s")
+                    told = True
+                time.sleep(max(0.0, min(delay, deadline - time.monotonic())))
+                delay = min(delay * 2, 2.0)
+
+    def _seal(self) -> None:
+        if not audit_chain.has_ledger(self._db):
+            return
+        sealer = audit_chain.Sealer(self._db, now_utc())
+        if self.dirty_batch:
+            sealer.seal_batch()
+        sealer.seal_images(self.dirty_images)
+        sealer.seal_new_rows("decisions", "decision")
+        sealer.seal_new_rows("events", "event")
 
     def __enter__(self) -> "_WriteTransaction":
         self._log._lock.acquire()
         try:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._begin()
         except sqlite3.Error as exc:
             self._log._lock.release()
             raise _translate(exc, self._log.path) from None
@@ -813,6 +1053,7 @@ class _WriteTransaction:
         try:
             if exc_type is None:
                 try:
+                    self._seal()
                     self._db.execute("COMMIT")
                 except sqlite3.Error as error:
                     self._rollback()
@@ -862,9 +1103,9 @@ def _create_schema(connection: sqlite3.Connection, batch_dir: Path) -> None:
                 if statement.strip():
                     connection.execute(statement)
             connection.execute(f"PRAGMA application_id={APPLICATION_ID}")
-            connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            connection.execute("PRAGMA user_version=1")
             connection.executemany("INSERT INTO meta(key, value) VALUES (?, ?)",
-                                   [("schema_version", str(SCHEMA_VERSION)), ("application", "CSA Inspector review log")])
+                                   [("schema_version", "1"), ("application", "CSA Inspector review log")])
             connection.execute("INSERT INTO batch(id, batch_dir, created) VALUES (1, ?, ?)",
                                (str(batch_dir.absolute()), now_utc()))
         connection.execute("COMMIT")
@@ -872,6 +1113,50 @@ def _create_schema(connection: sqlite3.Connection, batch_dir: Path) -> None:
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
+
+
+def _migrate(connection: sqlite3.Connection, fresh: bool) -> None:
+    """Bring a log of any earlier format (or one missing a column) up to this version, in one transaction.
+
+    Format 2 added the audit chain (``ledger``), file fingerprints for the photo check, merged keys and who set
+    the batch's threshold. An existing log's rows are sealed as they are found, and the upgrade is an event.
+    """
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    missing = {table: [(name, kind) for name, kind in added if name not in _table_columns(connection, table)]
+               for table, added in _ADDED_COLUMNS.items()}
+    if version >= SCHEMA_VERSION and not any(missing.values()) and audit_chain.has_ledger(connection):
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for table, columns in missing.items():
+            for name, kind in columns:
+                if name not in _table_columns(connection, table):
+                    connection.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+        new_chain = not audit_chain.has_ledger(connection)
+        for statement in audit_chain.LEDGER_SCHEMA.split(";\n"):
+            if statement.strip():
+                connection.execute(statement)
+        if not fresh:
+            connection.execute("INSERT INTO events(kind, detail, reviewer, at) VALUES ('log_format_upgraded', ?, ?, ?)",
+                               (json.dumps({"from": version, "to": SCHEMA_VERSION,
+                                            "columns_added": {t: [c for c, _ in cols] for t, cols in missing.items() if cols}}),
+                                SYSTEM_REVIEWER, now_utc()))
+        sealer = audit_chain.Sealer(connection, now_utc())
+        if new_chain:
+            sealer.seal_everything()
+        else:  # columns were added: the rows are the same, their seals still hold; seal only the event
+            sealer.seal_new_rows("events", "event")
+        connection.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        connection.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+
+
+def _table_columns(connection: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
 
 
 def _check_reviewer(reviewer: str) -> str:

@@ -26,6 +26,14 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 @pytest.fixture
+def private_data_dir(tmp_path, monkeypatch) -> Path:
+    """Logs of read-only batches go to a per-test data folder, never the real user-data folder."""
+    data = tmp_path / "user-data"
+    monkeypatch.setenv("CSA_INSPECTOR_DATA_DIR", str(data))
+    return data
+
+
+@pytest.fixture
 def synthetic_batch(tmp_path) -> Callable[..., Path]:
     """A folder of synthetic photos (good and with foreign bodies), not scored yet."""
     from core.synthetic import SceneConfig, generate_batch
@@ -113,7 +121,7 @@ def make_window(qapp, qtbot, inspector_settings, tmp_path):
             window.resize(*size)
         window.show()
         window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow, timeout=3000)  # keyboard shortcuts go to the active window only
+        qtbot.waitUntil(window.isActiveWindow, timeout=30000)  # keyboard shortcuts go to the active window only
         windows.append(window)
         return window
 
@@ -123,7 +131,7 @@ def make_window(qapp, qtbot, inspector_settings, tmp_path):
             window.close()
 
 
-def settle(qtbot, window, timeout: int = 5000) -> None:
+def settle(qtbot, window, timeout: int = 30000) -> None:
     """Wait until visible thumbnails and the current photo are drawn, as a person would see the window."""
     thumbnails = window.thumbnails
     qtbot.waitUntil(lambda: not thumbnails._pending and thumbnails.pool.activeThreadCount() == 0, timeout=timeout)

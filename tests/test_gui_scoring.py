@@ -44,7 +44,7 @@ class LoopLatency:
 def load_model(window, qtbot, path) -> None:
     with qtbot.waitSignal(window.model_loaded, timeout=120000):
         window.load_model(path)
-    qtbot.waitUntil(lambda: window.load_job is None, timeout=5000)
+    qtbot.waitUntil(lambda: window.load_job is None, timeout=30000)
 
 
 def test_the_window_stays_live_while_scoring_is_pending_and_results_arrive_one_by_one(
@@ -60,7 +60,7 @@ def test_the_window_stays_live_while_scoring_is_pending_and_results_arrive_one_b
 
     assert window.open_batch(batch)
     assert window.session.counts().total == 13  # listed at once, scores still to come
-    qtbot.waitUntil(lambda: window.score_job is not None, timeout=5000)  # starts once the batch is drawn
+    qtbot.waitUntil(lambda: window.score_job is not None, timeout=30000)  # starts once the batch is drawn
     assert window.progress_bar.isVisible() and window.cancel_button.isVisible()
     try:
         qtbot.waitUntil(engine.waiting.is_set, timeout=60000)
@@ -113,7 +113,7 @@ def _check_scored_batch(window, batch, trained_model_file, qtbot) -> None:
     known = [s for s in scores if s is not None]
     assert known == sorted(known, reverse=True)
     qtbot.waitUntil(lambda: window.inspector.current is not None and window.inspector.current.heatmap is not None,
-                    timeout=5000)
+                    timeout=30000)
     save_artifact(window, "inspector-scored.png", qtbot)
 
     # reopening the batch shows the stored scores without scoring again
@@ -131,7 +131,7 @@ def test_cancel_keeps_what_was_scored_and_reopening_resumes(make_window, synthet
     window._on_model_loaded(trained_model_file, engine)
     window.score_batch_size = 2
     window.open_batch(batch)
-    qtbot.waitUntil(lambda: window.score_job is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.score_job is not None, timeout=30000)
     engine.release(3)
     qtbot.waitUntil(lambda: window.session.counts().scored == 3, timeout=60000)
     qtbot.waitUntil(engine.waiting.is_set, timeout=60000)  # the fourth is held: scoring is certainly not done

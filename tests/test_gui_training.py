@@ -62,7 +62,7 @@ def test_training_dialog_saves_into_the_library_and_selects_the_model(make_windo
     qtbot.waitUntil(lambda: window.model_path == saved, timeout=60000)
     assert window.library_model.row_of(saved) >= 0
     assert window.model_picker.current_path() == saved
-    qtbot.waitUntil(lambda: dialog.job is None, timeout=5000)
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=30000)
     dialog.close()
 
 

@@ -179,10 +179,14 @@ def test_unchanged_batch_is_not_rehashed(qapp, synthetic_batch):
     fill_fake_log(batch, broken=None, hash_files=True)
     session = BatchSession.open(batch)
     try:
-        assert not session.looks_changed_since_scoring()
+        check = session.check_changed_files()
+        assert check.rehashed == 0 and not any(check.reasons.values())
         (batch / "img_0003.png").unlink()
-        assert session.looks_changed_since_scoring()
-        assert [c.rel_path for c in session.check_changed_files()] == ["img_0003.png"]
+        check = session.check_changed_files()
+        assert check.missing == ["img_0003.png"] and check.rehashed == 0
+        session.apply_check(check)
+        assert session.record("img_0003.png").changed_reason == "missing"
+        assert not session.can_decide("img_0003.png")
     finally:
         session.close()
 

@@ -265,6 +265,6 @@ def test_large_batch_exports_as_pdf(tmp_path):
     out = write_report(batch, tmp_path / "large.pdf")
     reader = PdfReader(str(out))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    assert re.search(r"Photos in the batch\s*503", text)
+    assert re.search(r"Photos in the batch folder\s*503", text)
     assert sum(len(page.images) for page in reader.pages) == 50
     assert f"page {len(reader.pages)} of {len(reader.pages)}" in text

@@ -414,7 +414,9 @@ class MainWindow(QMainWindow):
         message = f"Opened {folder.name}: {len(session)} photos"
         if session.read_only:
             message += " (read-only: decisions cannot be saved)"
-        self.statusBar().showMessage(message, 8000)
+        elif session.log.in_fallback_location:
+            message += f" (the folder is read-only: decisions are kept in {session.log.path})"
+        self.statusBar().showMessage(message, 15000 if session.log.in_fallback_location else 8000)
         self.open_seconds = time.perf_counter() - started
         self._load_batch_model_if_needed()
         # looking for new photos and re-hashing old ones competes with the first thumbnails: start a bit later
@@ -505,16 +507,20 @@ class MainWindow(QMainWindow):
         job.succeeded.connect(lambda changed, s=session: self._on_changed_files(s, changed))
         self.runner.start(job)
 
-    def _on_changed_files(self, session: BatchSession, changed: object) -> None:
-        if session is not self.session:
+    def _on_changed_files(self, session: BatchSession, check: object) -> None:
+        if session is not self.session or check is None:
             return
-        changed = list(changed or [])
-        if changed:
-            session.refresh([c.rel_path for c in changed])
-            self.statusBar().showMessage(
-                f"{len(changed)} photos changed or disappeared since they were scored; rescore them (Ctrl+Shift+R)", 10000
-            )
-            self._refresh_current()
+        session.apply_check(check)
+        parts = []
+        if check.modified:
+            parts.append(f"{len(check.modified)} photos changed since they were scored (rescore them: Ctrl+Shift+R)")
+        if check.missing:
+            parts.append(f"{len(check.missing)} photos are missing from the folder")
+        if check.renamed:
+            parts.append(f"{len(check.renamed)} renamed photos keep their decisions")
+        if parts:
+            self.statusBar().showMessage("; ".join(parts), 15000)
+        self._refresh_current()
 
     # ================================================================================== scoring
     @property
@@ -713,7 +719,13 @@ class MainWindow(QMainWindow):
         if session is None or rel is None:
             return False
         if not session.can_decide(rel):
-            reason = "the batch is read-only" if session.read_only else "this photo has no score yet"
+            record = session.record(rel) if session.has(rel) else None
+            if session.read_only:
+                reason = "the batch is read-only"
+            elif record is not None and record.score is not None:
+                reason = "the photo is no longer in the folder"
+            else:
+                reason = "this photo has no score yet"
             self.statusBar().showMessage(f"Cannot record a decision: {reason}", 5000)
             return False
         reviewer = self.ensure_reviewer()
@@ -1020,7 +1032,9 @@ class MainWindow(QMainWindow):
         session = self.session
         has_batch = session is not None
         rel = self.current_rel
-        can_decide = bool(session is not None and rel is not None and session.can_decide(rel))
+        # a scored photo keeps its keys live even if its file went away: pressing one then says why it is refused
+        record = session.record(rel) if session is not None and rel is not None and session.has(rel) else None
+        can_decide = bool(record is not None and record.score is not None and not session.read_only)
         a = self.actions
         for action in (a.review.confirm, a.review.reject, a.review.unsure):
             action.setEnabled(can_decide)

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Optional
 from PySide6.QtCore import QObject, Signal
 
 from app.qt.batch_files import list_batch_images
+from core.photo_check import PhotoCheck, check_photos
 from core import CancelToken, ScoreResult
 from core.reviewlog import (
     DecisionRecord,
@@ -75,6 +76,9 @@ def placeholder_record(path: Path, rel_path: str) -> ImageRecord:
     )
 
 
+INSPECTOR_WRITE_PATIENCE_S = 10.0
+
+
 class BatchSession(QObject):
     """Records in folder order keyed by their path relative to the batch; sorting is the views' business."""
 
@@ -116,6 +120,8 @@ class BatchSession(QObject):
             log = open_for_batch(batch_dir, create=True)
         except ReviewLogReadOnly:
             log = open_for_batch(batch_dir, create=False, read_only=True)
+        # decisions are written on the UI thread: wait a little for another program, then say it could not be saved
+        log.write_patience_s = INSPECTOR_WRITE_PATIENCE_S
         session = cls(log, None, parent)
         if list_files or not session._order:
             session.add_files(session.list_files())
@@ -289,8 +295,11 @@ class BatchSession(QObject):
 
     # -- reviewing --------------------------------------------------------------------------------
     def can_decide(self, rel_path: str) -> bool:
+        """Only a scored photo that is still there: a decision must belong to a photo someone can look at."""
         record = self._records.get(rel_path)
-        return record is not None and record.score is not None and not self.read_only
+        if record is None or record.score is None or self.read_only or record.changed_reason == "missing":
+            return False
+        return record.path.is_file()
 
     def decide(self, rel_path: str, decision: str, reviewer: str, note: str = "") -> ImageRecord:
         """Commit the decision to the log, then update the record; raises ReviewLogError when it can't."""
@@ -322,29 +331,35 @@ class BatchSession(QObject):
         self.threshold_changed.emit(self._threshold)
         return flagged
 
-    def looks_changed_since_scoring(self, cancel: Optional[CancelToken] = None) -> bool:
-        """A cheap look (file times and presence) for photos touched after they were scored.
+    def check_changed_files(self, cancel: Optional[CancelToken] = None) -> Optional[PhotoCheck]:
+        """Check every photo by content (slow only for touched files; call it from a worker).
 
-        Re-hashing thousands of photos takes minutes on a network share; this decides whether it is needed.
+        The verdicts and renames are stored in the log here; the UI thread applies them with :meth:`apply_check`.
         """
-        for record in list(self._records.values()):
-            if cancel is not None and cancel.is_set():
-                return False
-            if record.sha256 is None:
-                continue
-            if record.changed:
-                return True  # look again: it may have been put back
-            try:
-                modified = os.stat(record.path).st_mtime
-            except OSError:
-                return True
-            scored = _timestamp(record.scored_at)
-            if scored is None or modified > scored + 1.0:
-                return True
-        return False
+        if self.read_only:
+            return None
+        return check_photos(self.log, cancel=cancel)
 
-    def check_changed_files(self, cancel: Optional[CancelToken] = None) -> list:
-        """Re-hash the photos when any looks touched (slow, call from a worker); returns the changed ones."""
-        if self.read_only or not self.looks_changed_since_scoring(cancel):
-            return []
-        return self.log.check_changed_files()
+    def apply_check(self, check: PhotoCheck) -> list[str]:
+        """Show a check's outcome: renamed photos move with their records, changed ones are re-read."""
+        touched: list[str] = []
+        for old, new in check.renamed:
+            position = self._order.index(old) if old in self._records else None
+            self._records.pop(old, None)
+            self._unscored.discard(old)
+            if old in self._order:
+                self._order.remove(old)
+            if new not in self._records and position is not None:
+                self._order.insert(min(position, len(self._order)), new)
+            elif new not in self._records:
+                self._order.append(new)
+            touched.append(new)
+        for rel, reason in check.reasons.items():
+            record = self._records.get(rel)
+            if record is not None and record.changed_reason != reason:
+                touched.append(rel)
+        if touched:
+            self.refresh(touched)
+        if check.renamed:
+            self.records_reset.emit()  # keys left the list: views rebuild rather than update rows
+        return touched

@@ -1,13 +1,19 @@
 """What a report says, gathered once from the review log so every format tells the same story."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
-from core.reviewlog import BatchInfo, ImageRecord, ReviewLog, Summary
+from core.audit_chain import VerifyResult
+from core.batch_folder import folder_of, photo_sort_key, subfolder_order
+from core.photo_check import MODIFIED, check_photos
+from core.reviewlog import BatchInfo, EventRecord, ImageRecord, ReviewLog, Summary, summarize
 
 DEFAULT_TITLE = "Foreign-body inspection report"
+
+FOLDER_COLUMNS = ("Folder", "Photos", "Flagged", "Confirmed", "Rejected", "Unsure", "Not reviewed")
 
 DECISION_LABELS = {
     "confirmed": "confirmed foreign body",
@@ -35,10 +41,25 @@ class ReportData:
     unreviewed: list[ImageRecord] = field(default_factory=list)
     unreadable: list[ImageRecord] = field(default_factory=list)
     changed: list[ImageRecord] = field(default_factory=list)
+    folder_photos: Optional[int] = None  # photos in the batch folder now (None: the folder is gone)
+    not_scored: list[str] = field(default_factory=list)  # in the folder, never scored
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    threshold_changes: list[EventRecord] = field(default_factory=list)
+    audit: Optional[VerifyResult] = None
+    chain_head: Optional[str] = None
 
     @property
     def finished(self) -> bool:
-        return self.summary.finished
+        """Every photo of the folder scored and every flagged one decided on its current content."""
+        return self.summary.finished and not self.not_scored and self.unscored_in_log == 0
+
+    @property
+    def unscored_in_log(self) -> int:
+        return sum(1 for r in self.images if r.score is None and not r.error)
+
+    @property
+    def has_folders(self) -> bool:
+        return any("/" in r.rel_path for r in self.images) or any("/" in rel for rel in self.not_scored)
 
     @property
     def flagged_share(self) -> Optional[float]:
@@ -56,8 +77,20 @@ class ReportData:
     def batch_name(self) -> str:
         return self.batch.batch_dir.name or str(self.batch.batch_dir)
 
+    def folder_rows(self) -> list[tuple[str, ...]]:
+        """One row per subfolder: photos, flagged, confirmed, rejected, unsure, not reviewed (flagged, undecided)."""
+        keys = [r.rel_path for r in self.images] + self.not_scored
+        rows = []
+        for folder in subfolder_order(keys):
+            records = [r for r in self.images if folder_of(r.rel_path) == folder]
+            waiting = sum(1 for rel in self.not_scored if folder_of(rel) == folder)
+            counts = summarize(records)
+            rows.append((folder or "(batch folder)", str(len(records) + waiting), str(counts.flagged),
+                         str(counts.confirmed), str(counts.rejected), str(counts.unsure), str(counts.unreviewed)))
+        return rows
+
     def pictured_sections(self) -> list[tuple[str, list[ImageRecord]]]:
-        """The sections with one entry (photo, heatmap, decision) per image, in report order."""
+        """The sections with one entry (photo, heatmap, decision) per image, in report order (folder by folder)."""
         sections = [("Confirmed foreign bodies", self.confirmed), ("Unsure", self.unsure)]
         if self.include_flagged:
             sections.append(("Other flagged photos", self.other_flagged))
@@ -65,14 +98,26 @@ class ReportData:
 
 
 def collect_report_data(log: ReviewLog, include_flagged: bool = False, title: Optional[str] = None) -> ReportData:
-    images = log.images()
-    by_score = (lambda records: sorted(records, key=lambda r: (-(r.score or 0.0), r.rel_path)))
+    """Everything a report says, with every photo checked against the folder by content first."""
+    check = check_photos(log, persist=not log.read_only)
+    images = [_current(r) for r in check.apply(log.images())]
+    folders = {folder: index for index, folder in enumerate(subfolder_order(r.rel_path for r in images))}
+
+    def by_score(records):
+        return sorted(records, key=lambda r: (folders.get(folder_of(r.rel_path), 0), -(r.score or 0.0),
+                                              photo_sort_key(r.rel_path)))
+
     first, last = log.decision_times()
     return ReportData(
         title=title or DEFAULT_TITLE,
         generated_at=datetime.now(timezone.utc),
         batch=log.batch_info(),
-        summary=log.summary(),
+        summary=summarize(images),
+        folder_photos=check.folder_photos,
+        not_scored=list(check.new),
+        renamed=list(check.renamed),
+        threshold_changes=log.threshold_changes(),
+        audit=log.verify(),
         reviewers=log.reviewers(),
         first_decision=first,
         last_decision=last,
@@ -89,10 +134,24 @@ def collect_report_data(log: ReviewLog, include_flagged: bool = False, title: Op
     )
 
 
+def _current(record: ImageRecord) -> ImageRecord:
+    """A decision made on content that has since changed is not a decision on this photo: it is kept only as a
+    note of what was decided before, and the photo counts as not reviewed."""
+    if record.changed_reason != MODIFIED or record.decision is None:
+        return record
+    earlier = f"earlier content was {record.decision} by {record.reviewer}"
+    note = f"{record.note} ({earlier})" if record.note else f"({earlier})"
+    return dataclasses.replace(record, decision=None, reviewer=None, decided_at=None, note=note)
+
+
 def status_of(record: ImageRecord) -> str:
     """One word-ish status per photo for tables and spreadsheets."""
     if record.error:
         return "unreadable"
+    if record.changed_reason == "missing":
+        return "missing"
+    if record.changed_reason == MODIFIED:
+        return "changed after scoring"
     if record.decision:
         return record.decision
     if record.flagged:
@@ -152,8 +211,11 @@ def overview_rows(data: ReportData) -> list[tuple[str, str]]:
 
 def summary_rows(data: ReportData) -> list[tuple[str, str]]:
     s = data.summary
+    folder = "folder not found" if data.folder_photos is None else str(data.folder_photos)
     return [
-        ("Photos in the batch", str(s.images)),
+        ("Photos in the batch folder", folder),
+        ("Scored", f"{s.scored}" + (f" ({len(data.not_scored)} not scored yet)" if data.not_scored else "")),
+        ("Status", "finished" if data.finished else "not finished"),
         ("Flagged by the model", f"{s.flagged} ({format_share(data.flagged_share)} of scored photos)"),
         ("Confirmed foreign bodies", str(s.confirmed)),
         ("Rejected false alarms", str(s.rejected)),
@@ -169,12 +231,34 @@ def unfinished_message(data: ReportData) -> Optional[str]:
     if data.finished:
         return None
     s = data.summary
-    return (f"Review not finished: {s.unreviewed} of {s.flagged} flagged photos have not been reviewed yet. "
-            "This report is provisional.")
+    parts = []
+    waiting = len(data.not_scored) + data.unscored_in_log
+    if waiting:
+        parts.append(f"{waiting} photo(s) of the folder are not scored yet")
+    if s.unreviewed:
+        parts.append(f"{s.unreviewed} of {s.flagged} flagged photos have not been reviewed yet")
+    return "Review not finished: " + "; ".join(parts) + ". This report is provisional."
+
+
+def audit_message(data: ReportData) -> str:
+    """One line on the audit trail: verified (with the chain head that pins it) or what breaks it."""
+    if data.audit is None:
+        return "audit trail not checked"
+    return data.audit.headline()
+
+
+def threshold_change_rows(data: ReportData) -> list[tuple[str, str, str, str]]:
+    rows = []
+    for event in data.threshold_changes:
+        detail = event.detail
+        rows.append((format_time(event.at), event.reviewer, f"{format_score(detail.get('before'))} -> "
+                     f"{format_score(detail.get('after'))}",
+                     f"{detail.get('flagged_before', '')} -> {detail.get('flagged_after', '')}"))
+    return rows
 
 
 def changed_message(data: ReportData) -> Optional[str]:
     if not data.changed:
         return None
     return (f"{len(data.changed)} photo(s) changed or disappeared after scoring; their scores and heatmaps "
-            "may not match the files any more.")
+            "may not match the files any more, and a decision made before a change no longer counts.")

@@ -5,10 +5,14 @@ import base64
 from html import escape
 from typing import Callable, Sequence, TextIO
 
+from core.batch_folder import folder_of
 from core.report.content import (
     DECISION_LABELS,
     ReportData,
+    FOLDER_COLUMNS,
+    audit_message,
     changed_message,
+    threshold_change_rows,
     format_score,
     format_time,
     overview_rows,
@@ -90,6 +94,9 @@ def write_html(data: ReportData, stream: TextIO, picture_of: Callable[[ImageReco
         out(f'<div class="banner changed">{_e(changed)}</div>\n')
     out(_key_value(overview_rows(data)) + "\n")
     out("<h2>Summary</h2>\n" + _key_value(summary_rows(data)) + "\n")
+    out(f'<p class="audit">{_e(audit_message(data))}</p>\n')
+    if data.has_folders:
+        out("<h2>Per folder</h2>\n" + _list(FOLDER_COLUMNS, data.folder_rows()) + "\n")
 
     for heading, records in data.pictured_sections():
         out(f"<h2>{_e(heading)} ({len(records)})</h2>\n")
@@ -98,7 +105,11 @@ def write_html(data: ReportData, stream: TextIO, picture_of: Callable[[ImageReco
             continue
         out('<p class="meta">Heatmap colours: blue = like the defect-free training photos, yellow to red = unusual. '
             "Green outline: region above the model's pixel threshold.</p>\n")
+        folder = None
         for record in records:
+            if data.has_folders and folder_of(record.rel_path) != folder:
+                folder = folder_of(record.rel_path)
+                out(f"<h3>Folder {_e(folder or '(batch folder)')}</h3>\n")
             out(_entry(record, picture_of(record), data) + "\n")
 
     out(f"<h2>Flagged, not yet reviewed ({len(data.unreviewed)})</h2>\n")
@@ -114,4 +125,11 @@ def write_html(data: ReportData, stream: TextIO, picture_of: Callable[[ImageReco
     if data.changed:
         out(f"\n<h2>Changed after scoring ({len(data.changed)})</h2>\n")
         out(_list(["File", "What happened"], [(r.rel_path, r.changed_reason or "changed") for r in data.changed]))
+    if data.not_scored:
+        out(f"\n<h2>Not scored yet ({len(data.not_scored)})</h2>\n" + _list(["File"], [(rel,) for rel in data.not_scored]))
+    if data.renamed:
+        out(f"\n<h2>Renamed since scoring ({len(data.renamed)})</h2>\n" + _list(["Was", "Is now"], data.renamed))
+    out(f"\n<h2>Threshold changes ({len(data.threshold_changes)})</h2>\n")
+    out(_list(["When", "Who", "Threshold", "Flagged photos"], threshold_change_rows(data))
+        if data.threshold_changes else "<p>None: the model's threshold was used.</p>")
     out("\n</body></html>\n")

@@ -26,10 +26,14 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from core.batch_folder import folder_of
 from core.report.content import (
     DECISION_LABELS,
     ReportData,
+    FOLDER_COLUMNS,
+    audit_message,
     changed_message,
+    threshold_change_rows,
     format_score,
     format_time,
     overview_rows,
@@ -223,7 +227,12 @@ def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRec
     if changed:
         story += [_banner(changed, styles, width, colour=colors.HexColor("#8a5a00")), Spacer(1, 3 * mm)]
     story += [_key_value_table(overview_rows(data), styles, width),
-              Paragraph("Summary", styles["h2"]), _key_value_table(summary_rows(data), styles, width)]
+              Paragraph("Summary", styles["h2"]), _key_value_table(summary_rows(data), styles, width),
+              Paragraph(_text(audit_message(data)), styles["body"])]
+    if data.has_folders:
+        story.append(Paragraph("Per folder", styles["h2"]))
+        story.append(_list_table(FOLDER_COLUMNS, data.folder_rows(),
+                                 [0.4 * width] + [0.1 * width] * (len(FOLDER_COLUMNS) - 1), styles))
 
     for heading, records in data.pictured_sections():
         title = Paragraph(f"{_text(heading)} ({len(records)})", styles["h2"])
@@ -232,8 +241,12 @@ def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRec
             continue
         legend = Paragraph("Heatmap colours: blue = like the defect-free training photos, yellow to red = "
                            "unusual. Green outline: region above the model's pixel threshold.", styles["legend"])
+        folder = None
         for number, record in enumerate(records):
             parts = _entry(record, picture_of(record), data, styles, width)
+            if data.has_folders and folder_of(record.rel_path) != folder:
+                folder = folder_of(record.rel_path)
+                parts = [Paragraph(_text(f"Folder {folder or '(batch folder)'}"), styles["h3"]), *parts]
             # The section title never stays behind alone at the bottom of a page.
             story.append(KeepTogether([title, legend, *parts] if number == 0 else parts))
 
@@ -259,6 +272,18 @@ def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRec
         story.append(_list_table(["File", "What happened"],
                                  [(r.rel_path, r.changed_reason or "changed") for r in data.changed],
                                  [0.5 * width, 0.5 * width], styles))
+    if data.not_scored:
+        story.append(Paragraph(f"Not scored yet ({len(data.not_scored)})", styles["h2"]))
+        story.append(_list_table(["File"], [(rel,) for rel in data.not_scored], [width], styles))
+    if data.renamed:
+        story.append(Paragraph(f"Renamed since scoring ({len(data.renamed)})", styles["h2"]))
+        story.append(_list_table(["Was", "Is now"], data.renamed, [0.5 * width, 0.5 * width], styles))
+    story.append(Paragraph(f"Threshold changes ({len(data.threshold_changes)})", styles["h2"]))
+    if data.threshold_changes:
+        story.append(_list_table(["When", "Who", "Threshold", "Flagged photos"], threshold_change_rows(data),
+                                 [0.3 * width, 0.25 * width, 0.25 * width, 0.2 * width], styles))
+    else:
+        story.append(Paragraph("None: the model's threshold was used.", styles["body"]))
 
     doc = SimpleDocTemplate(stream, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN, title=data.title, author="CSA Inspector",
