@@ -121,6 +121,7 @@ class ImageListModel(QAbstractListModel):
         self._header_rows: dict[str, int] = {}  # folder -> row of its header
         self._header_row_set: set[int] = set()
         self._folders = FolderIndex()
+        self._folder_list: list[str] = []
         self._grouped = False
         self._collapsed: set[str] = set()
         self._folder_filter: Optional[str] = None
@@ -174,8 +175,9 @@ class ImageListModel(QAbstractListModel):
         return self._grouped
 
     def folders(self) -> list[str]:
-        """Every folder of the batch that holds photos, in list order ('' is the batch folder itself)."""
-        return self._folders.folders(self.session.rel_paths) if self.session is not None else []
+        """Every folder of the batch that holds photos, in list order ('' is the batch folder itself), as of the
+        last re-sort."""
+        return list(self._folder_list)
 
     def folder_of(self, rel_path: str) -> str:
         return self._folders.folder(rel_path)
@@ -233,11 +235,12 @@ class ImageListModel(QAbstractListModel):
     def _ordered(self) -> list[str | GroupHeader]:
         session = self.session
         if session is None:
+            self._folder_list = []
             self._set_grouped(False)
             return []
         folder = self._folders.folder
         records = session.records
-        folders = self._folders.folders(r.rel_path for r in records)
+        folders = self._folder_list = self._folders.folders(r.rel_path for r in records)
         self._set_grouped(folders != [""] and bool(folders))
         wanted_folder = self._folder_filter
         chosen = []

@@ -69,7 +69,10 @@ class FolderIndex:
     def folder(self, rel_path: str) -> str:
         folder = self._folder.get(rel_path)
         if folder is None:
-            folder = self._folder[rel_path] = folder_of(rel_path)
+            # keys are normalised posix paths: the part before the last "/" is core.folder_of's answer, without
+            # building a path object per photo; a key at the file-system root ("/x.jpg") is left to folder_of
+            head, slash, _name = rel_path.rpartition("/")
+            folder = self._folder[rel_path] = head if head or not slash else folder_of(rel_path)
         return folder
 
     def folders(self, rel_paths: Iterable[str]) -> list[str]:
