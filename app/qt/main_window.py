@@ -1016,8 +1016,8 @@ class MainWindow(QMainWindow):
                     rows.append(f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
         for action in self.thumbnail_panel.folder_actions:  # a batch in folders: collapse, list one folder
             if action.isVisible() and not action.shortcut().isEmpty():
-                rows.append(f"<tr><td style='padding-right:18px'><b>{action.shortcut().toString(QKeySequence.NativeText)}"
-                            f"</b></td><td>{action.text()}</td></tr>")
+                keys = action.shortcut().toString(QKeySequence.NativeText)
+                rows.append(f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{action.text()}</td></tr>")
         return "<table>" + "".join(rows) + "</table>"
 
     def show_shortcuts(self) -> None:
