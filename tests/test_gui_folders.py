@@ -74,9 +74,11 @@ def test_a_tree_batch_is_listed_folder_by_folder_with_counts(make_window, tmp_pa
     assert window.current_rel == in_folder(FOLDERS[0])[0]
     name = window.review_panel.name_label.text()  # the panel names the folder too: every camera has an img_0004
     assert "img_0004.png" in name and FOLDERS[0] in name
-    assert panel.folder_combo.count() == 16
+    # (each car above its cameras; not the date, which holds every photo)
+    assert panel.folder_combo.count() == 1 + 5 + 15
     assert panel.folder_combo.itemText(0) == "All folders"
-    assert panel.folder_combo.itemText(8) == "2026-11-30/car03/cam2 — 2 flagged, 0 reviewed"
+    assert panel.folder_combo.itemText(9) == "2026-11-30/car03 — 6 flagged, 0 reviewed"
+    assert panel.folder_combo.itemText(11) == "2026-11-30/car03/cam2 — 2 flagged, 0 reviewed"
     assert panel.counter.text().startswith("30 of 60 flagged, 0 reviewed")
     navigate = next(a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Navigate")
     assert panel.collapse_action in navigate.actions() and panel.collapse_action.isVisible()
@@ -135,8 +137,13 @@ def test_choosing_a_folder_lists_only_its_photos(make_window, tmp_path, qtbot):
     model, panel = window.list_model, window.thumbnail_panel
     combo = panel.folder_combo
 
-    # by keyboard in the folder choice: Down picks the first folder
+    # by keyboard in the folder choice: Down picks the first car (its three cameras), Down again its first camera
     combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key_Down)
+    assert model.folder_filter == "2026-11-30/car01"
+    assert model.rel_paths == [rel for folder in FOLDERS[:3] for rel in in_folder(folder)]
+    assert [model.group_at(row) for row in (0, 5, 10)] == FOLDERS[:3] and model.rowCount() == 15
+    assert "12 shown" in panel.counter.text()
     qtbot.keyClick(combo, Qt.Key_Down)
     assert model.folder_filter == FOLDERS[0]
     assert model.rel_paths == in_folder(FOLDERS[0])
@@ -214,7 +221,8 @@ def test_folder_counts_follow_decisions_and_the_threshold(make_window, tmp_path,
     qtbot.keyClick(window, Qt.Key_C)
     counts = header_index(window, folder).data(Roles.GROUP).counts
     assert (counts.flagged, counts.reviewed, counts.flagged_open) == (2, 1, 1)
-    assert panel.folder_combo.itemText(1) == f"{folder} — 2 flagged, 1 reviewed"
+    assert panel.folder_combo.itemText(2) == f"{folder} — 2 flagged, 1 reviewed"
+    assert panel.folder_combo.itemText(1) == "2026-11-30/car01 — 6 flagged, 1 reviewed"
     assert panel.counter.text().startswith("30 of 60 flagged, 1 reviewed")
     qtbot.keyClick(window, Qt.Key_R)
     counts = header_index(window, folder).data(Roles.GROUP).counts
@@ -230,7 +238,7 @@ def test_folder_counts_follow_decisions_and_the_threshold(make_window, tmp_path,
     # a threshold above every score: nothing is flagged in any folder
     window.session.preview_threshold(5.0)
     assert all(model.group_counts()[f].flagged == 0 for f in FOLDERS)
-    assert panel.folder_combo.itemText(1) == f"{folder} — 0 flagged, 1 reviewed"
+    assert panel.folder_combo.itemText(2) == f"{folder} — 0 flagged, 1 reviewed"
 
 
 def test_photos_directly_in_the_batch_folder_come_first_under_their_own_header(make_window, tmp_path, qtbot):

@@ -18,7 +18,9 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 
-from app.qt.models.photo_groups import FolderIndex, GroupCounts, GroupHeader, count_groups, in_list_order
+from app.qt.models.photo_groups import (
+    FolderIndex, GroupCounts, GroupHeader, count_groups, in_list_order, is_in_folder,
+)
 from app.qt.session import BatchSession
 from app.qt.thumbnails import ThumbnailCache
 from core.reviewlog import ImageRecord
@@ -225,7 +227,8 @@ class ImageListModel(QAbstractListModel):
         return self._folder_filter
 
     def set_folder_filter(self, folder: Optional[str]) -> None:
-        """List only the photos of ``folder`` (None: every folder); choosing a folder also opens it."""
+        """List only the photos of ``folder`` and the folders below it (None: every folder); choosing a folder
+        also opens it."""
         if folder is not None:
             self._collapsed.discard(folder)
         self._folder_filter = folder
@@ -245,7 +248,7 @@ class ImageListModel(QAbstractListModel):
         wanted_folder = self._folder_filter
         chosen = []
         for record in records:
-            if wanted_folder is not None and folder(record.rel_path) != wanted_folder:
+            if wanted_folder is not None and not is_in_folder(folder(record.rel_path), wanted_folder):
                 continue
             if passes_filter(self._filter, record, session.is_flagged(record)):
                 chosen.append(record)

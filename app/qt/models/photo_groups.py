@@ -81,6 +81,59 @@ class FolderIndex:
         return subfolder_order(one_photo_each.values())
 
 
+def is_in_folder(folder: str, chosen: str) -> bool:
+    """True when a photo lying in ``folder`` is listed when ``chosen`` is: the folder itself and every one below it
+    (choosing a car lists its cameras); the batch folder ('') lists only the photos directly in it."""
+    return folder == chosen or (bool(chosen) and folder.startswith(chosen + "/"))
+
+
+def folder_choices(folders: Sequence[str]) -> list[str]:
+    """The folders a reviewer can list on their own: each folder holding photos and each folder above them that
+    splits the batch (a car above its cameras), a folder before the ones below it. A folder above every photo (the
+    inspection date of a one-day batch) is left out: listing it is listing everything."""
+    below: dict[str, int] = {}
+    for folder in folders:
+        parts = folder.split("/") if folder else []
+        for depth in range(1, len(parts)):
+            prefix = "/".join(parts[:depth])
+            below[prefix] = below.get(prefix, 0) + 1
+    choices: list[str] = []
+    seen: set[str] = set()
+    for folder in folders:
+        parts = folder.split("/") if folder else []
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            if prefix not in seen and (depth == len(parts) or below[prefix] < len(folders)):
+                seen.add(prefix)
+                choices.append(prefix)
+        if not parts and folder not in seen:
+            seen.add(folder)
+            choices.append(folder)
+    return choices
+
+
+def counts_with_folders_above(counts: dict[str, GroupCounts], choices: Iterable[str]) -> dict[str, GroupCounts]:
+    """The counts of each choice: a folder's own photos plus those of every folder below it."""
+    wanted = set(choices)
+    total: dict[str, GroupCounts] = {}
+    for folder, group in counts.items():
+        parts = folder.split("/") if folder else [""]
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            if prefix not in wanted:
+                continue
+            into = total.get(prefix)
+            if into is None:
+                into = total[prefix] = GroupCounts(prefix)
+            into.photos += group.photos
+            into.flagged += group.flagged
+            into.reviewed += group.reviewed
+            into.unscored += group.unscored
+            into.errors += group.errors
+            into.flagged_open += group.flagged_open
+    return total
+
+
 def in_list_order(records: Iterable[ImageRecord], folder_of_rel: Callable[[str], str], folders: Sequence[str],
                   within_folder: Callable[[ImageRecord], tuple]) -> list[ImageRecord]:
     """The photo list's order: folder by folder in the order of ``folders`` (natural order), and inside a folder

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.qt.models.image_list_model import FILTERS, STATUS_LABELS, GroupRow, ImageListModel, Roles
+from app.qt.models.photo_groups import GroupCounts, counts_with_folders_above, folder_choices
 from app.qt.theme import COLORS
 
 BADGE_COLORS = {
@@ -372,23 +373,28 @@ class ThumbnailPanel(QWidget):
         self.set_folder_filter(data if isinstance(data, str) else None)
 
     def update_folders(self) -> None:
-        """The folder choice lists every folder with its flagged and reviewed counts, the chosen one selected."""
+        """The folder choice lists every folder (cars above their cameras) with its flagged and reviewed counts."""
         combo = self.folder_combo
         if not self.model.is_grouped:
             combo.clear()
             return
-        counts = self.model.group_counts()
-        entries = [(ALL_FOLDERS, None)]
-        for folder in self.model.folders():
-            group = counts.get(folder)
-            summary = f"{group.flagged} flagged, {group.reviewed} reviewed" if group is not None else ""
-            entries.append((f"{group.label if group else folder or '(batch folder)'} — {summary}", folder))
+        choices = folder_choices(self.model.folders())
+        counts = counts_with_folders_above(self.model.group_counts(), choices)
+        entries: list[tuple[str, Optional[str]]] = [(ALL_FOLDERS, None)]
+        for folder in choices:
+            group = counts.get(folder) or GroupCounts(folder)
+            entries.append((f"{group.label} — {group.flagged} flagged, {group.reviewed} reviewed", folder))
         combo.blockSignals(True)
         try:
             if [combo.itemData(i) for i in range(combo.count())] != [data for _, data in entries]:
                 combo.clear()
-                for text, data in entries:
+                bold = QFont(combo.font())
+                bold.setBold(True)
+                for i, (text, data) in enumerate(entries):
                     combo.addItem(text, data)
+                    following = entries[i + 1][1] if i + 1 < len(entries) else None
+                    if data and following and following.startswith(data + "/"):
+                        combo.setItemData(i, bold, Qt.FontRole)  # a car above its cameras
             else:
                 for i, (text, _data) in enumerate(entries):
                     if combo.itemText(i) != text:
