@@ -186,7 +186,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
 class ThumbnailList(QListView):
     """Icon grid over :class:`ImageListModel`; arrow keys are left to the window's navigation actions.
 
-    ``header_clicked(folder)`` when a folder header is clicked (or Space/Enter pressed on it).
+    ``header_clicked(folder)`` when a folder header is clicked.
     """
 
     header_clicked = Signal(str)
@@ -417,6 +417,7 @@ class ThumbnailPanel(QWidget):
                 rel = model.rel_path_at(index.row())
                 folder = model.folder_of(rel) if rel is not None else None
         menu = QMenu(self)
+        menu.setAttribute(Qt.WA_DeleteOnClose)
         if folder is not None:
             label = model.group_counts()[folder].label if folder in model.group_counts() else folder
             collapse = menu.addAction(f"{'Expand' if model.is_collapsed(folder) else 'Collapse'} {label}")
