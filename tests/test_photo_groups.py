@@ -1,7 +1,9 @@
 """Which folders the inspector offers to list on their own, and what each lists."""
 from __future__ import annotations
 
-from app.qt.models.photo_groups import GroupCounts, counts_with_folders_above, folder_choices, is_in_folder
+from app.qt.models.photo_groups import (
+    GroupCounts, counts_with_folders_above, folder_choices, in_list_order, is_in_folder,
+)
 
 
 def test_cars_are_offered_above_their_cameras_but_not_a_date_above_everything():
@@ -29,3 +31,15 @@ def test_a_car_counts_the_photos_of_its_cameras():
     assert (car1.photos, car1.flagged, car1.reviewed, car1.unscored, car1.flagged_open) == (7, 3, 2, 1, 1)
     assert total["car2"].errors == 1 and total["car1/cam2"].photos == 3
     assert car1.summary() == "7 photos · 3 flagged · 2 reviewed · 1 not scored"
+
+
+def test_the_list_goes_folder_by_folder_keeping_the_review_order_inside_each():
+    from app.qt.models.photo_groups import FolderIndex
+
+    index = FolderIndex()
+    review_order = ["cam10/a.png", "cam2/b.png", "top.png", "cam2/a.png", "cam10/b.png"]  # e.g. by score
+    folders = index.folders(review_order)
+    assert folders == ["", "cam2", "cam10"]
+    assert in_list_order(review_order, index.folder, folders) == [
+        "top.png", "cam2/b.png", "cam2/a.png", "cam10/a.png", "cam10/b.png"]
+    assert in_list_order(["b.png", "a.png"], index.folder, [""]) == ["b.png", "a.png"]  # flat: as it came

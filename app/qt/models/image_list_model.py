@@ -19,7 +19,7 @@ from typing import Any, Optional
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 
 from app.qt.models.photo_groups import (
-    FolderIndex, GroupCounts, GroupHeader, count_groups, in_list_order, is_in_folder,
+    FolderIndex, GroupCounts, GroupHeader, GroupRow, count_groups, in_list_order, is_in_folder,
 )
 from app.qt.session import BatchSession
 from app.qt.thumbnails import ThumbnailCache
@@ -35,6 +35,7 @@ FILTERS: tuple[tuple[str, str], ...] = (
 
 
 class Roles(IntEnum):
+    GROUP = Qt.UserRole + 20  # a folder header row: its GroupRow (None on photo rows)
     RECORD = Qt.UserRole + 1
     REL_PATH = Qt.UserRole + 2
     STATUS = Qt.UserRole + 3
@@ -42,7 +43,6 @@ class Roles(IntEnum):
     SCORE = Qt.UserRole + 5
     THUMBNAIL_ERROR = Qt.UserRole + 6
     CELL = Qt.UserRole + 7  # everything the thumbnail delegate draws, in one call
-    GROUP = Qt.UserRole + 8  # a folder header row: its GroupRow (None on photo rows)
 
 
 STATUS_LABELS = {
@@ -65,12 +65,6 @@ class CellData:
     score: Optional[float]
     pixmap: Any
     thumbnail_error: Optional[str]
-
-
-@dataclass(frozen=True)
-class GroupRow:
-    counts: GroupCounts
-    collapsed: bool
 
 
 def review_status(record: ImageRecord, flagged: bool) -> str:
@@ -117,8 +111,9 @@ class ImageListModel(QAbstractListModel):
         self.session: Optional[BatchSession] = None
         self.thumbnails = thumbnails
         self._filter = "all"
-        self._rows: list[str | GroupHeader] = []
-        self._row_of: dict[str | GroupHeader, int] = {}
+        self._rows: list[str] = []
+        self._row_of: dict[str, int] = {}
+        # a batch in folders also lists GroupHeader rows in _rows and _row_of
         self._photo_rows: list[str] = []  # the rows that are photos, in list order
         self._header_rows: dict[str, int] = {}  # folder -> row of its header
         self._header_row_set: set[int] = set()
@@ -128,6 +123,7 @@ class ImageListModel(QAbstractListModel):
         self._collapsed: set[str] = set()
         self._folder_filter: Optional[str] = None
         self._group_counts: Optional[dict[str, GroupCounts]] = None  # worked out again when a header is drawn
+        self._group_counts_at: Optional[float] = None  # the threshold they were counted at
         self._resort_timer = QTimer(self)
         self._resort_timer.setSingleShot(True)
         self._resort_timer.setInterval(150)  # coalesce bursts of results while scoring
@@ -170,100 +166,45 @@ class ImageListModel(QAbstractListModel):
             self._filter = name
             self.resort()
 
-    # -- folders ----------------------------------------------------------------------------------
-    @property
-    def is_grouped(self) -> bool:
-        """True when the batch has photos in subfolders: the list then shows a header row per folder."""
-        return self._grouped
-
-    def folders(self) -> list[str]:
-        """Every folder of the batch that holds photos, in list order ('' is the batch folder itself), as of the
-        last re-sort."""
-        return list(self._folder_list)
-
-    def folder_of(self, rel_path: str) -> str:
-        return self._folders.folder(rel_path)
-
-    def group_counts(self) -> dict[str, GroupCounts]:
-        """Photos, flagged and reviewed per folder (over the whole folder, whatever the filters)."""
-        if self._group_counts is None:
-            session = self.session
-            self._group_counts = (count_groups(session.records, self._folders.folder, session.is_flagged)
-                                  if session is not None else {})
-        return self._group_counts
-
-    def is_collapsed(self, folder: str) -> bool:
-        return folder in self._collapsed
-
-    @property
-    def any_collapsed(self) -> bool:
-        return bool(self._collapsed)
-
-    @property
-    def photo_count(self) -> int:
-        """Photos listed (header rows not counted)."""
-        return len(self._photo_rows)
-
-    def set_collapsed(self, folder: str, collapsed: bool) -> None:
-        """A collapsed folder keeps its header; its photos leave the list, and navigation passes over them."""
-        if collapsed == (folder in self._collapsed):
-            return
-        if collapsed:
-            self._collapsed.add(folder)
-        else:
-            self._collapsed.discard(folder)
-        self.resort()
-
-    def toggle_collapsed(self, folder: str) -> None:
-        self.set_collapsed(folder, folder not in self._collapsed)
-
-    def expand_all(self) -> None:
-        if self._collapsed:
-            self._collapsed.clear()
-            self.resort()
-
-    @property
-    def folder_filter(self) -> Optional[str]:
-        return self._folder_filter
-
-    def set_folder_filter(self, folder: Optional[str]) -> None:
-        """List only the photos of ``folder`` and the folders below it (None: every folder); choosing a folder
-        also opens it."""
-        if folder is not None:
-            self._collapsed.discard(folder)
-        self._folder_filter = folder
-        self.resort()
-
     # -- ordering ---------------------------------------------------------------------------------
-    def _ordered(self) -> list[str | GroupHeader]:
+    def _ordered(self) -> list[str]:
+        session = self.session
+        if session is None:
+            return []
+        chosen = []
+        for record in session.records:
+            if passes_filter(self._filter, record, session.is_flagged(record)):
+                chosen.append(record)
+        chosen.sort(key=sort_key)
+        return [r.rel_path for r in chosen]
+
+    def _listed_rows(self) -> list[str | GroupHeader]:
+        """The rows shown: the photos :meth:`_ordered` picks, in its order inside each folder, folder by folder
+        with a header ahead of each (a flat batch: just those photos), the chosen folder only, collapsed ones
+        reduced to their header."""
+        reviewed_order = self._ordered()
         session = self.session
         if session is None:
             self._folder_list = []
             self._set_grouped(False)
-            return []
+            return reviewed_order
         folder = self._folders.folder
-        records = session.records
-        folders = self._folder_list = self._folders.folders(r.rel_path for r in records)
+        folders = self._folder_list = self._folders.folders(session.rel_paths)
         self._set_grouped(folders != [""] and bool(folders))
-        wanted_folder = self._folder_filter
-        chosen = []
-        for record in records:
-            if wanted_folder is not None and not is_in_folder(folder(record.rel_path), wanted_folder):
-                continue
-            if passes_filter(self._filter, record, session.is_flagged(record)):
-                chosen.append(record)
-        chosen = in_list_order(chosen, folder, folders, sort_key)
+        wanted = self._folder_filter
+        if wanted is not None:
+            reviewed_order = [rel for rel in reviewed_order if is_in_folder(folder(rel), wanted)]
         if not self._grouped:
-            return [r.rel_path for r in chosen]
+            return reviewed_order
         rows: list[str | GroupHeader] = []
         current: Optional[str] = None
-        for record in chosen:
-            name = folder(record.rel_path)
+        for rel in in_list_order(reviewed_order, folder, folders):
+            name = folder(rel)
             if name != current:
                 current = name
                 rows.append(GroupHeader(name))
             if name not in self._collapsed:
-                rows.append(record.rel_path)
+                rows.append(rel)
         return rows
 
     def _set_grouped(self, grouped: bool) -> None:
@@ -281,14 +222,14 @@ class ImageListModel(QAbstractListModel):
 
     def _reset_rows(self) -> None:
         self.beginResetModel()
-        self._adopt_rows(self._ordered())
+        self._adopt_rows(self._listed_rows())
         self.endResetModel()
         self.counts_changed.emit()
 
     def resort(self) -> None:
         """Re-apply filter and order, moving persistent indexes (selection, current item) along."""
         self._resort_timer.stop()
-        new_rows = self._ordered()
+        new_rows = self._listed_rows()
         if new_rows == self._rows:
             return
         self.layoutAboutToBeChanged.emit()
@@ -353,6 +294,72 @@ class ImageListModel(QAbstractListModel):
     def rel_paths(self) -> list[str]:
         """The photos listed, in list order (header rows left out)."""
         return list(self._photo_rows)
+
+    # -- folders ----------------------------------------------------------------------------------
+    @property
+    def is_grouped(self) -> bool:
+        """True when the batch has photos in subfolders: the list then shows a header row per folder."""
+        return self._grouped
+
+    def folders(self) -> list[str]:
+        """Every folder of the batch that holds photos, in list order ('' is the batch folder itself), as of the
+        last re-sort."""
+        return list(self._folder_list)
+
+    def folder_of(self, rel_path: str) -> str:
+        return self._folders.folder(rel_path)
+
+    def group_counts(self) -> dict[str, GroupCounts]:
+        """Photos, flagged and reviewed per folder (over the whole folder, whatever the filters)."""
+        session = self.session
+        threshold = session.threshold if session is not None else None
+        if self._group_counts is None or self._group_counts_at != threshold:  # flagged follows the threshold
+            self._group_counts = (count_groups(session.records, self._folders.folder, session.is_flagged)
+                                  if session is not None else {})
+            self._group_counts_at = threshold
+        return self._group_counts
+
+    def is_collapsed(self, folder: str) -> bool:
+        return folder in self._collapsed
+
+    @property
+    def any_collapsed(self) -> bool:
+        return bool(self._collapsed)
+
+    @property
+    def photo_count(self) -> int:
+        """Photos listed (header rows not counted)."""
+        return len(self._photo_rows)
+
+    def set_collapsed(self, folder: str, collapsed: bool) -> None:
+        """A collapsed folder keeps its header; its photos leave the list, and navigation passes over them."""
+        if collapsed == (folder in self._collapsed):
+            return
+        if collapsed:
+            self._collapsed.add(folder)
+        else:
+            self._collapsed.discard(folder)
+        self.resort()
+
+    def toggle_collapsed(self, folder: str) -> None:
+        self.set_collapsed(folder, folder not in self._collapsed)
+
+    def expand_all(self) -> None:
+        if self._collapsed:
+            self._collapsed.clear()
+            self.resort()
+
+    @property
+    def folder_filter(self) -> Optional[str]:
+        return self._folder_filter
+
+    def set_folder_filter(self, folder: Optional[str]) -> None:
+        """List only the photos of ``folder`` and the folders below it (None: every folder); choosing a folder
+        also opens it."""
+        if folder is not None:
+            self._collapsed.discard(folder)
+        self._folder_filter = folder
+        self.resort()
 
     # -- Qt model interface -----------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
@@ -439,7 +446,6 @@ class ImageListModel(QAbstractListModel):
         self.counts_changed.emit()
 
     def _on_threshold_changed(self, _value: float) -> None:
-        self._group_counts = None  # flagged counts per folder follow the threshold
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0), [Roles.STATUS, Roles.FLAGGED])
         if self._filter in ("flagged", "unreviewed"):

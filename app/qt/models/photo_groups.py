@@ -2,12 +2,14 @@
 
 A depot stores an inspection as a tree, and a reviewer works through it camera by camera: the list shows the
 folders in their natural order (``car2`` before ``car10``, the batch folder itself first) and, inside each
-folder, the photos in review order. :func:`in_list_order` is the one place that order is decided; the list,
-"Next", "Previous" and "Next undecided" all walk the rows it produces.
+folder, the photos in the review order the list model chose. :func:`in_list_order` is the one place the folder
+order is decided; the list, "Next", "Previous" and "Next undecided" all walk the rows it produces.
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Callable, Iterable, Sequence
 
 from core import folder_of
@@ -56,8 +58,27 @@ class GroupCounts:
         return self.flagged_open == 0
 
 
+@dataclass(frozen=True)
+class GroupRow:
+    """What a folder header row shows: the folder's counts and whether it is collapsed."""
+
+    counts: GroupCounts
+    collapsed: bool
+
+
 def group_label(folder: str) -> str:
     return folder if folder else BATCH_FOLDER_LABEL
+
+
+def photo_title(rel_path: str, muted_color: str = "#9aa1aa") -> str:
+    """The file name, and below it the folder it lies in when the batch is a tree (every camera has an img_0004);
+    rich text for a label. A photo directly in the batch folder gets its plain name, as before."""
+    folder = folder_of(rel_path)
+    name = PurePosixPath(rel_path).name
+    if not folder:
+        return name
+    return (f"{html.escape(name)}<br><span style='color:{muted_color}; font-weight:normal'>"
+            f"{html.escape(folder)}</span>")
 
 
 class FolderIndex:
@@ -134,14 +155,13 @@ def counts_with_folders_above(counts: dict[str, GroupCounts], choices: Iterable[
     return total
 
 
-def in_list_order(records: Iterable[ImageRecord], folder_of_rel: Callable[[str], str], folders: Sequence[str],
-                  within_folder: Callable[[ImageRecord], tuple]) -> list[ImageRecord]:
-    """The photo list's order: folder by folder in the order of ``folders`` (natural order), and inside a folder
-    by ``within_folder`` (the review order, e.g. highest score first)."""
+def in_list_order(rel_paths: list[str], folder_of_rel: Callable[[str], str], folders: Sequence[str]) -> list[str]:
+    """The photo list's order: folder by folder in the order of ``folders`` (natural order); inside a folder the
+    photos keep the order they come in (the review order the list model chose: highest score first, ...)."""
     if len(folders) <= 1:
-        return sorted(records, key=within_folder)  # a flat batch: one folder, no folder lookups
+        return list(rel_paths)  # a flat batch: one folder, nothing to move
     rank = {name: i for i, name in enumerate(folders)}
-    return sorted(records, key=lambda r: (rank[folder_of_rel(r.rel_path)], *within_folder(r)))
+    return sorted(rel_paths, key=lambda rel: rank[folder_of_rel(rel)])  # stable: the review order stays
 
 
 def count_groups(records: Iterable[ImageRecord], folder_of_rel: Callable[[str], str],

@@ -2,8 +2,6 @@
 three decision buttons (the same actions as the keys C, R and U)."""
 from __future__ import annotations
 
-import html
-from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
@@ -20,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.qt.models.image_list_model import STATUS_LABELS
+from app.qt.models.photo_groups import photo_title
 from app.qt.theme import COLORS
 from app.qt.widgets.thumbnail_list import BADGE_COLORS
-from core import folder_of
 from core.reviewlog import ImageRecord
 
 
@@ -38,16 +36,6 @@ def action_button(action: QAction, object_name: str = "") -> QPushButton:
     button.setFocusPolicy(Qt.NoFocus)
     button.setMinimumHeight(34)
     return button
-
-
-def photo_title(rel_path: str) -> str:
-    """The file name, and below it the folder it lies in when the batch is a tree (every camera has an img_0004)."""
-    folder = folder_of(rel_path)
-    name = Path(rel_path).name
-    if not folder:
-        return name
-    return (f"{html.escape(name)}<br><span style='color:{COLORS.muted}; font-weight:normal'>"
-            f"{html.escape(folder)}</span>")
 
 
 class ReviewPanel(QWidget):
@@ -164,7 +152,7 @@ class ReviewPanel(QWidget):
             self.note_edit.setText("")
             self.note_edit.setEnabled(False)
             return
-        self.name_label.setText(photo_title(record.rel_path))
+        self.name_label.setText(photo_title(record.rel_path, COLORS.muted))
         self.name_label.setToolTip(str(record.path))
         label = STATUS_LABELS.get(status, "")
         color = BADGE_COLORS.get(status)

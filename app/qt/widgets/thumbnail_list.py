@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.qt.models.image_list_model import FILTERS, STATUS_LABELS, GroupRow, ImageListModel, Roles
-from app.qt.models.photo_groups import GroupCounts, counts_with_folders_above, folder_choices
+from app.qt.models.image_list_model import FILTERS, STATUS_LABELS, ImageListModel, Roles
+from app.qt.models.photo_groups import GroupCounts, GroupRow, counts_with_folders_above, folder_choices
 from app.qt.theme import COLORS
 
 BADGE_COLORS = {
@@ -49,12 +49,12 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def __init__(self, thumbnail_size: int = 132, parent=None) -> None:
         super().__init__(parent)
         self.thumbnail_size = thumbnail_size
-        self.grouped_model: Optional[ImageListModel] = None  # set while the list shows folder headers
-        self._cell_size = self.cell_size()
         self._fonts_for = ""
         self._pens = {name: QPen(QColor(color), 2) for name, color in (("flagged", COLORS.flagged), ("accent", COLORS.accent))}
         self._colors = {name: QColor(color) for name, color in vars(COLORS).items()}
         self._badge_colors = {status: QColor(color) for status, color in BADGE_COLORS.items()}
+        self.grouped_model: Optional[ImageListModel] = None  # set while the list shows folder headers
+        self._cell_size = self.cell_size()
 
     def _fonts(self, base: QFont) -> None:
         """Fonts and metrics are made once per base font, not on every paint of every cell."""
@@ -184,12 +184,9 @@ class ThumbnailDelegate(QStyledItemDelegate):
 
 
 class ThumbnailList(QListView):
-    """Icon grid over :class:`ImageListModel`; arrow keys are left to the window's navigation actions.
+    """Icon grid over :class:`ImageListModel`; arrow keys are left to the window's navigation actions."""
 
-    ``header_clicked(folder)`` when a folder header is clicked.
-    """
-
-    header_clicked = Signal(str)
+    header_clicked = Signal(str)  # the folder whose header was clicked
 
     def __init__(self, parent: Optional[QWidget] = None, thumbnail_size: int = 132) -> None:
         super().__init__(parent)
