@@ -118,7 +118,8 @@ def list_batch(folder: str | os.PathLike[str], exclude: Iterable[str | os.PathLi
                             listing.skipped.append(SkippedEntry(rel, "link loop: it points back into a folder above it"))
                             continue
                         if inside:
-                            listing.skipped.append(SkippedEntry(rel, "link to a folder inside the batch, listed under its own name"))
+                            listing.skipped.append(
+                                SkippedEntry(rel, "link to a folder inside the batch, listed under its own name"))
                             continue
                         if target in visited:
                             listing.skipped.append(SkippedEntry(rel, "linked folder already listed through another path"))
@@ -130,7 +131,8 @@ def list_batch(folder: str | os.PathLike[str], exclude: Iterable[str | os.PathLi
                         continue
                     if _is_photo_name(entry.name) and os.path.isfile(target):
                         if inside:
-                            listing.skipped.append(SkippedEntry(rel, "link to a photo inside the batch, listed under its own name"))
+                            listing.skipped.append(
+                                SkippedEntry(rel, "link to a photo inside the batch, listed under its own name"))
                         else:
                             listing.photos.append(root / rel)
                     continue

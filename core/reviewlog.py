@@ -859,7 +859,9 @@ class ReviewLog:
         """Time of the first and of the last decision still in force (UTC), or (None, None)."""
         first, last = self._query("SELECT min(decided_at), max(decided_at) FROM live_decisions "
                                   "WHERE reviewer <> ?", (SYSTEM_REVIEWER,))[0]
-        parse = (lambda text: datetime.fromisoformat(text) if text else None)
+        def parse(text: Optional[str]) -> Optional[datetime]:
+            return datetime.fromisoformat(text) if text else None
+
         return parse(first), parse(last)
 
     # ---- events

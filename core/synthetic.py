@@ -697,7 +697,8 @@ def _paint_lever(c: _Canvas, angle_deg: float) -> None:
 
 _HOSES = (
     # control points, radius, colour, specular, gloss, texture
-    (((-0.03, 0.40), (0.08, 0.44), (0.17, 0.55), (0.15, 0.74), (0.22, 0.90), (0.33, 1.03)), 0.021, (0.09, 0.09, 0.095), 0.25, 14.0, "rubber"),
+    (((-0.03, 0.40), (0.08, 0.44), (0.17, 0.55), (0.15, 0.74), (0.22, 0.90), (0.33, 1.03)), 0.021, (0.09, 0.09, 0.095),
+     0.25, 14.0, "rubber"),
     (((0.62, -0.03), (0.69, 0.05), (0.80, 0.11), (0.86, 0.25)), 0.010, (0.62, 0.63, 0.65), 0.6, 35.0, "braid"),
     (((1.03, 0.70), (0.93, 0.73), (0.80, 0.80), (0.62, 0.82), (0.47, 0.845)), 0.016, (0.33, 0.34, 0.36), 0.2, 12.0, "corrugated"),
 )
@@ -710,7 +711,8 @@ def _paint_hoses(c: _Canvas, rng: np.random.Generator) -> None:
         sag[0] = sag[-1] = 0.0  # ends are clamped
         path = _bezier(pts + sag, 32)
         lo, hi = path.min(axis=0) - radius - 0.01, path.max(axis=0) + radius + 0.01
-        w = c.window(float((lo[0] + hi[0]) / 2), float((lo[1] + hi[1]) / 2), float((hi[0] - lo[0]) / 2), float((hi[1] - lo[1]) / 2))
+        w = c.window(float((lo[0] + hi[0]) / 2), float((lo[1] + hi[1]) / 2), float((hi[0] - lo[0]) / 2),
+                     float((hi[1] - lo[1]) / 2))
         if w is None:
             continue
         d, along, side = _polyline_distance(w.X, w.Y, path, c.size, radius + 2.0 / c.size)

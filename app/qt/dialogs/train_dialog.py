@@ -159,7 +159,8 @@ class TrainDialog(JobDialog):
         running = self.job is not None
         self.train_button.setEnabled(not running and bool(self.name_edit.text().strip()) and len(self._images) >= 2)
         self.cancel_button.setEnabled(running and not self.job.is_cancelled)
-        for widget in (self.name_edit, self.folder_edit, self.variant_combo, self.backbone_combo, self.size_spin, self.epochs_spin):
+        for widget in (self.name_edit, self.folder_edit, self.variant_combo, self.backbone_combo, self.size_spin,
+                       self.epochs_spin):
             widget.setEnabled(not running)
 
     @property
