@@ -43,3 +43,9 @@ def test_the_list_goes_folder_by_folder_keeping_the_review_order_inside_each():
     assert in_list_order(review_order, index.folder, folders) == [
         "top.png", "cam2/b.png", "cam2/a.png", "cam10/a.png", "cam10/b.png"]
     assert in_list_order(["b.png", "a.png"], index.folder, [""]) == ["b.png", "a.png"]  # flat: as it came
+
+
+def test_a_folder_is_done_once_scored_and_every_flagged_photo_is_decided():
+    assert GroupCounts("cam1", photos=3, flagged=1, reviewed=1).done
+    assert not GroupCounts("cam1", photos=3, flagged=1, flagged_open=1).done
+    assert not GroupCounts("cam1", photos=3, unscored=3).done

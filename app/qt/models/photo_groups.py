@@ -54,8 +54,8 @@ class GroupCounts:
 
     @property
     def done(self) -> bool:
-        """Every flagged photo of the folder has a decision (the header is drawn calmer then)."""
-        return self.flagged_open == 0
+        """Every photo of the folder is scored and every flagged one has a decision (the header is drawn calmer)."""
+        return self.flagged_open == 0 and self.unscored == 0
 
 
 @dataclass(frozen=True)
