@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from core import __version__
-from core.config import DEFAULT_RETRAIN_EPOCHS, VARIANTS
+from core.config import DEFAULT_RETRAIN_EPOCHS, VARIANTS, TrainConfig
 
 EXIT_USER_ERROR = 2
 
@@ -66,8 +66,8 @@ class _TqdmProgress:
 def _model_config(args: argparse.Namespace):
     from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
 
-    train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, target_false_alarm_rate=args.false_alarm_rate,
-                        seed=args.seed)
+    train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, target_false_alarm_rate=args.review_share,
+                        alarm_false_alarm_rate=args.alarm_share, seed=args.seed)
     if args.patience is not None:
         train.early_stop_patience = args.patience
     if args.time_budget is not None:
@@ -103,17 +103,18 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(
         f"trained {config.flow.variant} on {meta['n_train_images']} images "
         f"({meta['n_holdout_images']} held out) in {meta['train_seconds']:.0f} s on {detector.device_description}; "
-        f"best epoch {training['best_epoch']} of {training['epochs_run']}; threshold {detector.threshold:.4f}"
+        f"best epoch {training['best_epoch']} of {training['epochs_run']}"
     )
+    print(f"thresholds: pass {detector.threshold:.4f} ({100 * config.train.target_false_alarm_rate:g} % of held-out normal "
+          f"photos to review), alarm {detector.alarm_threshold:.4f} ({100 * config.train.alarm_false_alarm_rate:g} %)")
     print(f"model written to {out}")
     return 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     from core.batch import score_batch
-    from core.detector import Detector
 
-    detector = Detector.load(args.model, device=args.device)
+    detector = _load_detector(args.model, args.device)
     images = Path(args.images)
     progress = _TqdmProgress(args.quiet)
     try:
@@ -122,14 +123,19 @@ def cmd_score(args: argparse.Namespace) -> int:
                               on_busy=lambda message: print(f"warning: {message}", file=sys.stderr))
     finally:
         progress.close()
-    _print_score_table(outcome.results, images, limit=args.top)
+    threshold = outcome.threshold if outcome.threshold is not None else detector.threshold
+    alarm = outcome.alarm_threshold if outcome.alarm_threshold is not None else detector.alarm_threshold
+    _print_score_table(outcome.results, images, limit=args.top, thresholds=(threshold, alarm))
     for bad in outcome.errors:
         print(f"skipped {bad.path}: {bad.error}", file=sys.stderr)
     for entry in outcome.skipped:
         print(f"not part of the batch: {entry.rel_path}: {entry.reason}", file=sys.stderr)
-    threshold = outcome.threshold if outcome.threshold is not None else detector.threshold
+    zones = outcome.zone_counts()
+    to_see = zones["review"] + zones["alarm"]
+    share = f" ({100 * to_see / len(outcome.scored):.1f} %)" if outcome.scored else ""
     print(
-        f"{len(outcome.scored)} images scored, {len(outcome.flagged)} flagged (threshold {threshold:.4f}), "
+        f"{len(outcome.scored)} images scored: {zones['alarm']} alarm, {zones['review']} review, {zones['pass']} pass "
+        f"(pass {threshold:.4f}, alarm {alarm:.4f}); a person must see {to_see}{share}; "
         f"{len(outcome.errors)} skipped"
     )
     if outcome.threshold_set_by and outcome.threshold != detector.threshold:
@@ -149,13 +155,27 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_score_table(results, root: Path, limit: Optional[int] = None) -> None:
+def _load_detector(model: str, device: Optional[str]):
+    """Load a model and tell the user how an older file was read (e.g. its alarm threshold derived)."""
+    from core.detector import Detector
+
+    detector = Detector.load(model, device=device)
+    for note in detector.load_notes:
+        print(f"note: {note}", file=sys.stderr)
+    return detector
+
+
+def _print_score_table(results, root: Path, limit: Optional[int] = None,
+                       thresholds: Optional[tuple[float, float]] = None) -> None:
+    from core.operating_point import zone_of
+
     ordered = sorted((r for r in results if r.ok), key=lambda r: -r.score)
     shown = ordered if limit is None else ordered[:limit]
     width = max([len(_rel(r.path, root)) for r in shown] + [4])
-    print(f"{'file':<{width}}  {'score':>10}  flagged")
+    print(f"{'file':<{width}}  {'score':>10}  zone")
     for r in shown:
-        print(f"{_rel(r.path, root):<{width}}  {r.score:>10.4f}  {'YES' if r.flagged else 'no'}")
+        zone = zone_of(r.score, *thresholds) if thresholds else ("review" if r.flagged else "pass")
+        print(f"{_rel(r.path, root):<{width}}  {r.score:>10.4f}  {(zone or '').upper() if zone != 'pass' else 'pass'}")
     if limit is not None and len(ordered) > limit:
         print(f"... {len(ordered) - limit} more in scores.csv")
 
@@ -167,10 +187,13 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from core.detector import Detector
     from core.evaluation import evaluate_category
 
-    detector = Detector.load(args.model, device=args.device)
+    if args.from_logs:
+        return _eval_from_logs(args)
+    if not args.model or not args.data:
+        raise UserError("eval needs --model and --data (a labelled category), or --from-logs FOLDERS")
+    detector = _load_detector(args.model, args.device)
     data = Path(args.data)
     if not (data / "test").is_dir():
         raise UserError(f"{data} is not an MVTec-style category (no test/ folder)")
@@ -180,8 +203,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     if args.save_threshold:
-        detector.threshold = metrics["threshold"]
+        point = metrics.get("operating_point_from_roc")
+        if point is None:
+            raise UserError("--save-threshold needs both normal and foreign-body photos in the labelled set")
+        detector.set_operating_point(point["pass_threshold"], point["alarm_threshold"])
         detector.save(args.model)
+        if not args.json:
+            print(f"saved to {args.model}: pass {detector.threshold:.4f} (keeps {100 * point['catch_target']:g} % of "
+                  f"the labelled foreign bodies), alarm {detector.alarm_threshold:.4f}")
     if args.json:
         print(json.dumps(metrics, default=float))
         return 0
@@ -201,12 +230,85 @@ def cmd_eval(args: argparse.Namespace) -> int:
     print(f"  {'threshold (ROC-optimal)':<28} {metrics['threshold']:.4f}")
     at_model = metrics["at_model_threshold"]
     print(
-        f"  at the model's threshold {at_model['threshold']:.4f}: Recall_Ano {100 * at_model['recall_ano']:.2f} %, "
+        f"  at the model's pass threshold {at_model['threshold']:.4f}: Recall_Ano {100 * at_model['recall_ano']:.2f} %, "
         f"Recall_Norm {100 * at_model['recall_norm']:.2f} %, Accuracy {100 * at_model['accuracy']:.2f} %"
     )
+    zones = at_model["zones"]
+    print(f"  zones (alarm {at_model['alarm_threshold']:.4f}): {zones['alarm']} alarm, {zones['review']} review, "
+          f"{zones['pass']} pass")
+    point = metrics.get("operating_point_from_roc")
+    if point is not None:
+        print(f"  from the ROC: pass {point['pass_threshold']:.4f} (Recall_Ano {100 * point['recall_ano']:.2f} %, "
+              f"{100 * point['review_share']:.1f} % of photos to review), alarm {point['alarm_threshold']:.4f}")
     for path, reason in metrics["skipped"].items():
         print(f"skipped {path}: {reason}", file=sys.stderr)
     return 0
+
+
+def _eval_from_logs(args: argparse.Namespace) -> int:
+    """The catch rate at the model's pass threshold, measured on the confirmed foreign bodies of past reviews."""
+    from core.history import CONFIDENCE, curve_rows, estimate, model_family, pass_curve, read_history
+    from core.modelfile import load_model_file
+    from core.operating_point import derived_alarm_threshold
+
+    if args.pass_threshold is not None:
+        pass_threshold, alarm_threshold, family = args.pass_threshold, args.alarm_threshold, None
+    elif args.model:
+        model = load_model_file(args.model)
+        pass_threshold = model.threshold
+        alarm_threshold = model.alarm_threshold
+        if alarm_threshold is None:
+            alarm_threshold = derived_alarm_threshold(pass_threshold, model.meta.get("calibration") or {},
+                                                      model.config.train.alarm_false_alarm_rate)
+            print(f"note: model {Path(args.model).name} has one threshold: pass = {pass_threshold:.4g}, "
+                  f"alarm derived as {alarm_threshold:.4g}", file=sys.stderr)
+        if args.alarm_threshold is not None:
+            alarm_threshold = args.alarm_threshold
+        family = None if args.all_models else model_family(model.meta.get("name") or Path(args.model).stem)
+    else:
+        raise UserError("--from-logs needs --model (its pass threshold and lineage) or --pass")
+    history = read_history(args.from_logs, family=family)
+    result = estimate(history, pass_threshold, alarm_threshold)
+    curve = pass_curve(history)
+    if args.json:
+        print(json.dumps({
+            "pass_threshold": result.pass_threshold, "alarm_threshold": result.alarm_threshold,
+            "confirmed_foreign_bodies": result.n_foreign_bodies, "caught": result.n_caught,
+            "catch_rate": result.catch_rate, "catch_rate_lower_bound": result.lower_bound, "confidence": CONFIDENCE,
+            "review_share": result.review_share, "alarm_share": result.alarm_share, "photos": result.n_photos,
+            "logs": [str(p) for p in history.logs], "models": history.models, "skipped": history.skipped,
+            "missed": [{"batch": str(m.batch), "file": m.rel_path, "score": m.score} for m in result.missed],
+            "curve": {"pass_threshold": curve.thresholds.tolist(), "catch_rate": _nan_to_none(curve.catch_rate),
+                      "catch_rate_lower_bound": _nan_to_none(curve.lower_bound),
+                      "review_share": _nan_to_none(curve.review_share)},
+        }))
+        return 0
+    print(f"{result.n_photos} scored photos in {result.n_logs} review log(s)"
+          + (f", scored with {', '.join(history.models)}" if history.models else ""))
+    for where, why in history.skipped.items():
+        print(f"left out {where}: {why}", file=sys.stderr)
+    if len(history.models) > 1:
+        print("note: these batches were scored by different model versions; re-score them with one model for a "
+              "like-for-like estimate", file=sys.stderr)
+    print(f"  pass threshold {result.pass_threshold:.4f}"
+          + (f", alarm threshold {result.alarm_threshold:.4f}" if result.alarm_threshold is not None else ""))
+    if result.review_share is not None:
+        print(f"  photos to review (at or above pass): {100 * result.review_share:.1f} %"
+              + (f", alarm: {100 * result.alarm_share:.1f} %" if result.alarm_share is not None else ""))
+    if not result.n_foreign_bodies:
+        print("  no confirmed foreign bodies yet: the catch rate cannot be measured from these logs")
+        return 0
+    print(f"  {result.sentence()}")
+    for miss in result.missed:
+        print(f"  missed: {miss.batch / miss.rel_path} (score {miss.score:.4f}, below pass)")
+    print(f"  moving the pass line:\n  {'pass':>10}  {'caught':>8}  {'at least':>8}  {'reviewed':>8}")
+    for threshold, catch, bound, review in curve_rows(curve):
+        print(f"  {threshold:>10.4f}  {100 * catch:>7.1f}%  {100 * bound:>7.1f}%  {100 * review:>7.1f}%")
+    return 0
+
+
+def _nan_to_none(values) -> list:
+    return [None if v != v else float(v) for v in values]
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -230,7 +332,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from core.report import write_report
 
-    out = write_report(args.batch, args.out, fmt=args.format, include_flagged=args.include_flagged, force=args.force)
+    out = write_report(args.batch, args.out, fmt=args.format, include_flagged=args.include_flagged, force=args.force,
+                       history_folders=args.history)
     print(f"report written to {out}")
     return 0
 
@@ -265,7 +368,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         outcome = score_batch(detector, batch_dir, out_dir=out / "scores", progress=progress)
     finally:
         progress.close()
-    _print_score_table(outcome.results, batch_dir)
+    _print_score_table(outcome.results, batch_dir, thresholds=(detector.threshold, detector.alarm_threshold))
     print(
         f"\nimage AUROC {metrics['image_auroc']:.3f}, pixel AUROC {metrics['pixel_auroc']:.3f}, "
         f"Recall_Ano {metrics['recall_ano']:.3f}, Recall_Norm {metrics['recall_norm']:.3f}, "
@@ -366,7 +469,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop training after this many minutes (the best epoch so far is kept)")
     p.add_argument("--hidden", type=int, default=64, help="hidden channels of the coupling subnetworks")
     p.add_argument("--batch-size", type=int, default=8)
-    p.add_argument("--false-alarm-rate", type=float, default=0.01, help="target share of good images flagged")
+    p.add_argument("--review-share", "--false-alarm-rate", dest="review_share", type=float,
+                   default=TrainConfig.target_false_alarm_rate,
+                   help="pass threshold: share of held-out normal photos sent to a person (default %(default)s)")
+    p.add_argument("--alarm-share", type=float, default=TrainConfig.alarm_false_alarm_rate,
+                   help="alarm threshold: share of held-out normal photos marked alarm (default %(default)s)")
     p.add_argument("--seed", type=int, default=0)
     device_opt(p)
     p.set_defaults(func=cmd_train)
@@ -382,11 +489,20 @@ def build_parser() -> argparse.ArgumentParser:
     device_opt(p)
     p.set_defaults(func=cmd_score)
 
-    p = sub.add_parser("eval", help="metrics on a labelled MVTec-style category")
-    p.add_argument("--model", required=True)
-    p.add_argument("--data", required=True, help="category folder with test/ and ground_truth/")
+    p = sub.add_parser("eval", help="metrics on a labelled MVTec-style category, or the catch rate from past reviews")
+    p.add_argument("--model", default=None)
+    p.add_argument("--data", default=None, help="category folder with test/ and ground_truth/")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--save-threshold", action="store_true", help="store the ROC-optimal threshold in the model")
+    p.add_argument("--save-threshold", action="store_true",
+                   help="place the pass and alarm thresholds from the labelled set's ROC and store them in the model")
+    p.add_argument("--from-logs", nargs="+", metavar="FOLDER", default=None,
+                   help="batch folders (or folders holding them) whose review logs measure the catch rate")
+    p.add_argument("--pass", dest="pass_threshold", type=float, default=None,
+                   help="with --from-logs: the pass threshold to judge (default: the model's)")
+    p.add_argument("--alarm", dest="alarm_threshold", type=float, default=None,
+                   help="with --from-logs: the alarm threshold (default: the model's)")
+    p.add_argument("--all-models", action="store_true",
+                   help="with --from-logs: read batches of every model, not only this model's versions")
     device_opt(p)
     p.set_defaults(func=cmd_eval)
 
@@ -396,6 +512,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("pdf", "html", "csv", "json"), default=None)
     p.add_argument("--include-flagged", action="store_true", help="an entry for every flagged image too")
     p.add_argument("--force", action="store_true", help="overwrite an existing report")
+    p.add_argument("--history", nargs="+", metavar="FOLDER", default=None,
+                   help="folders of past batches for the catch rate (default: the batches beside this one)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("verify", help="check a batch's audit trail for changes made outside CSA Inspector")

@@ -18,6 +18,7 @@ from core.atomicfile import atomic_write_bytes
 from core.detector import Detector
 from core.batch_folder import SkippedEntry, folder_of, list_batch, photo_key
 from core.imageio import ImageReadError, file_digest, load_image
+from core.operating_point import ZONES, ordered, zone_of
 from core.overlay import render_overlay
 from core.photo_check import PhotoCheck, check_photos
 from core.results import CancelToken, ProgressCallback, ScoreResult
@@ -34,6 +35,7 @@ class BatchOutcome:
     threshold_set_by: Optional[str] = None  # the reviewer whose threshold the batch keeps, if any
     log_in_fallback_location: bool = False
     check: Optional[PhotoCheck] = None
+    alarm_threshold: Optional[float] = None  # the alarm line of the batch (never below ``threshold``)
 
     @property
     def scored(self) -> list[ScoreResult]:
@@ -46,6 +48,15 @@ class BatchOutcome:
     @property
     def errors(self) -> list[ScoreResult]:
         return [r for r in self.results if not r.ok]
+
+    def zone_counts(self) -> dict[str, int]:
+        """Photos per zone (pass / review / alarm) at the thresholds the batch was scored with."""
+        counts = {zone: 0 for zone in ZONES}
+        for result in self.scored:
+            zone = zone_of(result.score, self.threshold, self.alarm_threshold)
+            if zone is not None:
+                counts[zone] += 1
+        return counts
 
 
 def score_batch(
@@ -72,6 +83,7 @@ def score_batch(
     outcome = BatchOutcome(out_dir=Path(out_dir) if out_dir else None, skipped=listing.skipped)
     log: Optional[ReviewLog] = None
     threshold = detector.threshold
+    alarm: Optional[float] = detector.alarm_threshold
     if write_log:
         log = open_for_batch(batch_dir, create=True)
         if on_busy is not None:
@@ -88,7 +100,10 @@ def score_batch(
         if info.threshold is not None:
             threshold = info.threshold  # the batch's own (a reviewer's) threshold outlives re-scoring
             outcome.threshold_set_by = info.threshold_set_by
-        outcome.threshold = threshold
+        if info.alarm_threshold is not None:
+            alarm = info.alarm_threshold
+    outcome.threshold = threshold
+    outcome.alarm_threshold = ordered(threshold, alarm)
     picture_dir = None
     if outcome.out_dir is not None:
         outcome.out_dir.mkdir(parents=True, exist_ok=True)
@@ -120,7 +135,7 @@ def score_batch(
         if log is not None:
             log.close()
     if outcome.out_dir is not None:
-        write_score_tables(outcome.results, outcome.out_dir, threshold, batch_dir)
+        write_score_tables(outcome.results, outcome.out_dir, threshold, batch_dir, outcome.alarm_threshold)
     return outcome
 
 
@@ -155,14 +170,19 @@ def _write_heatmap_picture(detector: Detector, result: ScoreResult, target: Path
         atomic_write_bytes(target, data.tobytes())
 
 
-def write_score_tables(results: Sequence[ScoreResult], out_dir: Path, threshold: float, batch_dir: Path) -> None:
-    """scores.csv and scores.json, highest score first, unreadable files last with their reason."""
+def write_score_tables(results: Sequence[ScoreResult], out_dir: Path, threshold: float, batch_dir: Path,
+                       alarm_threshold: Optional[float] = None) -> None:
+    """scores.csv and scores.json, highest score first, unreadable files last with their reason.
+
+    ``zone`` is pass, review or alarm (empty for unreadable files); ``flagged`` means at or above pass.
+    """
     ordered = sorted(results, key=lambda r: (r.score is None, -(r.score or 0.0), str(r.path)))
     rows = [
         {
             "file": _relative(r.path, batch_dir),
             "folder": folder_of(_relative(r.path, batch_dir)),
             "score": None if r.score is None else round(r.score, 6),
+            "zone": zone_of(r.score, threshold, alarm_threshold) or "",
             "flagged": bool(r.flagged),
             "width": r.width or None,
             "height": r.height or None,
@@ -177,7 +197,8 @@ def write_score_tables(results: Sequence[ScoreResult], out_dir: Path, threshold:
     writer.writeheader()
     writer.writerows(rows)
     atomic_write_bytes(out_dir / "scores.csv", buffer.getvalue().encode("utf-8"))
-    payload = {"batch": str(batch_dir), "threshold": threshold, "images": rows}
+    payload = {"batch": str(batch_dir), "threshold": threshold, "pass_threshold": threshold,
+               "alarm_threshold": alarm_threshold if alarm_threshold is not None else threshold, "images": rows}
     atomic_write_bytes(out_dir / "scores.json", json.dumps(payload, indent=2).encode("utf-8"))
 
 

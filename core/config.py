@@ -63,8 +63,12 @@ class TrainConfig:
     grad_clip: float = 1.0
     early_stop_patience: int = 8  # epochs without improvement of the held-out NLL
     time_budget_s: float | None = None  # stop after the epoch that crosses this (keeps the best epoch so far)
-    holdout_fraction: float = 0.1  # good images kept back for early stopping and the threshold
-    target_false_alarm_rate: float = 0.01
+    holdout_fraction: float = 0.1  # good images kept back for early stopping and the thresholds
+    # The operating point (see core.operating_point): shares of held-out normal photos at or above each line.
+    # Pass at 10 %: a depot accepts a person looking at one photo in ten to keep thin foreign bodies from
+    # passing unseen; alarm at 0.5 %: only clear outliers are marked as very likely foreign bodies.
+    target_false_alarm_rate: float = 0.10  # pass threshold: share of normal photos sent to review
+    alarm_false_alarm_rate: float = 0.005  # alarm threshold: share of normal photos marked alarm
     seed: int = 0
     augment_flips: bool = False
 
@@ -100,3 +104,8 @@ class ModelConfig:
             train=build(TrainConfig, data.get("train", {})),
             input=build(InputConfig, data.get("input", {})),
         )
+
+
+#: Share of the labelled foreign bodies that ``eval --save-threshold`` keeps at or above the pass threshold
+#: when it places the operating point from the ROC of a labelled set.
+ROC_CATCH_TARGET = 0.99

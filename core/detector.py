@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import os
 import random
 import time
@@ -19,9 +20,13 @@ from core.features import FeatureExtractor, FeatureSet, LoadedImage, iter_loaded
 from core.flow.anomaly_map import image_scores, position_maps
 from core.flow.torch_model import CSAFlow
 from core.modelfile import ModelFile, ModelFileError, load_model_file, save_model_file
+from core.operating_point import OperatingPoint, derived_alarm_threshold, ordered
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
 from core.threshold import pixel_threshold_from_maps, threshold_for_good_scores
 from core.trainer import FitReport, fit_flow
+
+
+_log = logging.getLogger(__name__)
 
 
 def seed_everything(seed: int) -> None:
@@ -50,16 +55,29 @@ class Detector:
         threshold: float,
         pixel_threshold: float,
         meta: Optional[dict[str, Any]] = None,
+        alarm_threshold: Optional[float] = None,
     ):
         self.config = config
         self.flow = flow.eval()
         self.extractor = extractor
-        self.threshold = float(threshold)
+        self.threshold = float(threshold)  # the pass threshold: at or above it a person sees the photo
+        self.alarm_threshold = ordered(self.threshold, alarm_threshold)
         self.pixel_threshold = float(pixel_threshold)
         self.meta: dict[str, Any] = dict(meta or {})
         self.path: Optional[Path] = None
+        #: Remarks for the user about how the model file was read (e.g. an alarm threshold derived for it).
+        self.load_notes: list[str] = []
 
     # ----------------------------------------------------------------- properties
+    @property
+    def operating_point(self) -> OperatingPoint:
+        return OperatingPoint(self.threshold, self.alarm_threshold)
+
+    def set_operating_point(self, pass_threshold: float, alarm_threshold: Optional[float] = None) -> None:
+        """Move the lines (e.g. from the inspector or ``eval --save-threshold``); alarm never drops below pass."""
+        self.threshold = float(pass_threshold)
+        self.alarm_threshold = ordered(self.threshold, self.alarm_threshold if alarm_threshold is None else alarm_threshold)
+
     @property
     def device(self) -> str:
         return str(self.extractor.device)
@@ -81,6 +99,7 @@ class Detector:
             "image_size": self.config.input.image_size,
             "hidden_channels": self.config.flow.hidden_channels,
             "threshold": self.threshold,
+            "alarm_threshold": self.alarm_threshold,
             "pixel_threshold": self.pixel_threshold,
             "heatmap_low": self.meta.get("heatmap_normal_level"),
             "device": self.device_description,
@@ -128,7 +147,8 @@ class Detector:
             flow, train_set.scales, hold_set.scales if hold_set else None, config.train, torch_device, progress, cancel
         )
         detector = cls(config, flow, extractor, threshold=float("inf"), pixel_threshold=float("inf"))
-        calibration = detector.calibrate_from_features(hold_set if hold_set else train_set, config.train.target_false_alarm_rate)
+        calibration = detector.calibrate_from_features(hold_set if hold_set else train_set, config.train.target_false_alarm_rate,
+                                                       config.train.alarm_false_alarm_rate)
         detector.meta = {
             "heatmap_normal_level": detector.meta.get("heatmap_normal_level"),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
@@ -168,26 +188,34 @@ class Detector:
         z = self._latents(scales)
         return image_scores(z).cpu().numpy(), position_maps(z).cpu().numpy()
 
-    def calibrate_from_features(self, good: FeatureSet, false_alarm_rate: float) -> dict[str, Any]:
+    def calibrate_from_features(self, good: FeatureSet, false_alarm_rate: float,
+                                alarm_rate: Optional[float] = None) -> dict[str, Any]:
+        """Pass at ``false_alarm_rate`` of these normal photos, alarm at ``alarm_rate`` (config default)."""
+        alarm_rate = self.config.train.alarm_false_alarm_rate if alarm_rate is None else float(alarm_rate)
         scores, maps = self.score_features(good)
         self.threshold = threshold_for_good_scores(scores, false_alarm_rate)
+        self.alarm_threshold = ordered(self.threshold, threshold_for_good_scores(scores, alarm_rate))
         self.pixel_threshold = pixel_threshold_from_maps(maps)
         # the typical heatmap value of a good photo: the cold end of the overlay colours
         self.meta["heatmap_normal_level"] = float(np.median(maps))
         return {
             "method": "false_alarm_rate (empirical, or log-normal tail fit if higher)",
             "target_false_alarm_rate": false_alarm_rate,
+            "alarm_false_alarm_rate": alarm_rate,
             "n_good_images": int(len(scores)),
             "good_score_max": float(scores.max()),
             "good_score_median": float(np.median(scores)),
+            # kept so the share of normal photos above any other pass line can be told later
+            "good_scores": [round(float(s), 6) for s in np.sort(scores)],
         }
 
-    def calibrate(self, good_images: Sequence[str | Path], false_alarm_rate: float) -> dict[str, Any]:
+    def calibrate(self, good_images: Sequence[str | Path], false_alarm_rate: float,
+                  alarm_rate: Optional[float] = None) -> dict[str, Any]:
         """Reset the thresholds from defect-free images that the model did not train on."""
         features = self.extractor.extract_paths([Path(p) for p in good_images], to_cpu=self.move_to_cpu)
         if len(features) == 0:
             raise ValueError("no readable good images to calibrate on")
-        return self.calibrate_from_features(features, false_alarm_rate)
+        return self.calibrate_from_features(features, false_alarm_rate, alarm_rate)
 
     # ----------------------------------------------------------------- scoring
     def score_images(
@@ -274,6 +302,7 @@ class Detector:
                 backbone_signature=self.extractor.signature,
                 feature_shapes=self.flow.feature_shapes,
                 meta=meta,
+                alarm_threshold=self.alarm_threshold,
             ),
             path,
         )
@@ -296,7 +325,18 @@ class Detector:
         except RuntimeError as err:
             raise ModelFileError(f"model file {path} does not match its own configuration: {str(err).splitlines()[0]}") from None
         flow.to(extractor.device)
-        detector = cls(model.config, flow, extractor, model.threshold, model.pixel_threshold, model.meta)
+        alarm = model.alarm_threshold
+        notes = []
+        if alarm is None:
+            alarm = derived_alarm_threshold(model.threshold, model.meta.get("calibration") or {},
+                                            model.config.train.alarm_false_alarm_rate)
+            notes.append(
+                f"model {Path(path).name} has one threshold (made before pass and alarm thresholds): pass = "
+                f"{model.threshold:.4g}, alarm derived as {alarm:.4g}; save the thresholds to keep them"
+            )
+            _log.info(notes[-1])
+        detector = cls(model.config, flow, extractor, model.threshold, model.pixel_threshold, model.meta, alarm)
+        detector.load_notes = notes
         detector.path = Path(path)
         return detector
 

@@ -11,6 +11,8 @@ from core.datasets import load_mask, test_items
 from core.detector import Detector
 from core.metrics import false_alarm_rate_at_recall, image_auroc, pixel_auroc, rates_at_threshold
 from core.results import CancelToken, ProgressCallback
+from core.config import ROC_CATCH_TARGET, TrainConfig
+from core.operating_point import thresholds_from_roc, zone_counts
 from core.threshold import roc_optimal_threshold
 
 PIXEL_EVAL_SIDE = 256  # masks and heatmaps are compared at this size: enough for AUROC, light on memory
@@ -51,18 +53,31 @@ def evaluate_category(
     labels_arr = np.asarray(labels)
     scores_arr = np.asarray(scores)
     has_both = labels_arr.size and labels_arr.min() != labels_arr.max()
+    # other detectors evaluated the same way (the bench's peers) may carry only the one threshold
+    alarm = getattr(detector, "alarm_threshold", detector.threshold)
+    alarm_share = getattr(detector.config.train, "alarm_false_alarm_rate", TrainConfig.alarm_false_alarm_rate)
     roc_threshold = roc_optimal_threshold(labels_arr, scores_arr) if has_both else detector.threshold
     result = {
         "image_auroc": image_auroc(labels_arr, scores_arr) if has_both else None,
         "pixel_auroc": pixel_auroc(masks, maps) if len(masks) == len(maps) else None,
         **rates_at_threshold(labels_arr, scores_arr, roc_threshold),
         "threshold": roc_threshold,
-        "at_model_threshold": {"threshold": detector.threshold, **rates_at_threshold(labels_arr, scores_arr, detector.threshold)},
+        "at_model_threshold": {"threshold": detector.threshold, "alarm_threshold": alarm,
+                               **rates_at_threshold(labels_arr, scores_arr, detector.threshold),
+                               "zones": zone_counts(scores_arr.tolist(), detector.threshold, alarm)},
         "n_images": int(labels_arr.size),
         "n_anomalous": int(labels_arr.sum()),
         "skipped": skipped,
     }
     if has_both:
+        # the operating point this labelled set suggests: pass keeps ROC_CATCH_TARGET of its foreign bodies,
+        # alarm marks at most the model's alarm share of its normal photos
+        point = thresholds_from_roc(labels_arr, scores_arr, ROC_CATCH_TARGET, alarm_share)
+        result["operating_point_from_roc"] = {
+            "pass_threshold": point.pass_threshold, "alarm_threshold": point.alarm_threshold,
+            "catch_target": ROC_CATCH_TARGET, **rates_at_threshold(labels_arr, scores_arr, point.pass_threshold),
+            "review_share": float((scores_arr >= point.pass_threshold).mean()),
+        }
         for recall, key in ((1.0, "100"), (0.99, "99"), (0.95, "95")):
             result[f"false_alarm_rate_at_recall_{key}"] = false_alarm_rate_at_recall(labels_arr, scores_arr, recall)
     return result

@@ -11,7 +11,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import torch
 from safetensors import SafetensorError
@@ -39,6 +39,7 @@ class ModelFile:
     backbone_signature: str
     feature_shapes: list[tuple[int, int, int]]
     meta: dict[str, Any] = field(default_factory=dict)
+    alarm_threshold: Optional[float] = None  # None: a file written before pass and alarm thresholds
 
 
 def save_model_file(model: ModelFile, path: str | Path) -> Path:
@@ -54,6 +55,8 @@ def save_model_file(model: ModelFile, path: str | Path) -> Path:
         "feature_shapes": json.dumps([list(s) for s in model.feature_shapes]),
         "meta": json.dumps(model.meta, default=str),
     }
+    if model.alarm_threshold is not None:
+        header["alarm_threshold"] = repr(float(model.alarm_threshold))
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict.items()}
     data = save_tensors(tensors, metadata=header)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -105,6 +108,7 @@ def load_model_file(path: str | Path) -> ModelFile:
             backbone_signature=header["backbone_signature"],
             feature_shapes=[tuple(s) for s in json.loads(header["feature_shapes"])],
             meta=json.loads(header.get("meta", "{}")),
+            alarm_threshold=float(header["alarm_threshold"]) if "alarm_threshold" in header else None,
         )
     except (KeyError, TypeError, ValueError) as err:
         raise ModelFileError(f"damaged CSA Inspector model file {path}: missing or bad field {err}") from None

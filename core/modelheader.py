@@ -7,9 +7,21 @@ engine has been loaded.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
+
+#: Versions of one model are saved as "<name>.v2.csa", "<name>.v3.csa" ...; the original has no suffix.
+_VERSION = re.compile(r"^(?P<base>.+)\.v(?P<n>[0-9]+)$")
+
+
+def split_version(path: str | Path) -> tuple[str, int]:
+    """("bogie-left", 3) for ``bogie-left.v3.csa`` (or the model name ``bogie-left.v3``); the original is version 1."""
+    stem = Path(path).stem if Path(path).suffix.lower() == ".csa" else Path(path).name
+    match = _VERSION.match(stem)
+    return (match["base"], int(match["n"])) if match else (stem, 1)
+
 
 #: A header bigger than this is not one of ours (ours are a few kB; the limit guards against hostile files).
 MAX_HEADER_BYTES = 64 * 1024 * 1024

@@ -131,7 +131,7 @@ CREATE VIEW current_decisions AS
 
 #: Every column a current log has beyond the first format's tables; an older file gets them on open.
 _ADDED_COLUMNS = {
-    "batch": (("heatmap_low", "REAL"), ("threshold_set_by", "TEXT")),
+    "batch": (("heatmap_low", "REAL"), ("threshold_set_by", "TEXT"), ("alarm_threshold", "REAL")),
     "images": (("file_size", "INTEGER"), ("file_mtime_ns", "INTEGER"), ("file_ctime_ns", "INTEGER"),
                ("file_inode", "INTEGER"), ("merged_into", "TEXT")),
 }
@@ -176,6 +176,7 @@ class BatchInfo:
     pixel_threshold: Optional[float] = None
     heatmap_low: Optional[float] = None  # normal heatmap level, the cold end of the overlay colours
     threshold_set_by: Optional[str] = None  # the reviewer who last moved the threshold; None: the model's own
+    alarm_threshold: Optional[float] = None  # at or above: very likely a foreign body (threshold is the pass line)
 
 
 @dataclass(frozen=True)
@@ -619,8 +620,27 @@ class ReviewLog:
     def batch_info(self) -> BatchInfo:
         row = self._query("SELECT batch_dir, created, model_path, model_name, model_variant, model_backbone, "
                           f"image_size, threshold, pixel_threshold, {self._column('batch', 'heatmap_low')}, "
-                          f"{self._column('batch', 'threshold_set_by')} FROM batch WHERE id = 1")[0]
+                          f"{self._column('batch', 'threshold_set_by')}, {self._column('batch', 'alarm_threshold')} "
+                          "FROM batch WHERE id = 1")[0]
         return BatchInfo(self.batch_dir, row[1], *row[2:])
+
+    def set_alarm_threshold(self, value: float, reviewer: str) -> None:
+        """Move the alarm line of this batch (an audited ``alarm_threshold_changed`` event); flags stay as they are."""
+        reviewer = _check_reviewer(reviewer)
+        with self._write() as tx:
+            self._apply_alarm_threshold(tx, float(value), reviewer)
+
+    @staticmethod
+    def _apply_alarm_threshold(tx: "_WriteTransaction", value: float, reviewer: str) -> None:
+        if not np.isfinite(value):
+            raise ReviewLogError(f"alarm threshold must be a finite number, got {value}")
+        old = tx.one("SELECT alarm_threshold FROM batch WHERE id = 1")[0]
+        tx.dirty_batch = True
+        tx.run("UPDATE batch SET alarm_threshold = ? WHERE id = 1", (value,))
+        if reviewer != SYSTEM_REVIEWER:  # the operating point is the batch's own from now on (see set_batch_info)
+            tx.run("UPDATE batch SET threshold_set_by = ? WHERE id = 1", (reviewer,))
+        if old != value:
+            tx.event("alarm_threshold_changed", reviewer, {"before": old, "after": value})
 
     _BATCH_COLUMNS = {"model_path": "model_path", "model_name": "model_name", "variant": "model_variant",
                       "backbone": "model_backbone", "image_size": "image_size", "threshold": "threshold",
@@ -630,7 +650,7 @@ class ReviewLog:
                        variant: Optional[str] = None, backbone: Optional[str] = None,
                        image_size: Optional[int] = None, threshold: Optional[float] = None,
                        pixel_threshold: Optional[float] = None, heatmap_low: Optional[float] = None,
-                       reviewer: str = SYSTEM_REVIEWER) -> None:
+                       reviewer: str = SYSTEM_REVIEWER, alarm_threshold: Optional[float] = None) -> None:
         """Record the model and thresholds used for the batch; only the given fields change.
 
         A different model than before is logged as a ``model_changed`` event and a different threshold as
@@ -652,6 +672,10 @@ class ReviewLog:
             after = {k: given.get(k, before[k]) for k in model_keys}
             if any(before[k] is not None for k in model_keys) and after != before:
                 tx.event("model_changed", reviewer, {"before": before, "after": after})
+            old_alarm = tx.one("SELECT alarm_threshold FROM batch WHERE id = 1")[0]
+            if alarm_threshold is not None and not (old[6] and reviewer == SYSTEM_REVIEWER and old_alarm is not None):
+                # like the pass line: once a reviewer moved the batch's lines, a model's own never override them
+                self._apply_alarm_threshold(tx, float(alarm_threshold), reviewer)
             if threshold is None:
                 return
             if old[6] and reviewer == SYSTEM_REVIEWER and old[5] is not None:
@@ -673,7 +697,8 @@ class ReviewLog:
                             variant=info.get("variant"), backbone=info.get("backbone"),
                             image_size=info.get("image_size"), threshold=finite(info.get("threshold")),
                             pixel_threshold=finite(info.get("pixel_threshold")),
-                            heatmap_low=finite(info.get("heatmap_low")), reviewer=reviewer)
+                            heatmap_low=finite(info.get("heatmap_low")), reviewer=reviewer,
+                            alarm_threshold=finite(info.get("alarm_threshold")))
 
     def set_threshold(self, value: float, reviewer: str) -> int:
         """Change the image-score threshold, re-flag every scored image and log it; returns the flagged count."""
@@ -985,8 +1010,10 @@ class ReviewLog:
                 raise _translate(exc, self.path) from None
 
     def threshold_changes(self) -> list[EventRecord]:
-        """Every change of the batch's threshold after the first one set at scoring, with who and when, oldest first."""
-        return [e for e in self.events() if e.kind == "threshold_changed" and e.detail.get("before") is not None]
+        """Every change of the batch's pass or alarm threshold after the first one set at scoring, with who and
+        when, oldest first (the event's kind tells which line moved)."""
+        kinds = ("threshold_changed", "alarm_threshold_changed")
+        return [e for e in self.events() if e.kind in kinds and e.detail.get("before") is not None]
 
     def data_version(self) -> int:
         """Changes whenever another connection commits, so an open inspector can tell when to refresh."""

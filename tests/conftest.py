@@ -198,7 +198,8 @@ def trained_model_file(trained_detector, tmp_path_factory) -> Path:
     from core.detector import Detector
 
     copy = Detector(trained_detector.config, trained_detector.flow, trained_detector.extractor,
-                    trained_detector.threshold, trained_detector.pixel_threshold, dict(trained_detector.meta))
+                    trained_detector.threshold, trained_detector.pixel_threshold, dict(trained_detector.meta),
+                    trained_detector.alarm_threshold)
     return copy.save(tmp_path_factory.mktemp("trained-model") / "brake-unit.csa")
 
 

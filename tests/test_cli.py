@@ -121,6 +121,17 @@ def test_score_writes_tables_heatmaps_and_the_review_log(cli_model, cli_scored):
     by_file = {entry["file"]: entry for entry in table["images"]}
     assert all(by_file[name]["flagged"] == (by_file[name]["score"] >= threshold) for name in photos)
 
+    detector = load_detector(cli_model[0])
+    assert table["pass_threshold"] == threshold and table["alarm_threshold"] == detector.alarm_threshold
+    from core.operating_point import zone_of
+
+    for name in photos:
+        assert by_file[name]["zone"] == zone_of(by_file[name]["score"], threshold, detector.alarm_threshold)
+    assert {r["file"]: r["zone"] for r in rows}["zz-broken.png"] == ""
+    assert [r["zone"] for r in rows[:-1]] == [by_file[r["file"]]["zone"] for r in rows[:-1]]
+    to_see = sum(by_file[name]["zone"] in ("review", "alarm") for name in photos)
+    assert f"a person must see {to_see}" in out
+
     heatmaps = sorted(p.name for p in (results / "heatmaps").glob("*.png"))
     assert heatmaps == sorted(f"{Path(name).stem}_heatmap.png" for name in photos)
 
@@ -158,6 +169,25 @@ def test_eval_prints_a_readable_table(trained_model_file, labelled_category):
     assert out.startswith("brake_unit: 30 test images, 15 anomalous")
     for label in ("image AUROC", "pixel AUROC", "Recall_Ano", "Recall_Norm", "Accuracy", "threshold (ROC-optimal)"):
         assert label in out
+
+
+@pytest.mark.slow
+def test_eval_save_threshold_places_pass_and_alarm_from_the_roc(trained_model_file, labelled_category, tmp_path):
+    model = Path(shutil.copy(trained_model_file, tmp_path / "copy.csa"))
+    status, out, err = run_cli("eval", "--model", model, "--data", labelled_category, "--save-threshold", "--quiet")
+    assert status == 0, err
+    assert "from the ROC: pass" in out and "saved to" in out
+    saved = load_detector(model)
+    from core.datasets import test_items
+
+    items = test_items(labelled_category)
+    scores = {r.path: r.score for r in saved.score_images([i.path for i in items])}
+    bad = [scores[i.path] for i in items if i.label == 1]
+    good = [scores[i.path] for i in items if i.label == 0]
+    assert sum(s >= saved.threshold for s in bad) >= 0.99 * len(bad)  # every labelled foreign body in review
+    assert saved.threshold == pytest.approx(min(bad))
+    assert saved.alarm_threshold >= saved.threshold
+    assert saved.alarm_threshold > max(good)  # 0.5 % of 15 normal photos rounds down to none in alarm
 
 
 @pytest.mark.slow

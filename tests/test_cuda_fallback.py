@@ -54,7 +54,8 @@ def on_full_gpu(trained: Detector, max_batch: int) -> tuple[Detector, FullGpu, F
     extractor = copy.copy(trained.extractor)
     backbone = extractor.backbone = FullGpu(trained.extractor.backbone, max_batch)
     flow = FullGpu(trained.flow)
-    detector = Detector(trained.config, flow, extractor, trained.threshold, trained.pixel_threshold, dict(trained.meta))
+    detector = Detector(trained.config, flow, extractor, trained.threshold, trained.pixel_threshold, dict(trained.meta),
+                        trained.alarm_threshold)
     return detector, backbone, flow
 
 

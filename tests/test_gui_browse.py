@@ -39,7 +39,9 @@ def test_opening_a_scored_batch_lists_photos_by_score_without_rescoring(make_win
     counts = window.session.counts()
     flagged = sum(s >= 2.0 for s in scores.values())
     assert counts.flagged == flagged
-    assert window.thumbnail_panel.counter.text().startswith(f"{flagged} of {len(scores) + 1} flagged, 0 reviewed")
+    share = round(100 * flagged / len(scores))
+    assert window.thumbnail_panel.counter.text().startswith(
+        f"{flagged} of {len(scores) + 1} to review ({share} %: 0 alarm), 0 reviewed")
 
     # the highest score is shown first, with its heatmap and an outline of the hot spot
     top = max(scores, key=scores.get)

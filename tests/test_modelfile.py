@@ -201,3 +201,62 @@ def test_loader_reads_a_file_it_wrote_after_a_rename(trained_model_file, tmp_pat
     renamed.write_bytes(trained_model_file.read_bytes())
     os.chmod(renamed, 0o444)  # a model on a read-only share still loads
     assert load_model_file(renamed).threshold == load_model_file(trained_model_file).threshold
+
+
+# ------------------------------------------------------------------------------------------- operating point
+
+
+def _one_threshold_copy(source: Path, target: Path, calibration: dict) -> Path:
+    """A model file as written before pass and alarm thresholds: one ``threshold`` and a 1 % calibration."""
+    with safe_open(str(source), framework="pt") as handle:
+        header = dict(handle.metadata())
+    header.pop("alarm_threshold")
+    meta = json.loads(header["meta"])
+    meta["calibration"] = calibration
+    header["meta"] = json.dumps(meta)
+    config = json.loads(header["config"])
+    config["train"].pop("alarm_false_alarm_rate")
+    config["train"]["target_false_alarm_rate"] = 0.01
+    header["config"] = json.dumps(config)
+    save_file(load_file(str(source)), str(target), metadata=header)
+    return target
+
+
+@pytest.mark.slow
+def test_model_file_carries_pass_and_alarm_thresholds(trained_detector, trained_model_file, tmp_path):
+    assert "alarm_threshold" in safe_open(str(trained_model_file), framework="pt").metadata()
+    loaded = load_detector(trained_model_file)
+    assert loaded.threshold == trained_detector.threshold
+    assert loaded.alarm_threshold == trained_detector.alarm_threshold > loaded.threshold
+    assert loaded.load_notes == []
+    assert loaded.info()["alarm_threshold"] == loaded.alarm_threshold
+    calibration = loaded.meta["calibration"]
+    assert calibration["alarm_false_alarm_rate"] == 0.005
+    assert len(calibration["good_scores"]) == calibration["n_good_images"]
+
+    loaded.set_operating_point(loaded.threshold * 0.9, loaded.threshold * 2)
+    moved = load_detector(loaded.save(tmp_path / "moved.csa"))
+    assert (moved.threshold, moved.alarm_threshold) == (loaded.threshold, loaded.alarm_threshold)
+    moved.set_operating_point(moved.alarm_threshold * 2)  # pass above alarm pushes alarm up with it
+    assert moved.alarm_threshold == moved.threshold
+
+
+@pytest.mark.slow
+def test_old_one_threshold_model_loads_with_a_derived_alarm_and_says_so(trained_model_file, tmp_path, caplog):
+    threshold = load_model_file(trained_model_file).threshold
+    old = _one_threshold_copy(trained_model_file, tmp_path / "old.csa",
+                              {"target_false_alarm_rate": 0.01, "good_score_median": threshold / 2, "n_good_images": 4})
+    assert load_model_file(old).alarm_threshold is None
+    with caplog.at_level("INFO", logger="core.detector"):
+        detector = load_detector(old)
+    assert detector.threshold == threshold  # pass = the old threshold
+    assert detector.alarm_threshold > threshold
+    assert detector.config.train.target_false_alarm_rate == 0.01  # the old model keeps its own calibration share
+    assert len(detector.load_notes) == 1 and "one threshold" in detector.load_notes[0]
+    assert "alarm derived" in caplog.text
+
+    saved = load_detector(detector.save(tmp_path / "old-saved.csa"))  # saving keeps both from now on
+    assert saved.load_notes == [] and saved.alarm_threshold == detector.alarm_threshold
+
+    bare = _one_threshold_copy(trained_model_file, tmp_path / "bare.csa", {})
+    assert load_detector(bare).alarm_threshold == load_detector(bare).threshold  # nothing to derive from: no band

@@ -268,3 +268,61 @@ def test_large_batch_exports_as_pdf(tmp_path):
     assert re.search(r"Photos in the batch folder\s*503", text)
     assert sum(len(page.images) for page in reader.pages) == 50
     assert f"page {len(reader.pages)} of {len(reader.pages)}" in text
+
+
+# ------------------------------------------------------------------------------------------- operating point
+
+
+def test_reports_state_the_operating_point_and_the_catch_rate_from_past_reviews(reviewed_batch, tmp_path):
+    with open_for_batch(reviewed_batch) as log:
+        log.set_alarm_threshold(6.0, "Anna Nowak")
+        scores = {r.rel_path: r.score for r in log.images() if r.score is not None}
+    # an earlier batch beside this one, reviewed through "Show all": one foreign body was found below pass
+    earlier = build_batch(reviewed_batch.parent / "batch 2024-04-28", 10,
+                          {0: ("confirmed", "Anna Nowak", ""), 5: ("confirmed", "Anna Nowak", "")}, unreadable=0)
+    with open_for_batch(earlier) as log:
+        log.decide("wagon_003.png", "confirmed", "Anna Nowak", "thin wire, found under Show all")
+        missed_score = log.image("wagon_003.png").score
+    assert missed_score < 3.0
+    alarm = sum(s >= 6.0 for s in scores.values())
+    review = sum(3.0 <= s < 6.0 for s in scores.values())
+
+    text = " ".join(pdf_text(write_report(reviewed_batch, tmp_path / "r.pdf")).split())
+    assert "Operating point" in text
+    assert "Pass threshold 3 (below it a photo is treated as normal)" in text
+    assert "Alarm threshold 6 (at or above it: very likely a foreign body)" in text
+    assert f"Photos a person must see {alarm + review} of 24 scored" in text and f"{alarm} alarm, {review} review band" in text
+    # 2 confirmed here + 3 in the earlier batch, one of them below pass
+    assert "80 % (4 of 5 confirmed foreign bodies scored at or above pass)" in text
+    assert "at least 34 % with 95 % confidence; from 2 review log(s)" in text
+    assert "Missed (confirmed below pass) 1: wagon_003.png" in text
+    assert re.search(r"Score \S+ \((review|alarm) zone; pass 3, alarm 6\)", text)
+
+    html = write_report(reviewed_batch, tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<h2>Operating point</h2>" in html and "4 of 5 confirmed foreign bodies" in html
+
+    document = json.loads(write_report(reviewed_batch, tmp_path / "r.json").read_text(encoding="utf-8"))
+    point = document["operating_point"]
+    assert point["pass_threshold"] == 3.0 and point["alarm_threshold"] == 6.0
+    assert point["zones"] == {"pass": 24 - alarm - review, "review": review, "alarm": alarm}
+    assert point["history"]["confirmed_foreign_bodies"] == 5 and point["history"]["caught"] == 4
+    assert 0.34 < point["history"]["catch_rate_lower_bound"] < 0.35
+    assert [m["file"] for m in point["history"]["missed"]] == ["wagon_003.png"]
+
+    with open(write_report(reviewed_batch, tmp_path / "r.csv"), encoding="utf-8-sig", newline="") as stream:
+        rows = {row["file"]: row for row in csv.DictReader(stream)}
+    assert rows["wagon_000.png"]["zone"] in ("review", "alarm") and rows["wagon_001.png"]["zone"] == "pass"
+    assert rows["broken_0.jpg"]["zone"] == ""
+    assert rows["wagon_001.png"]["pass_threshold"] == "3.0" and rows["wagon_001.png"]["alarm_threshold"] == "6.0"
+
+    # only this batch's own history when asked: nothing else beside it counts
+    only = json.loads(write_report(reviewed_batch, tmp_path / "own.json", history_folders=[])
+                      .read_text(encoding="utf-8"))["operating_point"]["history"]
+    assert only["confirmed_foreign_bodies"] == 2 and only["review_logs"] == 1
+
+
+def test_report_without_confirmed_foreign_bodies_says_so(tmp_path):
+    batch = build_batch(tmp_path / "b", 6, {5: ("rejected", "anna", "")}, unreadable=0)
+    text = " ".join(pdf_text(write_report(batch, tmp_path / "r.pdf")).split())
+    assert "no confirmed foreign bodies yet" in text
+    assert "Alarm threshold not set" in text

@@ -82,6 +82,7 @@ class ModelActions:
     improve_model: QAction
     model_versions: QAction
     save_threshold: QAction
+    operating_point: QAction
     refresh_library: QAction
 
 
@@ -144,7 +145,11 @@ def create_actions(parent: QObject) -> InspectorActions:
                             "Retrain with the photos rejected as false alarms; you decide whether to use the result",
                             short="Improve…"),
             model_versions=a(parent, "Model &versions…", [], "Earlier versions of this model; make one active again"),
-            save_threshold=a(parent, "Save threshold to &model", [], "Write the batch threshold into the model file"),
+            save_threshold=a(parent, "Save thresholds to &model", [],
+                             "Write the batch's pass and alarm thresholds into the model file"),
+            operating_point=a(parent, "&Operating point…", [],
+                              "How many foreign bodies the pass line has caught in past reviews, and what moving it "
+                              "would change"),
             refresh_library=a(parent, "Re&fresh model library", [], "Look for new models in the library folder"),
         ),
         help=HelpActions(
@@ -191,6 +196,7 @@ def build_menus(menubar: QMenuBar, actions: InspectorActions, extra_view: Option
     for action in (actions.model.score_batch, actions.model.rescore_batch, actions.model.cancel_scoring):
         model_menu.addAction(action)
     model_menu.addSeparator()
+    model_menu.addAction(actions.model.operating_point)
     model_menu.addAction(actions.model.save_threshold)
     model_menu.addSeparator()
     model_menu.addAction(actions.model.train_model)

@@ -37,11 +37,12 @@ from app.qt.actions import build_menus, build_toolbar_left, build_toolbar_right,
 from app.qt.dialogs.about_dialog import AboutDialog
 from app.qt.dialogs.export_dialog import ExportDialog
 from app.qt.dialogs.improve_dialog import ImproveModelDialog
+from app.qt.dialogs.operating_point_dialog import OperatingPointDialog
 from app.qt.dialogs.versions_dialog import ModelVersionsDialog
 from app.qt.dialogs.job_dialog import format_eta
 from app.qt.dialogs.train_dialog import TrainDialog
 from app.qt.icon import app_icon
-from app.qt.models.image_list_model import ImageListModel, review_status
+from app.qt.models.image_list_model import ImageListModel, review_status, sort_key
 from app.qt.models.model_library_model import ModelLibraryModel
 from app.qt.preload import ImagePreloader, OverlayScale
 from app.qt.session import BatchSession
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self._folder_check_for: Optional[BatchSession] = None
         self.train_dialog: Optional[TrainDialog] = None
         self.improve_dialog: Optional[ImproveModelDialog] = None
+        self.operating_point_dialog: Optional[OperatingPointDialog] = None
         self._adopt_threshold: Optional[float] = None  # an improved model's threshold, applied once it is loaded
         self._rescore_after_load = False
         self._pending_model: Optional[Path] = None
@@ -182,6 +184,10 @@ class MainWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.actions.model.cancel_scoring.trigger)
         self.engine_label = QLabel("")
         self.engine_label.setObjectName("muted")
+        # how many photos a person must see in this batch, and what share that is
+        self.workload_label = QLabel("")
+        self.workload_label.setToolTip("Photos at or above the pass line (alarm first, then the review band)")
+        status.addPermanentWidget(self.workload_label)
         for widget in (self.progress_label, self.progress_bar, self.cancel_button):
             status.addPermanentWidget(widget)
             widget.hide()
@@ -226,6 +232,7 @@ class MainWindow(QMainWindow):
         a.model.improve_model.triggered.connect(self.open_improve_dialog)
         a.model.model_versions.triggered.connect(self.open_versions_dialog)
         a.model.save_threshold.triggered.connect(self.save_threshold_to_model)
+        a.model.operating_point.triggered.connect(self.open_operating_point_dialog)
         a.model.refresh_library.triggered.connect(self.refresh_library)
         a.help.about.triggered.connect(self.show_about)
         a.help.shortcuts.triggered.connect(self.show_shortcuts)
@@ -243,6 +250,8 @@ class MainWindow(QMainWindow):
         self.review_panel.note_committed.connect(self.commit_note)
         self.histogram.threshold_moved.connect(self._on_threshold_dragged)
         self.histogram.threshold_committed.connect(self._on_threshold_released)
+        self.histogram.alarm_moved.connect(self._on_alarm_dragged)
+        self.histogram.alarm_committed.connect(self.commit_alarm_threshold)
         self.histogram.save_to_model_requested.connect(self.save_threshold_to_model)
 
         self._histogram_timer = QTimer(self)
@@ -334,7 +343,11 @@ class MainWindow(QMainWindow):
         self.device_text = getattr(detector, "device_description", "") or getattr(detector, "device", "")
         info = detector.info()
         self.review_panel.set_model_text(f"{info.get('name')} ({info.get('variant')}, {info.get('image_size')} px)")
-        self.statusBar().showMessage(f"Model {info.get('name')} ready on {self.device_text}", 5000)
+        notes = list(getattr(detector, "load_notes", []) or [])
+        if notes:  # e.g. an older model with one threshold: its alarm line was derived
+            self.statusBar().showMessage(notes[0][:1].upper() + notes[0][1:], 15000)
+        else:
+            self.statusBar().showMessage(f"Model {info.get('name')} ready on {self.device_text}", 5000)
         self.model_picker.show_path(path)
         self._update_title()
         if self._adopt_threshold is not None:
@@ -352,10 +365,14 @@ class MainWindow(QMainWindow):
         if session is None or session.read_only:
             return
         reviewer = self.settings.reviewer or "unknown"
+        alarm = info.get("alarm_threshold")
         try:
             session.adopt_model(info, path)
             session.commit_threshold(threshold, reviewer)
-            session.log.log_event("model_improved", reviewer, model=str(path), threshold=threshold)
+            if alarm is not None:
+                session.commit_alarm_threshold(float(alarm), reviewer)
+            session.log.log_event("model_improved", reviewer, model=str(path), threshold=threshold,
+                                  alarm_threshold=alarm)
         except ReviewLogError as exc:
             QMessageBox.warning(self, "Review log", f"The improved model is in use, but the batch log says:\n\n{exc}")
             return
@@ -556,6 +573,8 @@ class MainWindow(QMainWindow):
             return
         self._apply_overlay_scale()
         self.histogram.set_threshold(session.threshold or 0.0)
+        if session.alarm_threshold is not None:
+            self.histogram.set_alarm_threshold(session.alarm_threshold)
         job = ScoreJob(detector, paths, session.record_result, batch_size=self.score_batch_size)
         job.scored.connect(self._on_scored)
         job.device_changed.connect(self._on_device_changed)
@@ -642,8 +661,9 @@ class MainWindow(QMainWindow):
         if self.session is None or self.current_rel is None:
             return
         record = self.session.record(self.current_rel)
-        status = review_status(record, self.session.is_flagged(record))
-        self.review_panel.show_record(record, status, self.session.threshold)
+        zone = self.session.zone(record)
+        status = review_status(record, self.session.is_flagged(record), zone)
+        self.review_panel.show_record(record, status, self.session.threshold, self.session.alarm_threshold)
         item = self.preloader.get(record)
         if item is None:
             self.preloader.request(record, urgent=True)
@@ -680,17 +700,34 @@ class MainWindow(QMainWindow):
         if rel is None:
             self.statusBar().showMessage("Every scored photo in this list has a decision", 5000)
             return
+        if self.list_model.row_of(rel) < 0:
+            self.thumbnail_panel.set_filter("all")  # the photo to see next is hidden by the filter
         self.show_rel(rel)
 
+    def review_order(self) -> tuple[list[str], list[str]]:
+        """The order a person works in: alarm photos, then the review band, each highest score first; and,
+        apart, the photos below pass in score order, for a reviewer who looks through them too (whatever the
+        list's filter shows)."""
+        session = self.session
+        if session is None:
+            return [], []
+        rank = {"alarm": 0, "review": 1}
+        flagged = [r for r in session.records if r.score is not None and session.zone(r) in rank]
+        flagged.sort(key=lambda r: (rank[session.zone(r)], -r.score))
+        chosen = {r.rel_path for r in flagged}
+        rest = sorted((r for r in session.records if r.rel_path not in chosen), key=sort_key)
+        return [r.rel_path for r in flagged], [r.rel_path for r in rest]
+
     def _find_undecided(self, after: Optional[str]) -> Optional[str]:
+        """The next undecided photo at or above pass (alarm first); only when none is left, one below pass."""
         if self.session is None:
             return None
-        order = self.list_model.rel_paths
-        start = order.index(after) + 1 if after in order else 0
-        for rel in order[start:] + order[:start]:
-            record = self.session.record(rel)
-            if rel != after and record.decision is None and record.score is not None:
-                return rel
+        for order in self.review_order():
+            start = order.index(after) + 1 if after in order else 0
+            for rel in order[start:] + order[:start]:
+                record = self.session.record(rel)
+                if rel != after and record.decision is None and record.score is not None:
+                    return rel
         return None
 
     # ================================================================================== reviewing
@@ -816,28 +853,72 @@ class MainWindow(QMainWindow):
             return
         records = session.records
         threshold = session.threshold
+        alarm = session.alarm_threshold
         self.histogram.line.setVisible(threshold is not None)
         self.histogram.above_region.setVisible(threshold is not None)
+        self.histogram.alarm_line.setVisible(threshold is not None and alarm is not None)
+        self.histogram.alarm_region.setVisible(threshold is not None and alarm is not None)
         if threshold is not None:
             self.histogram.set_threshold(threshold)
+        if alarm is not None:
+            self.histogram.set_alarm_threshold(alarm)
         self.histogram.set_scores(
             [r.score for r in records if r.score is not None],
             [r.score for r in records if r.score is not None and r.decision == "confirmed"],
             [r.score for r in records if r.score is not None and r.decision == "rejected"],
         )
+        self._show_workload()
+        self._update_actions()
+
+    def _show_workload(self) -> None:
+        """The histogram's summary and the status line: the lines and how many photos a person must see."""
+        session = self.session
+        if session is None:
+            self.workload_label.setText("")
+            return
         counts = session.counts()
         text = counts.headline()
-        if threshold is not None:
-            text = f"Threshold {threshold:.4g} · {text}"
-        self.histogram.set_summary(text)
-        self._update_actions()
+        lines = []
+        if session.threshold is not None:
+            lines.append(f"Pass {session.threshold:.4g}")
+            if session.alarm_threshold is not None:
+                lines.append(f"alarm {session.alarm_threshold:.4g}")
+        self.histogram.set_summary(" · ".join([*lines, text]))
+        self.workload_label.setText(f"To see: {counts.to_see()}" if counts.scored else "")
 
     def _on_threshold_dragged(self, value: float) -> None:
         if self.session is None:
             return
         self.session.preview_threshold(value)
-        self.histogram.set_summary(f"Threshold {value:.4g} · {self.session.counts().headline()}")
+        self._show_workload()
         self._refresh_current()
+
+    def _on_alarm_dragged(self, value: float) -> None:
+        if self.session is None:
+            return
+        self.session.preview_alarm_threshold(value)
+        self._show_workload()
+        self._refresh_current()
+
+    def commit_alarm_threshold(self, value: float) -> bool:
+        session = self.session
+        if session is None:
+            return False
+        if session.read_only:
+            self.statusBar().showMessage("The batch is read-only: the alarm threshold is not saved", 5000)
+            return False
+        reviewer = self.ensure_reviewer()
+        if not reviewer:
+            return False
+        try:
+            session.commit_alarm_threshold(value, reviewer)
+        except ReviewLogError as exc:
+            QMessageBox.critical(self, "Alarm threshold not saved", str(exc))
+            return False
+        self.statusBar().showMessage(f"Alarm threshold {value:.4g}: {session.counts().alarm} photos in alarm", 5000)
+        self.update_histogram()
+        self._refresh_current()
+        return True
 
     def _on_threshold_released(self, value: float) -> None:
         self.commit_threshold(value)
@@ -857,7 +938,7 @@ class MainWindow(QMainWindow):
         except ReviewLogError as exc:
             QMessageBox.critical(self, "Threshold not saved", str(exc))
             return False
-        self.statusBar().showMessage(f"Threshold {value:.4g}: {flagged} photos flagged", 5000)
+        self.statusBar().showMessage(f"Pass threshold {value:.4g}: {flagged} photos to review", 5000)
         self.update_histogram()
         self._refresh_current()
         return True
@@ -875,21 +956,24 @@ class MainWindow(QMainWindow):
             return
         old = getattr(self.detector, "threshold", None) if self.detector is not None and target == self.model_path else None
         old_text = f" (now {old:.4g})" if isinstance(old, float) else ""
+        alarm = session.alarm_threshold
+        alarm_text = f" and alarm {alarm:.4g}" if alarm is not None else ""
         answer = QMessageBox.question(
-            self, "Save threshold to model",
-            f"Use threshold {session.threshold:.4g} for every future batch scored with “{target.stem}”{old_text}?",
+            self, "Save thresholds to model",
+            f"Use pass {session.threshold:.4g}{old_text}{alarm_text} for every future batch scored with “{target.stem}”?",
         )
         if answer != QMessageBox.Yes:
             return
         reviewer = self.ensure_reviewer() or "unknown"
         threshold = session.threshold
-        job = SaveThresholdJob(target, threshold, self.detector if target == self.model_path else None)
+        job = SaveThresholdJob(target, threshold, self.detector if target == self.model_path else None, alarm)
 
         def saved(_path: object) -> None:
-            self.statusBar().showMessage(f"Threshold {threshold:.4g} saved to {target.name}", 6000)
+            self.statusBar().showMessage(f"Pass {threshold:.4g}{alarm_text} saved to {target.name}", 6000)
             if self.session is not None and not self.session.read_only:
                 try:
-                    self.session.log.log_event("threshold_saved_to_model", reviewer, model=str(target), threshold=threshold)
+                    self.session.log.log_event("threshold_saved_to_model", reviewer, model=str(target), threshold=threshold,
+                                               alarm_threshold=alarm)
                 except ReviewLogError:
                     pass
 
@@ -952,6 +1036,44 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.show()
         return dialog
+
+    def history_folders(self) -> list[Path]:
+        """Where past reviews of this model lie: the folder holding this batch (its neighbours are usually the
+        earlier batches) and the batches the model's versions learnt from."""
+        folders: list[Path] = []
+        if self.session is not None:
+            folders.append(self.session.batch_dir.parent)
+        meta = getattr(self.detector, "meta", None)
+        lineage = meta.get("lineage") if isinstance(meta, dict) else None
+        rounds = ([lineage] + list(lineage.get("history") or [])) if isinstance(lineage, dict) else []
+        for round_ in rounds:
+            for added in round_.get("added_images") or []:
+                batch = added.get("batch") if isinstance(added, dict) else None
+                if batch and Path(batch).is_dir() and Path(batch) not in folders:
+                    folders.append(Path(batch))
+        return folders
+
+    def open_operating_point_dialog(self) -> Optional[OperatingPointDialog]:
+        session = self.session
+        if session is None or session.threshold is None:
+            self.statusBar().showMessage("Open a scored batch first", 5000)
+            return None
+        from core.history import model_family
+
+        name = session.model_name or (self.detector.info().get("name") if self.detector is not None else None)
+        family = model_family(name) or model_family(session.model_path)
+        counts = session.counts()
+        dialog = OperatingPointDialog(self.runner, self.history_folders(), session.threshold, session.alarm_threshold,
+                                      family, batch_text=counts.to_see(), can_apply=not session.read_only, parent=self)
+        dialog.pass_chosen.connect(self._on_pass_chosen)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.show()
+        self.operating_point_dialog = dialog
+        return dialog
+
+    def _on_pass_chosen(self, value: float) -> None:
+        if self.commit_threshold(value):
+            self.histogram.set_threshold(value)
 
     def _on_version_activated(self, path: str) -> None:
         self.library_model.refresh()
@@ -1051,10 +1173,12 @@ class MainWindow(QMainWindow):
         a.model.improve_model.setEnabled(bool(has_batch and self.detector is not None and self.model_path is not None
                                               and not scoring))
         a.model.model_versions.setEnabled(self.model_path is not None)
+        a.model.operating_point.setEnabled(bool(has_batch and session.threshold is not None))
         can_save = bool(has_batch and session.threshold is not None and (self.model_path or session.model_path) and not scoring)
         a.model.save_threshold.setEnabled(can_save)
         self.histogram.save_button.setEnabled(can_save)
         self.histogram.line.setMovable(bool(has_batch and not session.read_only))
+        self.histogram.alarm_line.setMovable(bool(has_batch and not session.read_only))
 
     def _update_title(self) -> None:
         parts = []

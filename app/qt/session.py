@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from app.qt.batch_files import list_batch_images
 from core.photo_check import PhotoCheck, check_photos
 from core import CancelToken, ScoreResult
+from core.operating_point import REVIEW, ordered, zone_of
 from core.reviewlog import (
     DecisionRecord,
     ImageRecord,
@@ -37,16 +38,30 @@ class ReviewCounts:
     scored: int
     unscored: int
     errors: int
-    flagged: int
+    flagged: int  # at or above pass: a person must see them
     reviewed: int
     flagged_reviewed: int
     confirmed: int
     rejected: int
     unsure: int
+    alarm: int = 0  # the part of ``flagged`` at or above the alarm threshold
+
+    @property
+    def review(self) -> int:
+        return self.flagged - self.alarm
+
+    @property
+    def share_to_see(self) -> Optional[float]:
+        return self.flagged / self.scored if self.scored else None
+
+    def to_see(self) -> str:
+        """How many photos a person must see, e.g. "37 of 212 to review (17 %: 5 alarm)"."""
+        share = f"{100 * self.share_to_see:.0f} %" if self.share_to_see is not None else "n/a"
+        return f"{self.flagged} of {self.total} to review ({share}: {self.alarm} alarm)"
 
     def headline(self) -> str:
-        """The counter above the thumbnails, e.g. "37 of 212 flagged, 12 reviewed"."""
-        text = f"{self.flagged} of {self.total} flagged, {self.reviewed} reviewed"
+        """The counter above the thumbnails, e.g. "37 of 212 to review (17 %: 5 alarm), 12 reviewed"."""
+        text = f"{self.to_see()}, {self.reviewed} reviewed"
         if self.unscored:
             text += f", {self.unscored} not scored"
         if self.errors:
@@ -86,6 +101,7 @@ class BatchSession(QObject):
     records_added = Signal(list)  # rel paths of photos found in the folder after opening
     records_changed = Signal(list)  # rel paths whose record changed
     threshold_changed = Signal(float)  # live, also while the histogram line is dragged
+    alarm_threshold_changed = Signal(float)  # live, as threshold_changed
 
     def __init__(self, log: ReviewLog, files: Optional[Iterable[Path]] = None, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
@@ -94,6 +110,7 @@ class BatchSession(QObject):
         self._prefix = os.fspath(self.batch_dir) + os.sep
         info = log.batch_info()
         self._threshold: Optional[float] = info.threshold
+        self._alarm: Optional[float] = info.alarm_threshold
         self.pixel_threshold: Optional[float] = info.pixel_threshold
         self.heatmap_low: Optional[float] = info.heatmap_low
         self.model_path: Optional[str] = info.model_path
@@ -181,6 +198,21 @@ class BatchSession(QObject):
     def threshold(self) -> Optional[float]:
         return self._threshold
 
+    @property
+    def alarm_threshold(self) -> Optional[float]:
+        """The alarm line; never below pass (a batch scored before it existed has none: every flag is review)."""
+        if self._alarm is None or self._threshold is None:
+            return self._alarm
+        return ordered(self._threshold, self._alarm)
+
+    def zone(self, record: ImageRecord) -> Optional[str]:
+        """pass, review or alarm against the live lines; None without a score or a pass line."""
+        if self._threshold is None:
+            if record.score is None or not record.flagged:
+                return None if record.score is None else "pass"
+            return REVIEW
+        return zone_of(record.score, self._threshold, self.alarm_threshold)
+
     def is_flagged(self, record: ImageRecord) -> bool:
         """Judged against the live threshold, so dragging the histogram line re-flags at once."""
         if record.score is None:
@@ -201,8 +233,9 @@ class BatchSession(QObject):
     def counts(self) -> ReviewCounts:
         """One pass over the records (this runs on every change, for thousands of photos)."""
         total = scored = unscored = errors = flagged = reviewed = flagged_reviewed = 0
-        confirmed = rejected = unsure = 0
+        confirmed = rejected = unsure = alarm = 0
         threshold = self._threshold
+        alarm_line = self.alarm_threshold
         for record in self._records.values():
             total += 1
             score, decision = record.score, record.decision
@@ -217,6 +250,7 @@ class BatchSession(QObject):
                     unscored += 1
             if is_flagged:
                 flagged += 1
+                alarm += alarm_line is not None and score >= alarm_line
             if decision is not None:
                 reviewed += 1
                 flagged_reviewed += is_flagged
@@ -224,7 +258,7 @@ class BatchSession(QObject):
                 rejected += decision == "rejected"
                 unsure += decision == "unsure"
         return ReviewCounts(total, scored, unscored, errors, flagged, reviewed, flagged_reviewed, confirmed, rejected,
-                            unsure)
+                            unsure, alarm)
 
     # -- scoring ----------------------------------------------------------------------------------
     def adopt_model(self, info: dict[str, Any], model_path: Optional[Path | str]) -> None:
@@ -243,10 +277,14 @@ class BatchSession(QObject):
             pixel_threshold=info.get("pixel_threshold"),
             heatmap_low=info.get("heatmap_low"),
             threshold=info.get("threshold") if self._threshold is None else None,
+            alarm_threshold=info.get("alarm_threshold") if self._alarm is None else None,
         )
         batch = self.log.batch_info()
         self.model_path, self.model_name = batch.model_path, batch.model_name
         self.pixel_threshold, self.heatmap_low = batch.pixel_threshold, batch.heatmap_low
+        if batch.alarm_threshold is not None and batch.alarm_threshold != self._alarm:
+            self._alarm = batch.alarm_threshold
+            self.alarm_threshold_changed.emit(self._alarm)
         if batch.threshold is not None and batch.threshold != self._threshold:
             self._threshold = batch.threshold
             self.refresh()
@@ -330,6 +368,16 @@ class BatchSession(QObject):
         self.refresh()
         self.threshold_changed.emit(self._threshold)
         return flagged
+
+    def preview_alarm_threshold(self, value: float) -> None:
+        self._alarm = float(value)
+        self.alarm_threshold_changed.emit(self._alarm)
+
+    def commit_alarm_threshold(self, value: float, reviewer: str) -> None:
+        """Store the alarm line in the log (an audited event); which photos are flagged does not change."""
+        self._alarm = float(value)
+        self.log.set_alarm_threshold(self._alarm, reviewer)
+        self.alarm_threshold_changed.emit(self._alarm)
 
     def check_changed_files(self, cancel: Optional[CancelToken] = None) -> Optional[PhotoCheck]:
         """Check every photo by content (slow only for touched files; call it from a worker).

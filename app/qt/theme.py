@@ -22,6 +22,7 @@ class Colors:
     unsure: str = "#c69026"
     error: str = "#8b949e"
     threshold: str = "#f2cc60"
+    alarm: str = "#e0479e"  # at or above the alarm threshold, not yet decided: very likely a foreign body
 
 
 COLORS = Colors()

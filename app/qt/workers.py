@@ -211,19 +211,21 @@ class RetrainJob(Job):
 
 
 class SaveThresholdJob(Job):
-    """Writes a new image-score threshold into a model file (loading it first if needed)."""
+    """Writes the pass threshold (and the alarm threshold, when given) into a model file (loading it first if needed)."""
 
-    def __init__(self, model_path: Path, threshold: float, detector: object = None) -> None:
+    def __init__(self, model_path: Path, threshold: float, detector: object = None,
+                 alarm_threshold: Optional[float] = None) -> None:
         super().__init__()
         self.model_path = Path(model_path)
         self.threshold = float(threshold)
+        self.alarm_threshold = None if alarm_threshold is None else float(alarm_threshold)
         self.detector = detector
 
     def execute(self) -> Path:
         from core import load_detector
 
         detector = self.detector if self.detector is not None else load_detector(self.model_path)
-        detector.threshold = self.threshold
+        detector.set_operating_point(self.threshold, self.alarm_threshold)
         detector.save(self.model_path)
         return self.model_path
 

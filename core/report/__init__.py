@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import errno
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence
 
 from core.atomicfile import ReadOnlyFolderError, atomic_writer
+from core.history import CatchEstimate, estimate, model_family, read_history
 from core.report.content import ReportData, collect_report_data
 from core.report.pictures import Picture, entry_picture
 from core.reviewlog import ReviewLog, ReviewLogError
@@ -42,12 +43,26 @@ def format_for(out_path: str | Path, fmt: Optional[str] = None) -> str:
     return _SUFFIXES[suffix]
 
 
+def _catch_estimate(log: ReviewLog, folders: Optional[Sequence[str | Path]]) -> Optional[CatchEstimate]:
+    """The history estimate at the batch's operating point; the batch's own log always takes part."""
+    info = log.batch_info()
+    if info.threshold is None:
+        return None
+    family = model_family(info.model_name) or model_family(info.model_path)
+    searched = list(folders) if folders is not None else [log.batch_dir.parent]
+    history = read_history([log.path, *searched], family=family)
+    return estimate(history, info.threshold, info.alarm_threshold)
+
+
 def write_report(log_or_batch: ReviewLog | str | Path, out_path: str | Path, fmt: Optional[str] = None,
-                 include_flagged: bool = False, force: bool = False, title: Optional[str] = None) -> Path:
+                 include_flagged: bool = False, force: bool = False, title: Optional[str] = None,
+                 history_folders: Optional[Sequence[str | Path]] = None) -> Path:
     """Write the report of a reviewed batch and return its path.
 
     ``log_or_batch`` is an open :class:`ReviewLog`, a batch folder or a review-log file (opened read-only).
     ``include_flagged`` adds a picture entry for every flagged photo, not only the confirmed and unsure ones.
+    The catch rate is measured on the review logs in ``history_folders`` (default: this batch and the batches
+    beside it) that were scored by a version of this batch's model.
     """
     out_path = Path(out_path)
     kind = format_for(out_path, fmt)
@@ -59,11 +74,13 @@ def write_report(log_or_batch: ReviewLog | str | Path, out_path: str | Path, fmt
         raise ReportError(f"folder {out_path.parent} does not exist")
 
     if isinstance(log_or_batch, ReviewLog):
-        data = collect_report_data(log_or_batch, include_flagged=include_flagged, title=title)
+        data = collect_report_data(log_or_batch, include_flagged=include_flagged, title=title,
+                                   catch=_catch_estimate(log_or_batch, history_folders))
     else:
         try:
             with ReviewLog.open(log_or_batch, read_only=True) as log:
-                data = collect_report_data(log, include_flagged=include_flagged, title=title)
+                data = collect_report_data(log, include_flagged=include_flagged, title=title,
+                                           catch=_catch_estimate(log, history_folders))
         except ReviewLogError as exc:
             raise ReportError(f"cannot read the review log: {exc}") from None
 

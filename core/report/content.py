@@ -8,6 +8,8 @@ from typing import Optional
 
 from core.audit_chain import VerifyResult
 from core.batch_folder import folder_of, photo_sort_key, subfolder_order
+from core.history import CatchEstimate
+from core.operating_point import ALARM, REVIEW, zone_of
 from core.photo_check import MODIFIED, check_photos
 from core.reviewlog import BatchInfo, EventRecord, ImageRecord, ReviewLog, Summary, summarize
 
@@ -47,6 +49,22 @@ class ReportData:
     threshold_changes: list[EventRecord] = field(default_factory=list)
     audit: Optional[VerifyResult] = None
     chain_head: Optional[str] = None
+    #: the catch rate at this batch's pass threshold, measured on past reviews (None: not looked up)
+    catch: Optional[CatchEstimate] = None
+
+    @property
+    def pass_threshold(self) -> Optional[float]:
+        return self.batch.threshold
+
+    @property
+    def alarm_threshold(self) -> Optional[float]:
+        return self.batch.alarm_threshold
+
+    def zone(self, record: ImageRecord) -> Optional[str]:
+        return zone_of(record.score, self.pass_threshold, self.alarm_threshold)
+
+    def zone_count(self, zone: str) -> int:
+        return sum(1 for r in self.images if self.zone(r) == zone)
 
     @property
     def finished(self) -> bool:
@@ -97,7 +115,8 @@ class ReportData:
         return sections
 
 
-def collect_report_data(log: ReviewLog, include_flagged: bool = False, title: Optional[str] = None) -> ReportData:
+def collect_report_data(log: ReviewLog, include_flagged: bool = False, title: Optional[str] = None,
+                        catch: Optional[CatchEstimate] = None) -> ReportData:
     """Everything a report says, with every photo checked against the folder by content first."""
     check = check_photos(log, persist=not log.read_only)
     images = [_current(r) for r in check.apply(log.images())]
@@ -131,6 +150,7 @@ def collect_report_data(log: ReviewLog, include_flagged: bool = False, title: Op
         unreviewed=by_score(r for r in images if r.flagged and r.decision is None),
         unreadable=[r for r in images if r.error],
         changed=[r for r in images if r.changed],
+        catch=catch,
     )
 
 
@@ -204,7 +224,6 @@ def overview_rows(data: ReportData) -> list[tuple[str, str]]:
         ("Review period", review_period(data)),
         ("Reviewer(s)", ", ".join(data.reviewers) or "none yet"),
         ("Model", model_description(batch)),
-        ("Image-score threshold", format_score(batch.threshold)),
         ("Report created", format_time(data.generated_at)),
     ]
 
@@ -225,6 +244,52 @@ def summary_rows(data: ReportData) -> list[tuple[str, str]]:
         ("Reviewed by a person", f"{s.reviewed} ({format_share(data.reviewed_share_of_flagged)} of flagged, "
                                  f"{format_share(data.reviewed_share_of_all)} of all photos)"),
     ]
+
+
+def score_text(data: ReportData, record: ImageRecord) -> str:
+    """A photo's score with its zone and the lines it was judged against."""
+    text = format_score(record.score)
+    zone = data.zone(record)
+    if zone is None:
+        return text
+    lines = f"pass {format_score(data.pass_threshold)}"
+    if data.alarm_threshold is not None:
+        lines += f", alarm {format_score(data.alarm_threshold)}"
+    return f"{text} ({zone} zone; {lines})"
+
+
+def catch_text(catch: Optional[CatchEstimate]) -> str:
+    """The catch rate in words, with its bound and the number of examples behind it."""
+    if catch is None:
+        return "not estimated (no past review logs were read)"
+    if not catch.n_foreign_bodies:
+        return f"no confirmed foreign bodies yet (in {catch.n_logs} review log(s) of this model)"
+    models = f" scored by {', '.join(catch.models)}" if catch.models else ""
+    return (f"{100 * catch.catch_rate:.0f} % ({catch.n_caught} of {catch.n_foreign_bodies} confirmed foreign bodies "
+            f"scored at or above pass); at least {100 * (catch.lower_bound or 0.0):.0f} % with 95 % confidence; "
+            f"from {catch.n_logs} review log(s){models}")
+
+
+def operating_point_rows(data: ReportData) -> list[tuple[str, str]]:
+    """What the depot trades: how many photos a person looks at, and how many foreign bodies that has caught."""
+    s = data.summary
+    alarm, review = data.zone_count(ALARM), data.zone_count(REVIEW)
+    rows = [
+        ("Pass threshold", f"{format_score(data.pass_threshold)} (below it a photo is treated as normal)"),
+        ("Alarm threshold", f"{format_score(data.alarm_threshold)} (at or above it: very likely a foreign body)"
+         if data.alarm_threshold is not None else "not set (every photo at or above pass is in the review band)"),
+        ("Photos a person must see", f"{alarm + review} of {s.scored} scored ({format_share(data.flagged_share)}): "
+                                     f"{alarm} alarm, {review} review band"),
+        ("Catch rate from past reviews", catch_text(data.catch)),
+    ]
+    catch = data.catch
+    if catch is not None and catch.review_share is not None:
+        rows.append(("Share reviewed in past batches", f"{format_share(catch.review_share)} of {catch.n_photos} photos "
+                                                       "at this pass threshold"))
+    if catch is not None and catch.missed:
+        names = ", ".join(m.rel_path for m in catch.missed[:5]) + (" ..." if len(catch.missed) > 5 else "")
+        rows.append(("Missed (confirmed below pass)", f"{len(catch.missed)}: {names}"))
+    return rows
 
 
 def unfinished_message(data: ReportData) -> Optional[str]:
@@ -251,7 +316,8 @@ def threshold_change_rows(data: ReportData) -> list[tuple[str, str, str, str]]:
     rows = []
     for event in data.threshold_changes:
         detail = event.detail
-        rows.append((format_time(event.at), event.reviewer, f"{format_score(detail.get('before'))} -> "
+        line = "alarm" if event.kind == "alarm_threshold_changed" else "pass"
+        rows.append((format_time(event.at), event.reviewer, f"{line} {format_score(detail.get('before'))} -> "
                      f"{format_score(detail.get('after'))}",
                      f"{detail.get('flagged_before', '')} -> {detail.get('flagged_after', '')}"))
     return rows

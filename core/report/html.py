@@ -15,7 +15,9 @@ from core.report.content import (
     threshold_change_rows,
     format_score,
     format_time,
+    operating_point_rows,
     overview_rows,
+    score_text,
     summary_rows,
     unfinished_message,
 )
@@ -66,8 +68,7 @@ def _entry(record: ImageRecord, picture: Picture, data: ReportData) -> str:
                      f'height="{picture.height}" alt="{_e(record.rel_path)} with heatmap">')
     if picture.remark:
         parts.append(f'<p class="remark">{_e(picture.remark)}</p>')
-    threshold = data.batch.threshold
-    score = format_score(record.score) + (f" (threshold {format_score(threshold)})" if threshold is not None else "")
+    score = score_text(data, record)
     parts.append(_key_value([
         ("Score", score),
         ("Decision", DECISION_LABELS.get(record.decision or "", "not reviewed")),
@@ -97,6 +98,7 @@ def write_html(data: ReportData, stream: TextIO, picture_of: Callable[[ImageReco
     out(f'<p class="audit">{_e(audit_message(data))}</p>\n')
     if data.has_folders:
         out("<h2>Per folder</h2>\n" + _list(FOLDER_COLUMNS, data.folder_rows()) + "\n")
+    out("<h2>Operating point</h2>\n" + _key_value(operating_point_rows(data)) + "\n")
 
     for heading, records in data.pictured_sections():
         out(f"<h2>{_e(heading)} ({len(records)})</h2>\n")

@@ -36,7 +36,9 @@ from core.report.content import (
     threshold_change_rows,
     format_score,
     format_time,
+    operating_point_rows,
     overview_rows,
+    score_text,
     summary_rows,
     unfinished_message,
 )
@@ -210,8 +212,7 @@ def _entry(record: ImageRecord, picture: Picture, data: ReportData, styles: dict
                            hAlign="LEFT"))
     if picture.remark:
         parts.append(Paragraph(_text(picture.remark), styles["remark"]))
-    threshold = data.batch.threshold
-    score = format_score(record.score) + (f" (threshold {format_score(threshold)})" if threshold is not None else "")
+    score = score_text(data, record)
     parts += [Spacer(1, 1.5 * mm), _details_table(record, score, styles, width), Spacer(1, 4 * mm)]
     return parts
 
@@ -233,6 +234,7 @@ def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRec
         story.append(Paragraph("Per folder", styles["h2"]))
         story.append(_list_table(FOLDER_COLUMNS, data.folder_rows(),
                                  [0.4 * width] + [0.1 * width] * (len(FOLDER_COLUMNS) - 1), styles))
+    story += [Paragraph("Operating point", styles["h2"]), _key_value_table(operating_point_rows(data), styles, width)]
 
     for heading, records in data.pictured_sections():
         title = Paragraph(f"{_text(heading)} ({len(records)})", styles["h2"])

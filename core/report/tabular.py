@@ -7,24 +7,29 @@ import math
 from typing import Any, TextIO
 
 from core.batch_folder import folder_of
-from core.report.content import ReportData, status_of
+from core.history import CONFIDENCE
+from core.operating_point import ZONES
+from core.report.content import ReportData, catch_text, status_of
 from core.reviewlog import ImageRecord
 
 CSV_COLUMNS = (
-    "file", "folder", "path", "status", "score", "flagged", "decision", "reviewer", "decided_at", "note", "error",
+    "file", "folder", "path", "status", "score", "zone", "flagged", "decision", "reviewer", "decided_at", "note", "error",
     "changed", "changed_reason", "sha256", "width", "height", "heatmap_file", "scored_at",
+    "pass_threshold", "alarm_threshold",
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def image_fields(record: ImageRecord) -> dict[str, Any]:
+def image_fields(record: ImageRecord, data: ReportData) -> dict[str, Any]:
+    """Every field of one photo; the zone and the two lines it was judged against travel with each row."""
     return {
         "file": record.rel_path,
         "folder": folder_of(record.rel_path),
         "path": str(record.path),
         "status": status_of(record),
         "score": record.score,
+        "zone": data.zone(record),
         "flagged": record.flagged,
         "decision": record.decision,
         "reviewer": record.reviewer,
@@ -38,6 +43,8 @@ def image_fields(record: ImageRecord) -> dict[str, Any]:
         "height": record.height,
         "heatmap_file": str(record.heatmap_path) if record.heatmap_path else None,
         "scored_at": record.scored_at,
+        "pass_threshold": data.pass_threshold,
+        "alarm_threshold": data.alarm_threshold,
     }
 
 
@@ -57,7 +64,7 @@ def write_csv(data: ReportData, stream: TextIO) -> None:
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for record in data.images:
-        fields = image_fields(record)
+        fields = image_fields(record, data)
         writer.writerow([_csv_cell(fields[column]) for column in CSV_COLUMNS])
 
 
@@ -90,10 +97,34 @@ def write_json(data: ReportData, stream: TextIO) -> None:
             "unreviewed": summary.unreviewed, "reviewed": summary.reviewed, "errors": summary.errors,
             "changed": summary.changed,
         },
-        "images": [image_fields(record) for record in data.images],
+        "operating_point": _operating_point(data),
+        "images": [image_fields(record, data) for record in data.images],
     }
     json.dump(_finite(document), stream, indent=1, ensure_ascii=False, allow_nan=False, default=str)
     stream.write("\n")
+
+
+def _operating_point(data: ReportData) -> dict[str, Any]:
+    catch = data.catch
+    zones = {zone: data.zone_count(zone) for zone in ZONES}
+    history = None
+    if catch is not None:
+        history = {
+            "confirmed_foreign_bodies": catch.n_foreign_bodies, "caught": catch.n_caught,
+            "catch_rate": catch.catch_rate, "catch_rate_lower_bound": catch.lower_bound, "confidence": CONFIDENCE,
+            "review_share": catch.review_share, "photos": catch.n_photos, "review_logs": catch.n_logs,
+            "models": list(catch.models),
+            "missed": [{"batch": str(m.batch), "file": m.rel_path, "score": m.score} for m in catch.missed],
+        }
+    return {
+        "pass_threshold": data.pass_threshold,
+        "alarm_threshold": data.alarm_threshold,
+        "zones": zones,
+        "photos_to_review": zones["review"] + zones["alarm"],
+        "share_to_review": data.flagged_share,
+        "catch_rate_text": catch_text(catch),
+        "history": history,
+    }
 
 
 def _finite(value: Any) -> Any:

@@ -23,12 +23,14 @@ from app.qt.models.photo_groups import (
 )
 from app.qt.session import BatchSession
 from app.qt.thumbnails import ThumbnailCache
+from core.operating_point import ALARM
 from core.reviewlog import ImageRecord
 
 FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "All photos"),
-    ("flagged", "Flagged"),
-    ("unreviewed", "Flagged, not reviewed"),
+    ("flagged", "To review (alarm and review band)"),
+    ("unreviewed", "To review, undecided"),
+    ("alarm", "Alarm"),
     ("decided", "Reviewed"),
     ("unreadable", "Unreadable"),
 )
@@ -43,13 +45,15 @@ class Roles(IntEnum):
     SCORE = Qt.UserRole + 5
     THUMBNAIL_ERROR = Qt.UserRole + 6
     CELL = Qt.UserRole + 7  # everything the thumbnail delegate draws, in one call
+    ZONE = Qt.UserRole + 8  # pass, review or alarm
 
 
 STATUS_LABELS = {
     "confirmed": "FOREIGN BODY",
     "rejected": "FALSE ALARM",
     "unsure": "UNSURE",
-    "flagged": "FLAGGED",
+    "alarm": "ALARM",
+    "flagged": "REVIEW",
     "error": "UNREADABLE",
     "changed": "CHANGED",
     "unscored": "NOT SCORED",
@@ -65,10 +69,15 @@ class CellData:
     score: Optional[float]
     pixmap: Any
     thumbnail_error: Optional[str]
+    zone: Optional[str] = None
 
 
-def review_status(record: ImageRecord, flagged: bool) -> str:
-    """One word for the badge: the decision wins over the flag, errors over everything."""
+def review_status(record: ImageRecord, flagged: bool, zone: Optional[str] = None) -> str:
+    """One word for the badge: the decision wins over the zone, errors over everything.
+
+    An undecided photo at or above pass is "alarm" when it lies at or above the alarm line, else "flagged"
+    (the review band).
+    """
     if record.error is not None:
         return "error"
     if record.decision in ("confirmed", "rejected", "unsure"):
@@ -77,12 +86,16 @@ def review_status(record: ImageRecord, flagged: bool) -> str:
         return "changed"
     if record.score is None:
         return "unscored"
-    return "flagged" if flagged else "ok"
+    if not flagged:
+        return "ok"
+    return "alarm" if zone == ALARM else "flagged"
 
 
-def passes_filter(name: str, record: ImageRecord, flagged: bool) -> bool:
+def passes_filter(name: str, record: ImageRecord, flagged: bool, zone: Optional[str] = None) -> bool:
     if name == "flagged":
         return flagged
+    if name == "alarm":
+        return flagged and zone == ALARM
     if name == "unreviewed":
         return flagged and record.decision is None
     if name == "decided":
@@ -153,6 +166,7 @@ class ImageListModel(QAbstractListModel):
             (self.session.records_reset, self._reset_rows),
             (self.session.records_added, self._on_records_added),
             (self.session.threshold_changed, self._on_threshold_changed),
+            (self.session.alarm_threshold_changed, self._on_threshold_changed),
         )
 
     @property
@@ -173,7 +187,7 @@ class ImageListModel(QAbstractListModel):
             return []
         chosen = []
         for record in session.records:
-            if passes_filter(self._filter, record, session.is_flagged(record)):
+            if passes_filter(self._filter, record, session.is_flagged(record), session.zone(record)):
                 chosen.append(record)
         chosen.sort(key=sort_key)
         return [r.rel_path for r in chosen]
@@ -379,21 +393,25 @@ class ImageListModel(QAbstractListModel):
         if role == Roles.RECORD:
             return record
         flagged = self.session.is_flagged(record)
+        zone = self.session.zone(record)
         if role == Roles.CELL:
             path = str(record.path)
             thumbnails = self.thumbnails
             return CellData(
                 name=Path(rel).name,
-                status=review_status(record, flagged),
+                status=review_status(record, flagged, zone),
                 flagged=flagged,
                 score=record.score,
                 pixmap=thumbnails.pixmap(path) if thumbnails is not None else None,
                 thumbnail_error=thumbnails.error(path) if thumbnails is not None else None,
+                zone=zone,
             )
         if role == Roles.FLAGGED:
             return flagged
+        if role == Roles.ZONE:
+            return zone
         if role == Roles.STATUS:
-            return review_status(record, flagged)
+            return review_status(record, flagged, zone)
         if role == Roles.SCORE:
             return record.score
         if role == Qt.DecorationRole:
@@ -401,7 +419,7 @@ class ImageListModel(QAbstractListModel):
         if role == Roles.THUMBNAIL_ERROR:
             return self.thumbnails.error(str(record.path)) if self.thumbnails is not None else None
         if role == Qt.ToolTipRole:
-            return tooltip(record, review_status(record, flagged))
+            return tooltip(record, review_status(record, flagged, zone), zone)
         return None
 
     def _header_data(self, folder: str, role: int) -> Any:
@@ -447,8 +465,9 @@ class ImageListModel(QAbstractListModel):
 
     def _on_threshold_changed(self, _value: float) -> None:
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0), [Roles.STATUS, Roles.FLAGGED])
-        if self._filter in ("flagged", "unreviewed"):
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0),
+                                  [Roles.STATUS, Roles.FLAGGED, Roles.ZONE, Roles.CELL])
+        if self._filter in ("flagged", "unreviewed", "alarm"):
             self.resort()
         self.counts_changed.emit()
 
@@ -462,10 +481,10 @@ class ImageListModel(QAbstractListModel):
             self.dataChanged.emit(index, index, [Qt.DecorationRole])
 
 
-def tooltip(record: ImageRecord, status: str) -> str:
+def tooltip(record: ImageRecord, status: str, zone: Optional[str] = None) -> str:
     lines = [record.rel_path]
     if record.score is not None:
-        lines.append(f"score {record.score:.4g}")
+        lines.append(f"score {record.score:.4g}" + (f", {zone} zone" if zone else ""))
     if record.error:
         lines.append(f"unreadable: {record.error}")
     if record.changed:

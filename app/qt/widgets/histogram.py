@@ -1,7 +1,8 @@
-"""Score histogram of the open batch with the threshold as a line the reviewer can drag.
+"""Score histogram of the open batch with the operating point as two lines the reviewer can drag.
 
-Confirmed and rejected photos are drawn as separate outlines so the reviewer sees where true foreign
-bodies and false alarms fall before moving the threshold.
+The pass line and the alarm line split the scores into three shaded zones: pass (left, unshaded), the review
+band (amber) and alarm (magenta). Confirmed and rejected photos are drawn as separate outlines so the reviewer
+sees where true foreign bodies and false alarms fall before moving a line.
 """
 from __future__ import annotations
 
@@ -28,10 +29,14 @@ def histogram_bins(scores: np.ndarray, n_bins: int = 40) -> np.ndarray:
 
 
 class ScoreHistogram(QWidget):
-    """Emits ``threshold_moved`` live while dragging and ``threshold_committed`` once the drag ends."""
+    """Emits ``threshold_moved`` live while the pass line is dragged and ``threshold_committed`` once the drag
+    ends; ``alarm_moved`` and ``alarm_committed`` likewise for the alarm line. Dragging one line past the other
+    pushes it along, so alarm never lies below pass."""
 
     threshold_moved = Signal(float)
     threshold_committed = Signal(float)
+    alarm_moved = Signal(float)
+    alarm_committed = Signal(float)
     save_to_model_requested = Signal()
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
@@ -54,20 +59,37 @@ class ScoreHistogram(QWidget):
         self.rejected_curve = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(COLORS.rejected, width=2))
         for curve in (self.all_curve, self.confirmed_curve, self.rejected_curve):
             self.plot.addItem(curve)
-        self.above_region = pg.LinearRegionItem(movable=False, brush=QColor(240, 136, 62, 35), pen=pg.mkPen(None))
-        self.above_region.setZValue(-10)
-        self.plot.addItem(self.above_region)
+        review_brush, alarm_brush = QColor(COLORS.flagged), QColor(COLORS.alarm)
+        review_brush.setAlpha(45)
+        alarm_brush.setAlpha(55)
+        self.above_region = pg.LinearRegionItem(movable=False, brush=review_brush, pen=pg.mkPen(None))  # review band
+        self.alarm_region = pg.LinearRegionItem(movable=False, brush=alarm_brush, pen=pg.mkPen(None))
+        for region in (self.above_region, self.alarm_region):
+            region.setZValue(-10)
+            self.plot.addItem(region)
         self.line = pg.InfiniteLine(
             angle=90,
             movable=True,
             pen=pg.mkPen(COLORS.threshold, width=2),
             hoverPen=pg.mkPen("#ffffff", width=3),
-            label="threshold",
+            label="pass",
             labelOpts={"position": 0.92, "color": COLORS.threshold, "fill": QColor(32, 35, 39, 200)},
         )
         self.line.setZValue(10)
-        self.line.setToolTip("Drag to change the threshold; photos at or above it are flagged")
+        self.line.setToolTip("Pass line: drag to change it; every photo at or above it goes before a person")
         self.plot.addItem(self.line)
+        self.alarm_line = pg.InfiniteLine(
+            angle=90,
+            movable=True,
+            pen=pg.mkPen(COLORS.alarm, width=2),
+            hoverPen=pg.mkPen("#ffffff", width=3),
+            label="alarm",
+            labelOpts={"position": 0.78, "color": COLORS.alarm, "fill": QColor(32, 35, 39, 200)},
+        )
+        self.alarm_line.setZValue(11)
+        self.alarm_line.setToolTip("Alarm line: drag to change it; photos at or above it are shown first, "
+                                   "as very likely foreign bodies")
+        self.plot.addItem(self.alarm_line)
 
         self.summary_label = QLabel("No scores yet")
         self.summary_label.setObjectName("muted")
@@ -75,11 +97,13 @@ class ScoreHistogram(QWidget):
         legend = QLabel(
             f"<span style='color:{COLORS.accent}'>■</span> all &nbsp; "
             f"<span style='color:{COLORS.confirmed}'>■</span> confirmed &nbsp; "
-            f"<span style='color:{COLORS.rejected}'>■</span> rejected"
+            f"<span style='color:{COLORS.rejected}'>■</span> rejected &nbsp; "
+            f"<span style='color:{COLORS.flagged}'>▮</span> review &nbsp; "
+            f"<span style='color:{COLORS.alarm}'>▮</span> alarm"
         )
         legend.setObjectName("muted")
-        self.save_button = QPushButton("Save threshold to model")
-        self.save_button.setToolTip("Write this threshold into the model file so future batches use it")
+        self.save_button = QPushButton("Save thresholds to model")
+        self.save_button.setToolTip("Write the pass and alarm lines into the model file so future batches use them")
         self.save_button.setEnabled(False)
         header = QHBoxLayout()
         header.setContentsMargins(8, 4, 8, 0)
@@ -97,17 +121,32 @@ class ScoreHistogram(QWidget):
         self._quiet = False
         self.line.sigPositionChanged.connect(self._on_line_moved)
         self.line.sigPositionChangeFinished.connect(self._on_line_released)
+        self.alarm_line.sigPositionChanged.connect(self._on_alarm_moved)
+        self.alarm_line.sigPositionChangeFinished.connect(self._on_alarm_released)
         self.save_button.clicked.connect(self.save_to_model_requested)
 
     @property
     def threshold(self) -> float:
         return float(self.line.value())
 
+    @property
+    def alarm_threshold(self) -> float:
+        return float(self.alarm_line.value())
+
     def set_threshold(self, value: float) -> None:
-        """Move the line without emitting: the caller already knows the new value."""
+        """Move the pass line without emitting: the caller already knows the new value."""
         self._quiet = True
         try:
             self.line.setValue(float(value))
+        finally:
+            self._quiet = False
+        self._update_region()
+
+    def set_alarm_threshold(self, value: float) -> None:
+        """Move the alarm line without emitting."""
+        self._quiet = True
+        try:
+            self.alarm_line.setValue(float(value))
         finally:
             self._quiet = False
         self._update_region()
@@ -119,7 +158,8 @@ class ScoreHistogram(QWidget):
         rejected: Sequence[float] = (),
     ) -> None:
         values = np.asarray([s for s in scores if s is not None and np.isfinite(s)], dtype=float)
-        edges = histogram_bins(np.concatenate([values, [self.threshold]]) if values.size else values)
+        lines = [self.threshold] + ([self.alarm_threshold] if self.alarm_line.isVisible() else [])
+        edges = histogram_bins(np.concatenate([values, lines]) if values.size else values)
         counts = np.histogram(values, edges)[0] if values.size else np.zeros(1)
         step = max(1, int(np.ceil(counts.max() / 4)))  # whole photos only on the count axis
         self.plot.getAxis("left").setTickSpacing(step, step)
@@ -139,7 +179,12 @@ class ScoreHistogram(QWidget):
         if x_range != self._x_range:
             self._x_range = x_range
             self.plot.setXRange(*x_range, padding=0)
-            self.line.setBounds(x_range)
+            self._quiet = True  # bounds may nudge a line; that is no move by the reviewer
+            try:
+                self.line.setBounds(x_range)
+                self.alarm_line.setBounds(x_range)
+            finally:
+                self._quiet = False
         self._update_region()
 
     def set_summary(self, text: str) -> None:
@@ -147,9 +192,13 @@ class ScoreHistogram(QWidget):
 
     def _update_region(self) -> None:
         high = self._x_range[1] if np.isfinite(self._x_range[1]) else self.threshold
-        self.above_region.setRegion((self.threshold, max(high, self.threshold)))
+        alarm = max(self.alarm_threshold, self.threshold) if self.alarm_line.isVisible() else max(high, self.threshold)
+        self.above_region.setRegion((self.threshold, alarm))
+        self.alarm_region.setRegion((alarm, max(high, alarm)))
 
     def _on_line_moved(self) -> None:
+        if not self._quiet and self.alarm_line.isVisible() and self.threshold > self.alarm_threshold:
+            self.alarm_line.setValue(self.threshold)  # pushes the alarm line along (and tells about it)
         self._update_region()
         if not self._quiet:
             self.threshold_moved.emit(self.threshold)
@@ -157,6 +206,21 @@ class ScoreHistogram(QWidget):
     def _on_line_released(self) -> None:
         if not self._quiet:
             self.threshold_committed.emit(self.threshold)
+            if self.alarm_line.isVisible() and self.alarm_threshold <= self.threshold:
+                self.alarm_committed.emit(self.alarm_threshold)  # it was pushed along
+
+    def _on_alarm_moved(self) -> None:
+        if not self._quiet and self.alarm_line.isVisible() and self.alarm_threshold < self.threshold:
+            self.line.setValue(self.alarm_threshold)
+        self._update_region()
+        if not self._quiet:
+            self.alarm_moved.emit(self.alarm_threshold)
+
+    def _on_alarm_released(self) -> None:
+        if not self._quiet:
+            self.alarm_committed.emit(self.alarm_threshold)
+            if self.alarm_threshold <= self.threshold:
+                self.threshold_committed.emit(self.threshold)
 
     def keyPressEvent(self, event) -> None:  # arrow keys belong to image navigation, not the plot
         event.ignore()

@@ -21,6 +21,7 @@ from app.qt.models.image_list_model import STATUS_LABELS
 from app.qt.models.photo_groups import photo_title
 from app.qt.theme import COLORS
 from app.qt.widgets.thumbnail_list import BADGE_COLORS
+from core.operating_point import ALARM, PASS, REVIEW, zone_of
 from core.reviewlog import ImageRecord
 
 
@@ -60,6 +61,7 @@ class ReviewPanel(QWidget):
         self.score_value.setObjectName("scoreValue")
         self.threshold_label = QLabel("")
         self.threshold_label.setObjectName("muted")
+        self.threshold_label.setWordWrap(True)
         self.details = QLabel("")
         self.details.setObjectName("muted")
         self.details.setWordWrap(True)
@@ -140,7 +142,9 @@ class ReviewPanel(QWidget):
         record: Optional[ImageRecord],
         status: str = "ok",
         threshold: Optional[float] = None,
+        alarm_threshold: Optional[float] = None,
     ) -> None:
+        """``threshold`` is the pass line; the photo's zone is told against it and the alarm line."""
         if record is None:
             self.name_label.setText("No photo selected")
             self.badge.hide()
@@ -160,21 +164,20 @@ class ReviewPanel(QWidget):
             text_color = "#111" if color not in (COLORS.border, COLORS.error) else COLORS.text
             self._set_badge(label, color, text_color)
         else:
-            self._set_badge("BELOW THRESHOLD" if record.score is not None else "", COLORS.border, COLORS.text)
+            self._set_badge("PASS" if record.score is not None else "", COLORS.border, COLORS.text)
+        zone = zone_of(record.score, threshold, alarm_threshold)
         if record.score is not None:
-            flagged_color = COLORS.flagged if status in ("flagged", "confirmed", "unsure") or (
-                threshold is not None and record.score >= threshold
-            ) else COLORS.text
+            flagged_color = COLORS.alarm if zone == ALARM else COLORS.flagged if status in (
+                "flagged", "confirmed", "unsure") or zone == REVIEW else COLORS.text
             self.score_value.setText(f"{record.score:.4g}")
             self._set_score_color(flagged_color)
         else:
             self.score_value.setText("—")
             self._set_score_color("")
         if threshold is not None:
-            relation = ""
-            if record.score is not None:
-                relation = "  (above)" if record.score >= threshold else "  (below)"
-            self.threshold_label.setText(f"threshold {threshold:.4g}{relation}")
+            lines = f"pass {threshold:.4g}" + (f" · alarm {alarm_threshold:.4g}" if alarm_threshold is not None else "")
+            where = {PASS: "pass zone", REVIEW: "review band", ALARM: "alarm zone"}.get(zone or "", "")
+            self.threshold_label.setText(f"{where}\n{lines}" if where else lines)
         else:
             self.threshold_label.setText("no threshold set")
         if record.decision:

@@ -33,6 +33,7 @@ BADGE_COLORS = {
     "rejected": COLORS.rejected,
     "unsure": COLORS.unsure,
     "flagged": COLORS.flagged,
+    "alarm": COLORS.alarm,
     "error": COLORS.error,
     "changed": COLORS.unsure,
     "unscored": COLORS.border,
@@ -50,7 +51,8 @@ class ThumbnailDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.thumbnail_size = thumbnail_size
         self._fonts_for = ""
-        self._pens = {name: QPen(QColor(color), 2) for name, color in (("flagged", COLORS.flagged), ("accent", COLORS.accent))}
+        self._pens = {name: QPen(QColor(color), 2)
+                      for name, color in (("flagged", COLORS.flagged), ("alarm", COLORS.alarm), ("accent", COLORS.accent))}
         self._colors = {name: QColor(color) for name, color in vars(COLORS).items()}
         self._badge_colors = {status: QColor(color) for status, color in BADGE_COLORS.items()}
         self.grouped_model: Optional[ImageListModel] = None  # set while the list shows folder headers
@@ -118,9 +120,10 @@ class ThumbnailDelegate(QStyledItemDelegate):
         badge_color = self._badge_colors.get(status)
         if badge_color is not None:
             self._draw_badge(painter, box, STATUS_LABELS.get(status, status.upper()), status, badge_color)
-        if cell_data.flagged and status != "flagged":
-            # decided photos that are above the threshold keep a thin orange rim
-            painter.setPen(self._pens["flagged"])
+        alarm = cell_data.zone == "alarm"
+        if cell_data.flagged and status not in ("flagged", "alarm"):
+            # decided photos at or above pass keep a thin rim in the colour of their zone
+            painter.setPen(self._pens["alarm" if alarm else "flagged"])
             painter.setBrush(Qt.NoBrush)
             painter.drawRoundedRect(box.adjusted(-1, -1, 1, 1), 4, 4)
 
@@ -132,7 +135,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.drawText(QRect(text_rect.left(), text_rect.top(), text_rect.width(), line), Qt.AlignLeft | Qt.AlignVCenter, name)
         score = cell_data.score
         score_text = f"{score:.3g}" if score is not None else ("—" if status != "error" else "no score")
-        painter.setPen(colors["flagged"] if cell_data.flagged else colors["muted"])
+        painter.setPen(colors["alarm"] if alarm else colors["flagged"] if cell_data.flagged else colors["muted"])
         painter.drawText(
             QRect(text_rect.left(), text_rect.top() + line, text_rect.width(), line), Qt.AlignLeft | Qt.AlignVCenter, score_text
         )
