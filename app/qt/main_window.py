@@ -713,7 +713,10 @@ class MainWindow(QMainWindow):
             return [], []
         rank = {"alarm": 0, "review": 1}
         flagged = [r for r in session.records if r.score is not None and session.zone(r) in rank]
-        flagged.sort(key=lambda r: (rank[session.zone(r)], -r.score))
+        # a batch in folders is worked through folder by folder (the list's folder order), alarm first in each
+        folder_rank = {name: i for i, name in enumerate(self.list_model.folders())}
+        folder_of = self.list_model.folder_of
+        flagged.sort(key=lambda r: (folder_rank.get(folder_of(r.rel_path), 0), rank[session.zone(r)], -r.score))
         chosen = {r.rel_path for r in flagged}
         rest = sorted((r for r in session.records if r.rel_path not in chosen), key=sort_key)
         return [r.rel_path for r in flagged], [r.rel_path for r in rest]
