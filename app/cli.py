@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from core import __version__
-from core.config import DEFAULT_RETRAIN_EPOCHS, VARIANTS, TrainConfig
+from core.config import DEFAULT_RETRAIN_EPOCHS, VARIANTS, FlowConfig, TrainConfig
 
 EXIT_USER_ERROR = 2
 
@@ -330,10 +330,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from core.report import write_report
+    from core.report import InspectionDetails, write_report
 
+    details = InspectionDetails(unit_id=args.unit or "", site=args.site or "", inspection_date=args.inspection_date or "",
+                                signed_off_by=args.signed_off_by or "")
     out = write_report(args.batch, args.out, fmt=args.format, include_flagged=args.include_flagged, force=args.force,
-                       history_folders=args.history)
+                       history_folders=args.history, inspection=details)
     print(f"report written to {out}")
     return 0
 
@@ -456,18 +458,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train a model on defect-free images")
     p.add_argument("--data", required=True, help="MVTec category (uses train/good) or a folder of good images")
     p.add_argument("--out", required=True, help="model file to write (.csa)")
-    p.add_argument("--variant", choices=VARIANTS, default="csa")
+    p.add_argument("--variant", choices=VARIANTS, default=FlowConfig().variant,
+                   help="flow variant (default: %(default)s; csa = with the paper's channel and self-attention)")
     p.add_argument("--backbone", default="tf_efficientnet_lite0",
                    help="timm name: tf_efficientnet_lite0 (default), tf_efficientnet_lite2, efficientnet_b5")
     p.add_argument("--backbone-weights", default="offline",
                    help="offline (packaged lite weights), timm (download) or a path to a state-dict file")
     p.add_argument("--stage", type=int, default=None, help="backbone block whose output is used")
     p.add_argument("--image-size", type=int, default=384)
-    p.add_argument("--epochs", type=int, default=40)
+    p.add_argument("--epochs", type=int, default=TrainConfig().epochs,
+                   help="most epochs; training stops earlier when the held-out NLL stops improving (default: %(default)s)")
     p.add_argument("--patience", type=int, default=None, help="early stop after N epochs without improvement")
     p.add_argument("--time-budget", type=float, default=None, metavar="MINUTES",
                    help="stop training after this many minutes (the best epoch so far is kept)")
-    p.add_argument("--hidden", type=int, default=64, help="hidden channels of the coupling subnetworks")
+    p.add_argument("--hidden", type=int, default=FlowConfig().hidden_channels,
+                   help="hidden channels of the coupling subnetworks (default: %(default)s)")
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--review-share", "--false-alarm-rate", dest="review_share", type=float,
                    default=TrainConfig.target_false_alarm_rate,
@@ -512,6 +517,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("pdf", "html", "csv", "json"), default=None)
     p.add_argument("--include-flagged", action="store_true", help="an entry for every flagged image too")
     p.add_argument("--force", action="store_true", help="overwrite an existing report")
+    p.add_argument("--unit", help="unit / train-set ID printed on the report")
+    p.add_argument("--site", help="inspection site (depot, workshop)")
+    p.add_argument("--inspection-date", help="date of the inspection, e.g. 2024-05-02")
+    p.add_argument("--signed-off-by", help="name printed in the sign-off block")
     p.add_argument("--history", nargs="+", metavar="FOLDER", default=None,
                    help="folders of past batches for the catch rate (default: the batches beside this one)")
     p.set_defaults(func=cmd_report)

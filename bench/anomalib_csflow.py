@@ -19,7 +19,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 import torch
@@ -119,8 +119,12 @@ def fit_cross_scale_flow(
     val_features: Optional[Sequence[torch.Tensor]],
     config: TrainConfig,
     device: torch.device,
+    on_epoch: Optional[Callable[[int, Optional[dict]], None]] = None,
 ) -> FlowFitSummary:
-    """The loop of :func:`core.trainer.fit_flow` with anomalib's loss; keeps the epoch with the lowest held-out loss."""
+    """The loop of :func:`core.trainer.fit_flow` with anomalib's loss; keeps the epoch with the lowest held-out loss.
+
+    ``on_epoch(epoch, best_state)`` is called after each epoch with the weights that would be kept so far.
+    """
     flow.to(device)
     optimizer = torch.optim.Adam(flow.parameters(), lr=config.lr, betas=tuple(config.betas),
                                  weight_decay=config.weight_decay)
@@ -157,6 +161,8 @@ def fit_cross_scale_flow(
                 best_state = copy.deepcopy(flow.state_dict())
         else:
             summary.best_epoch = epoch
+        if on_epoch is not None:
+            on_epoch(epoch, best_state)
         if best_state is not None and epoch - summary.best_epoch >= config.early_stop_patience:
             summary.stopped_early = True
             break

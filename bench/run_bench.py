@@ -10,15 +10,19 @@ Every model is trained and evaluated in the same process on the same images with
   each model's ``score_images`` (decoding, pyramid, backbone, head, heatmap at image size), best of 3 passes;
 * on a machine with CUDA every model runs a second time on the GPU (mixed precision, as the engine does there).
 
-The targets of the issue are printed as PASS/FAIL lines (they are reported, not asserted). Example::
+Every model is trained ``--seeds`` times (3 by default, 1 with ``--quick``): seed N sets the flow's initial weights,
+the batch order, PatchCore's first coreset patch and which training images are held out. The table of single
+runs is followed by one of mean ± standard deviation over the seeds; the targets of the issue are judged on the
+means and printed as PASS/FAIL lines (they are reported, not asserted). Example::
 
-    python bench/run_bench.py --out bench-results/bench.json
+    python bench/run_bench.py --seeds 3 --out bench-results/bench.json
     python bench/run_bench.py --quick --categories magnetic_tile --out bench-results/quick.json
 """
 from __future__ import annotations
 
 import argparse
 import gc
+import math
 import importlib.metadata
 import importlib.util
 import os
@@ -38,7 +42,8 @@ if str(REPO_ROOT) not in sys.path:  # run as a script (python bench/run_bench.py
 import torch  # noqa: E402
 
 from bench.report import (  # noqa: E402
-    MODEL_LABELS, OUR_MODELS, PEER_MODELS, BenchRow, check_targets, format_table, write_json,
+    MODEL_LABELS, OUR_MODELS, PEER_MODELS, BenchRow, check_targets, format_summary, format_table, summarize,
+    write_json,
 )
 from bench.subsets import evenly_spaced, link_test_subset, pick_test_items  # noqa: E402
 from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig  # noqa: E402
@@ -53,6 +58,7 @@ DEFAULT_OUT = Path("bench-results") / "bench.json"
 QUICK_TRAIN_IMAGES = 30
 QUICK_TEST_IMAGES = 20
 QUICK_EPOCHS = 2
+DEFAULT_SEEDS = 3  # the least for a spread; each seed sets the flow's weights, the batch order and the split
 DEFAULT_CORESET_RATIO = 0.01  # anomalib's k-center greedy search is slow on a CPU: 1 %, at most ...
 DEFAULT_CORESET_MAX = 1000  # ... this many patches in PatchCore's memory bank
 
@@ -76,6 +82,7 @@ class BenchOptions:
     coreset_ratio: float
     coreset_max: int
     threads: Optional[int]
+    seeds: int = 1
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
@@ -114,6 +121,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
     parser.add_argument("--coreset-max", type=int, default=DEFAULT_CORESET_MAX,
                         help="most patches PatchCore keeps, whatever the ratio (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--seeds", type=int, default=None,
+                        help=f"runs per model with seeds 0 .. N-1 of the flow and of the train/hold-out split; the "
+                             f"table gives mean ± standard deviation (default: {DEFAULT_SEEDS}, quick: 1)")
     args = parser.parse_args(argv)
 
     models = [m.strip() for m in args.models.split(",") if m.strip()]
@@ -128,8 +138,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
         parser.error(f"--devices {args.devices}: no CUDA GPU is available here")
     if args.image_size < 64:
         parser.error("--image-size must be at least 64")
-    for name in ("hidden", "timing_images", "timing_repeats", "batch_size", "coreset_max"):
-        if getattr(args, name) <= 0:
+    for name in ("hidden", "timing_images", "timing_repeats", "batch_size", "coreset_max", "seeds"):
+        if getattr(args, name) is not None and getattr(args, name) <= 0:
             parser.error(f"--{name.replace('_', '-')} must be positive")
     if not 0 < args.coreset_ratio <= 1:
         parser.error("--coreset-ratio must be in (0, 1]")
@@ -151,21 +161,25 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
         coreset_ratio=args.coreset_ratio,
         coreset_max=args.coreset_max,
         threads=args.threads,
+        seeds=args.seeds if args.seeds is not None else (1 if args.quick else DEFAULT_SEEDS),
     )
 
 
-def model_config(model: str, options: BenchOptions) -> ModelConfig:
-    """One configuration for every model: only the flow variant differs between ours (peers ignore it)."""
+def model_config(model: str, options: BenchOptions, seed: int = 0) -> ModelConfig:
+    """One configuration for every model: only the flow variant differs between ours (peers ignore it).
+
+    ``seed`` sets the flow's initial weights and batch order and which training images are held out.
+    """
     variant = model if model in OUR_MODELS else "csflow"
     return ModelConfig(
-        flow=FlowConfig(variant=variant, hidden_channels=options.hidden),
-        train=TrainConfig(epochs=options.epochs),
+        flow=FlowConfig(variant=variant, hidden_channels=options.hidden, seed=seed),
+        train=TrainConfig(epochs=options.epochs, seed=seed),
         input=InputConfig(image_size=options.image_size),
     )
 
 
-def train_model(model: str, images: Sequence[Path], options: BenchOptions, device: str):
-    config = model_config(model, options)
+def train_model(model: str, images: Sequence[Path], options: BenchOptions, device: str, seed: int = 0):
+    config = model_config(model, options, seed)
     if model in OUR_MODELS:
         return Detector.train(images, config, device=device)
     if model == "anomalib-csflow":
@@ -267,7 +281,7 @@ def head_images_per_second(detector, features: FeatureSet, batch_size: int, repe
     return rates
 
 
-def describe_training(model: str, detector, device: str, options: BenchOptions) -> str:
+def describe_training(model: str, detector, device: str, options: BenchOptions, seed: int = 0) -> str:
     meta = detector.meta
     parts = []
     if model == "anomalib-patchcore":
@@ -282,19 +296,26 @@ def describe_training(model: str, detector, device: str, options: BenchOptions) 
         parts.append("AMP")
     if options.quick:
         parts.append("quick")
+    if options.seeds > 1:
+        parts.append(f"seed {seed}")
     return "; ".join(parts)
 
 
 def run_model(model: str, dataset: str, device: str, train_paths: Sequence[Path], eval_dir: Path,
-              timing_paths: Sequence[Path], timing_features: FeatureSet, options: BenchOptions) -> BenchRow:
-    log(f"[{dataset} / {device}] {MODEL_LABELS[model]}: training on {len(train_paths)} images")
+              timing_paths: Sequence[Path], timing_features: FeatureSet, options: BenchOptions,
+              seed: int = 0) -> BenchRow:
+    """One training and evaluation; speed is measured for the first seed only (it does not depend on the seed)."""
+    where = f"[{dataset} / {device}{f' / seed {seed}' if options.seeds > 1 else ''}] {MODEL_LABELS[model]}"
+    log(f"{where}: training on {len(train_paths)} images")
     start = time.perf_counter()
-    detector = train_model(model, train_paths, options, device)
+    detector = train_model(model, train_paths, options, device, seed)
     train_seconds = time.perf_counter() - start
-    log(f"[{dataset} / {device}] {MODEL_LABELS[model]}: trained in {train_seconds:.1f} s, evaluating")
+    log(f"{where}: trained in {train_seconds:.1f} s, evaluating")
     metrics = evaluate_category(detector, eval_dir)
-    rates = images_per_second(detector, timing_paths, options.batch_size, options.timing_repeats)
-    head_rates = head_images_per_second(detector, timing_features, options.batch_size, options.timing_repeats)
+    timed = seed == 0
+    rates = images_per_second(detector, timing_paths, options.batch_size, options.timing_repeats) if timed else []
+    head_rates = (head_images_per_second(detector, timing_features, options.batch_size, options.timing_repeats)
+                  if timed else [])
     training = detector.meta.get("training", {})
     row = BenchRow(
         model=model,
@@ -304,8 +325,8 @@ def run_model(model: str, dataset: str, device: str, train_paths: Sequence[Path]
         pixel_auroc=metrics["pixel_auroc"],
         recall_ano=metrics["recall_ano"],
         train_seconds=train_seconds,
-        images_per_second=max(rates),
-        notes=describe_training(model, detector, device, options),
+        images_per_second=max(rates) if rates else math.nan,
+        notes=describe_training(model, detector, device, options, seed),
         n_train_images=len(train_paths),
         n_test_images=metrics["n_images"],
         details={
@@ -319,16 +340,17 @@ def run_model(model: str, dataset: str, device: str, train_paths: Sequence[Path]
             "n_anomalous": metrics["n_anomalous"],
             "n_timing_images": len(timing_paths),
             "images_per_second_per_pass": rates,
-            "head_images_per_second": max(head_rates),
+            "head_images_per_second": max(head_rates) if head_rates else None,
             "head_images_per_second_per_pass": head_rates,
             "skipped_test_images": len(metrics["skipped"]),
             **{k: v for k, v in detector.meta.items()
                if k in ("memory_bank_size", "n_patches", "embedding_dim", "coreset_ratio", "n_parameters")},
         },
+        seed=seed,
     )
-    log(f"[{dataset} / {device}] {MODEL_LABELS[model]}: image AUROC {_fmt(row.image_auroc)}, "
-        f"pixel AUROC {_fmt(row.pixel_auroc)}, {row.images_per_second:.2f} images/s "
-        f"({max(head_rates):.1f} images/s after the backbone)")
+    speed = (f", {row.images_per_second:.2f} images/s ({max(head_rates):.1f} images/s after the backbone)"
+             if timed else "")
+    log(f"{where}: image AUROC {_fmt(row.image_auroc)}, pixel AUROC {_fmt(row.pixel_auroc)}{speed}")
     return row
 
 
@@ -403,21 +425,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             for device in options.devices:
                 warm_up(device, list(train_paths) + [i.path for i in test_items])
                 timing_features = shared_timing_features(options, device, timing_paths)
-                for model in models:
-                    try:
-                        rows.append(run_model(model, dataset, device, train_paths, eval_dir, timing_paths,
-                                              timing_features, options))
-                    except Exception as err:  # one failing model must not cost the whole run
-                        traceback.print_exc()
-                        skipped.append({"model": model, "dataset": dataset, "device": device,
-                                        "reason": f"failed: {type(err).__name__}: {err}"})
-                    finally:
-                        gc.collect()
-                        if torch.cuda.is_available():
-                            torch.cuda.empty_cache()
+                for seed in range(options.seeds):
+                    for model in models:
+                        try:
+                            rows.append(run_model(model, dataset, device, train_paths, eval_dir, timing_paths,
+                                                  timing_features, options, seed))
+                        except Exception as err:  # one failing model must not cost the whole run
+                            traceback.print_exc()
+                            skipped.append({"model": model, "dataset": dataset, "device": device, "seed": seed,
+                                            "reason": f"failed: {type(err).__name__}: {err}"})
+                        finally:
+                            gc.collect()
+                            if torch.cuda.is_available():
+                                torch.cuda.empty_cache()
 
     targets = check_targets(rows, options.image_size, options.quick, cpu_cores=os.cpu_count())
     print(format_table(rows))
+    print(f"\nmean ± standard deviation over {options.seeds} seed(s) (targets are judged on these)")
+    print(format_summary(summarize(rows)))
     for entry in skipped:
         where = f" on {entry['dataset']} [{entry['device']}]" if "dataset" in entry else ""
         print(f"not run: {MODEL_LABELS[entry['model']]}{where}: {entry['reason']}")

@@ -57,6 +57,37 @@ def nearest_existing_folder(path: str | Path) -> Path:
     return path
 
 
+def current_umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux reports it in /proc).
+
+    Setting and restoring the umask to read it would briefly give files made by other threads the wrong mode.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode() -> int:
+    """The mode an ordinary new file gets (0o666 less the umask).
+
+    Temporary files are created private (0600); the finished file must be readable by whoever may read the
+    user's other files, e.g. colleagues opening reports and models on a shared drive.
+    """
+    return 0o666 & ~current_umask()
+
+
+def give_default_mode(handle: int) -> None:
+    """Give the open file ``handle`` the mode a plainly created file would have (no-op where unsupported)."""
+    if hasattr(os, "fchmod"):
+        with contextlib.suppress(OSError):
+            os.fchmod(handle, new_file_mode())
+
+
 class ReadOnlyFolderError(PermissionError):
     """The destination folder does not accept new files."""
 
@@ -80,6 +111,7 @@ def atomic_writer(path: str | Path, binary: bool = True, encoding: str = "utf-8"
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
             raise ReadOnlyFolderError(f"cannot write to folder {folder}: it is read-only") from None
         raise
+    give_default_mode(handle)
     try:
         mode = "wb" if binary else "w"
         kwargs = {} if binary else {"encoding": encoding, "newline": newline}

@@ -18,6 +18,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
+from core.atomicfile import give_default_mode
 from core.config import ModelConfig
 from core.modelheader import parse_header
 
@@ -61,6 +62,7 @@ def save_model_file(model: ModelFile, path: str | Path) -> Path:
     data = save_tensors(tensors, metadata=header)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    give_default_mode(fd)  # colleagues on a shared drive can open it, as the umask allows
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

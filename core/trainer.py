@@ -57,6 +57,8 @@ def fit_flow(
 
     Without held-out features the last epoch is kept and no early stop happens.
     """
+    if config.logdet_reduction not in ("per_image", "batch_sum"):
+        raise ValueError(f"unknown log-determinant reduction {config.logdet_reduction!r}; use 'per_image' or 'batch_sum'")
     flow.to(device)
     optimizer = torch.optim.Adam(
         flow.parameters(), lr=config.lr, betas=tuple(config.betas), weight_decay=config.weight_decay
@@ -81,7 +83,10 @@ def fit_flow(
             batch = [f[idx] for f in train_on_device]
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_amp):
                 z, log_det = flow(batch)
-            loss = nll_per_dim([t.float() for t in z], log_det.float())
+            log_det = log_det.float()
+            if config.logdet_reduction == "batch_sum":
+                log_det = log_det.sum().expand_as(log_det)
+            loss = nll_per_dim([t.float() for t in z], log_det)
             loss_value = loss.item()
             if not math.isfinite(loss_value):
                 raise FloatingPointError(f"training diverged at epoch {epoch} (loss {loss_value})")

@@ -40,37 +40,47 @@ def test_quick_bench_of_our_variants_writes_table_and_json(synthetic_root, tmp_p
     command = [
         sys.executable, str(REPO_ROOT / "bench" / "run_bench.py"), "--datasets", str(synthetic_root), "--quick",
         "--image-size", "128", "--hidden", "32", "--models", "csflow,csa", "--devices", "cpu",
-        "--timing-repeats", "2", "--out", str(out),
+        "--timing-repeats", "2", "--seeds", "2", "--out", str(out),
     ]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
 
     lines = done.stdout.splitlines()
     header = next(i for i, line in enumerate(lines) if line.startswith("model"))
     for column in ("image AUROC", "pixel AUROC", "Recall_Ano", "train s", "images/s", "notes"):
         assert column in lines[header]
-    table_rows = lines[header + 2 : header + 4]
-    assert [r.split("  ")[0] for r in table_rows] == ["csflow (ours)", "csa (ours)"]
+    table_rows = lines[header + 2 : header + 6]
+    assert [r.split("  ")[0] for r in table_rows] == ["csflow (ours)", "csa (ours)"] * 2
     assert all("brake_unit" in r and " cpu " in r for r in table_rows)
     assert "targets" in lines
+    summary = next(i for i, line in enumerate(lines) if line.startswith("mean ± standard deviation over 2 seed(s)"))
+    assert "seeds" in lines[summary + 1]
+    summary_rows = lines[summary + 3 : summary + 5]
+    assert [r.split("  ")[0] for r in summary_rows] == ["csflow (ours)", "csa (ours)"]
+    assert all(" ± " in r for r in summary_rows)
 
     data = json.loads(out.read_text())
     assert set(data) >= {"settings", "environment", "columns", "rows", "targets", "skipped"}
-    assert data["settings"]["quick"] is True and data["settings"]["epochs"] == 2
+    assert data["settings"]["quick"] is True and data["settings"]["epochs"] == 2 and data["settings"]["seeds"] == 2
     assert data["settings"]["categories"] == ["brake_unit"]
     assert data["environment"]["torch"] and data["skipped"] == []
     rows = data["rows"]
-    assert [(r["model"], r["device"], r["dataset"]) for r in rows] == [
-        ("csflow", "cpu", "brake_unit"), ("csa", "cpu", "brake_unit")]
+    assert [(r["model"], r["device"], r["dataset"], r["seed"]) for r in rows] == [
+        ("csflow", "cpu", "brake_unit", 0), ("csa", "cpu", "brake_unit", 0),
+        ("csflow", "cpu", "brake_unit", 1), ("csa", "cpu", "brake_unit", 1)]
+    assert [(s["model"], s["seeds"]) for s in data["summary"]] == [("csflow", [0, 1]), ("csa", [0, 1])]
+    timed, untimed = rows[:2], rows[2:]
+    assert all(r["images_per_second"] is None for r in untimed)  # speed does not depend on the seed
     for row in rows:
         for key in ("image_auroc", "pixel_auroc", "recall_ano"):
             assert 0.0 <= row[key] <= 1.0, (key, row[key])
-        assert row["train_seconds"] > 0 and row["images_per_second"] > 0
+        assert row["train_seconds"] > 0
         assert row["n_train_images"] == N_TRAIN
         assert row["n_test_images"] == N_GOOD + N_BAD and row["details"]["n_anomalous"] == N_BAD
         assert row["details"]["epochs_run"] == 2
+    for row in timed:
         passes = row["details"]["images_per_second_per_pass"]
-        assert len(passes) == 2 and row["images_per_second"] == max(passes)
+        assert len(passes) == 2 and row["images_per_second"] == max(passes) > 0
     statuses = {t["target"]: t["status"] for t in data["targets"]}
     peers_missing = [t for t in statuses if "anomalib" in t]
     assert peers_missing and all(statuses[t] == "SKIP" for t in peers_missing)  # peers were not asked for
@@ -91,27 +101,51 @@ def test_test_subset_is_balanced_and_links_masks(synthetic_root, tmp_path):
 
 
 def _row(model: str, auroc: float, speed: float, dataset: str = "magnetic_tile", train_s: float = 100.0,
-         n_train: int = 600) -> BenchRow:
-    return BenchRow(model, "cpu", dataset, auroc, 0.9, 0.8, train_s, speed, n_train_images=n_train)
+         n_train: int = 600, seed: int = 0) -> BenchRow:
+    return BenchRow(model, "cpu", dataset, auroc, 0.9, 0.8, train_s, speed, n_train_images=n_train, seed=seed)
 
 
-def test_targets_compare_rows_of_the_same_run():
-    rows = [_row("csa", 0.95, 3.0), _row("anomalib-csflow", 0.90, 1.5), _row("anomalib-patchcore", 0.97, 2.0)]
-    checks = {c.target: c for c in check_targets(rows, image_size=384, quick=False)}
+def test_targets_compare_means_of_the_same_run():
+    rows = [_row("csa", 0.95, 3.0), _row("anomalib-csflow", 0.90, 1.5), _row("anomalib-patchcore", 0.93, 2.0)]
+    checks = {c.target: c for c in check_targets(rows, image_size=384, quick=False, model="csa")}
     by_start = lambda text: next(c for t, c in checks.items() if t.startswith(text))  # noqa: E731
-    assert by_start("csa image AUROC above anomalib CsFlow").status == "PASS"
-    assert by_start("csa image AUROC above anomalib PatchCore").status == "FAIL"
+    lead = by_start("csa image AUROC at least 0.01 above the better peer")
+    assert lead.status == "PASS" and "anomalib PatchCore" in lead.detail and "lead +0.020" in lead.detail
     speed = by_start("csa images/s")
     assert speed.status == "PASS" and "2.00x" in speed.detail
     assert by_start("csa trains on 600").status == "PASS"
 
-    slow = check_targets([_row("csa", 0.95, 2.0, train_s=700.0, n_train=667), _row("anomalib-csflow", 0.9, 1.5)],
-                         image_size=384, quick=False)
+    slow = check_targets([_row("csa", 0.95, 2.0, train_s=700.0, n_train=667), _row("anomalib-csflow", 0.945, 1.5)],
+                         image_size=384, quick=False, model="csa")
     assert [c.status for c in slow if "images/s" in c.target] == ["FAIL"]  # 1.33x
+    assert [c.status for c in slow if "better peer" in c.target] == ["FAIL"]  # a lead of 0.005 is too small
     training = next(c for c in slow if c.target.startswith("csa trains"))
     assert training.status == "FAIL" and "scaled linearly" in training.detail  # 700 s * 600/667 = 630 s
-    quick = check_targets(rows, image_size=384, quick=True)
+    quick = check_targets(rows, image_size=384, quick=True, model="csa")
     assert next(c for c in quick if c.target.startswith("csa trains")).status == "SKIP"
+
+
+def test_a_lead_within_the_spread_over_seeds_is_a_tie():
+    from bench.report import summarize
+    from core.config import FlowConfig
+
+    # csflow: 0.93, 0.95, 0.97 (mean 0.95, std 0.02); PatchCore: 0.935 on every seed, a mean lead of 0.015
+    rows = [_row("csflow", a, 3.0, seed=s) for s, a in enumerate((0.93, 0.95, 0.97))]
+    rows += [_row("anomalib-patchcore", 0.935, 2.0, seed=s) for s in range(3)]
+    [ours, peer] = summarize(rows)
+    assert ours.seeds == [0, 1, 2] and ours.image_auroc.mean == pytest.approx(0.95)
+    assert ours.image_auroc.std == pytest.approx(0.02) and peer.image_auroc.std == 0.0
+    assert ours.cells()[4] == "0.950 ± 0.020" and ours.cells()[3] == "3"
+    [lead] = [c for c in check_targets(rows, 384, False, model="csflow") if "better peer" in c.target]
+    assert lead.status == "FAIL" and "tie" in lead.detail and "spread 0.020" in lead.detail
+    steady = [_row("csflow", a, 3.0, seed=s) for s, a in enumerate((0.949, 0.95, 0.951))] + rows[3:]
+    # without a model named, the targets are about the engine's default variant
+    [lead] = [c for c in check_targets(steady, 384, False) if "better peer" in c.target]
+    assert lead.target.startswith(FlowConfig().variant + " ")
+    assert lead.status == "PASS" and ": lead, " in lead.detail
+    # speed is measured on the first seed only; the others carry NaN and do not count
+    later = _row("csflow", 0.95, math.nan, seed=1)
+    assert summarize([rows[0], later])[0].images_per_second == 3.0
 
 
 def test_table_aligns_columns_and_marks_missing_values():

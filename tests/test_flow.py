@@ -138,3 +138,38 @@ def test_same_seed_builds_same_flow():
     b = CSAFlow(SHAPES, FlowConfig(hidden_channels=8, seed=3))
     for (na, pa), (nb, pb) in zip(a.state_dict().items(), b.state_dict().items()):
         assert na == nb and torch.equal(pa, pb)
+
+
+def test_ablation_switches_start_as_the_identity_and_keep_the_density_exact():
+    """CS-Flow's zero scale, raw features and an SA weight of 1 are choices of FlowConfig with the same guarantees."""
+    shapes = [(4, 4, 4), (4, 2, 2), (4, 1, 1)]
+    x = features(2, shapes)
+    fresh = CSAFlow(shapes, FlowConfig(variant="csflow", hidden_channels=6, subnet_init="zero_gamma", standardize=False))
+    fresh.set_feature_statistics(x)
+    with torch.no_grad():
+        z, log_det = fresh(x)
+    # scale 0 in front of default-initialised convolutions: only the fixed permutations act, on raw features
+    assert all(torch.equal(torch.sort(a.flatten())[0], torch.sort(b.flatten())[0]) for a, b in zip(x, z))
+    assert torch.all(log_det == 0)
+    subnets = [m for m in fresh.modules() if type(m).__name__ == "CrossScaleSubnet"]
+    assert subnets and all(float(s.gamma.detach()) == 0.0 and s.conv_out[0].weight.abs().sum() > 0 for s in subnets)
+
+    sa = CSAFlow(shapes, FlowConfig(variant="csa", hidden_channels=8, sa_gamma_init=1.0))
+    assert [float(m.gamma.detach()) for m in sa.modules() if type(m).__name__ == "SelfAttention2d"] == [1.0] * 16
+    with pytest.raises(ValueError, match="initialisation"):
+        CSAFlow(shapes, FlowConfig(variant="csflow", hidden_channels=6, subnet_init="glow"))
+
+
+def test_batch_summed_log_det_trains_and_unknown_reductions_are_refused():
+    from core.config import TrainConfig
+    from core.trainer import fit_flow
+
+    shapes = [(4, 4, 4), (4, 2, 2), (4, 1, 1)]
+    x = features(12, shapes)
+    flow = CSAFlow(shapes, FlowConfig(variant="csflow", hidden_channels=6))
+    flow.set_feature_statistics(x)
+    report = fit_flow(flow, x, None, TrainConfig(epochs=2, batch_size=4, logdet_reduction="batch_sum"),
+                      torch.device("cpu"))
+    assert report.epochs_run == 2 and all(torch.isfinite(torch.tensor(report.train_losses)))
+    with pytest.raises(ValueError, match="reduction"):
+        fit_flow(flow, x, None, TrainConfig(epochs=1, logdet_reduction="mean"), torch.device("cpu"))

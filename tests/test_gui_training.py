@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from core import FlowConfig
 from conftest import engine_test_config, save_artifact
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
@@ -35,7 +36,7 @@ def test_training_dialog_saves_into_the_library_and_selects_the_model(make_windo
     assert dialog.count_label.text() == "6 photos found"
     assert dialog.train_button.isEnabled()
     config = dialog.config()
-    assert config.input.image_size == 128 and config.train.epochs == 2 and config.flow.variant == "csa"
+    assert config.input.image_size == 128 and config.train.epochs == 2 and config.flow.variant == FlowConfig().variant
     config.flow.hidden_channels = 32  # the form's other choices, at test size
 
     events = []

@@ -121,7 +121,8 @@ def test_pdf_report_has_counts_names_and_page_numbers(reviewed_batch, tmp_path):
     assert "truncated JPEG file" in text
     images = [image for page in reader.pages for image in page.images]
     assert len(images) == 3  # two confirmed and one unsure entry
-    assert all(image.image.width == 640 for image in images)
+    # the photo as taken beside its overlay, each shrunk to half the picture width
+    assert all(image.image.width == 900 for image in images)
 
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(out, ARTIFACTS / "report-sample.pdf")

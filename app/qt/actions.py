@@ -43,6 +43,7 @@ def make_action(
 @dataclass
 class FileActions:
     open_batch: QAction
+    reopen_last: QAction
     open_model_file: QAction
     export_report: QAction
     change_reviewer: QAction
@@ -63,6 +64,7 @@ class NavigateActions:
     next: QAction
     previous: QAction
     next_undecided: QAction
+    find: QAction
 
 
 @dataclass
@@ -71,6 +73,8 @@ class ViewActions:
     toggle_outline: QAction
     fit: QAction
     actual_size: QAction
+    zoom_in: QAction
+    zoom_out: QAction
 
 
 @dataclass
@@ -113,6 +117,7 @@ def create_actions(parent: QObject) -> InspectorActions:
     return InspectorActions(
         file=FileActions(
             open_batch=a(parent, "&Open batch folder…", [QKeySequence.Open], "Open a folder of photos to review", short="Open batch…"),
+            reopen_last=a(parent, "Reopen &last batch", ["Ctrl+Shift+O"], "Open the batch reviewed last"),
             open_model_file=a(parent, "Open model &file…", ["Ctrl+M"], "Use a model file that is not in the library"),
             export_report=a(parent, "&Export report…", ["Ctrl+E"], "Write the batch report as PDF, HTML or CSV", short="Export…"),
             change_reviewer=a(parent, "Change &reviewer…", [], "Set the name recorded with each decision"),
@@ -129,18 +134,22 @@ def create_actions(parent: QObject) -> InspectorActions:
             next=a(parent, "&Next photo", ["Right", "J"], "Next photo", short="Next ▸"),
             previous=a(parent, "&Previous photo", ["Left", "K"], "Previous photo", short="◂ Previous"),
             next_undecided=a(parent, "Next &undecided", ["N"], "Next photo without a decision", short="Next undecided"),
+            find=a(parent, "&Find photo by name…", [QKeySequence.Find], "Search the photo list by file name"),
         ),
         view=ViewActions(
             toggle_overlay=a(parent, "Heatmap &overlay", ["O"], "Show or hide the heatmap", checkable=True, checked=True, short="Heatmap"),
             toggle_outline=a(parent, "Region o&utline", ["Shift+O"], "Show or hide region outlines", checkable=True, checked=True),
             fit=a(parent, "&Fit to window", ["F"], "Fit the photo to the window", short="Fit"),
             actual_size=a(parent, "&Actual size (1:1)", ["1"], "One photo pixel per screen pixel", short="1:1"),
+            zoom_in=a(parent, "Zoom &in", ["+", "=", QKeySequence.ZoomIn], "Zoom into the photo"),
+            zoom_out=a(parent, "Zoom ou&t", ["-", QKeySequence.ZoomOut], "Zoom out of the photo"),
         ),
         model=ModelActions(
             score_batch=a(parent, "&Score batch", ["Ctrl+R"], "Score the photos that have no score yet"),
             rescore_batch=a(parent, "&Rescore all photos", ["Ctrl+Shift+R"], "Score every photo again with the current model"),
             cancel_scoring=a(parent, "&Cancel scoring", ["Esc"], "Stop scoring after the current photos"),
-            train_model=a(parent, "&Train new model…", ["Ctrl+T"], "Train a model from photos without foreign bodies"),
+            train_model=a(parent, "&Train new model…", ["Ctrl+T"], "Train a model from photos without foreign bodies",
+                          short="Train…"),
             improve_model=a(parent, "&Improve model from this review…", ["Ctrl+I"],
                             "Retrain with the photos rejected as false alarms; you decide whether to use the result",
                             short="Improve…"),
@@ -161,7 +170,7 @@ def create_actions(parent: QObject) -> InspectorActions:
 
 def build_menus(menubar: QMenuBar, actions: InspectorActions, extra_view: Optional[Sequence[QAction]] = None) -> None:
     file_menu = menubar.addMenu("&File")
-    for action in (actions.file.open_batch, actions.file.open_model_file):
+    for action in (actions.file.open_batch, actions.file.reopen_last, actions.file.open_model_file):
         file_menu.addAction(action)
     file_menu.addSeparator()
     file_menu.addAction(actions.file.export_report)
@@ -180,6 +189,7 @@ def build_menus(menubar: QMenuBar, actions: InspectorActions, extra_view: Option
     navigate_menu = menubar.addMenu("&Navigate")
     for action in (actions.navigate.next, actions.navigate.previous, actions.navigate.next_undecided):
         navigate_menu.addAction(action)
+    navigate_menu.addAction(actions.navigate.find)
 
     view_menu = menubar.addMenu("&View")
     for action in (actions.view.toggle_overlay, actions.view.toggle_outline):
@@ -187,6 +197,8 @@ def build_menus(menubar: QMenuBar, actions: InspectorActions, extra_view: Option
     view_menu.addSeparator()
     view_menu.addAction(actions.view.fit)
     view_menu.addAction(actions.view.actual_size)
+    view_menu.addAction(actions.view.zoom_in)
+    view_menu.addAction(actions.view.zoom_out)
     if extra_view:
         view_menu.addSeparator()
         for action in extra_view:
@@ -210,7 +222,7 @@ def build_menus(menubar: QMenuBar, actions: InspectorActions, extra_view: Option
 
 
 def build_toolbar_left(toolbar: QToolBar, actions: InspectorActions) -> None:
-    """Batch and model commands; the model picker is inserted after these by the window."""
+    """Batch commands; the review commands follow, the model picker comes last (see the window)."""
     toolbar.addAction(actions.file.open_batch)
 
 

@@ -128,6 +128,8 @@ def run_gui(
             window.load_model(chosen)
         if batch_dir is not None:
             window.open_batch(Path(batch_dir))
+        elif screenshot is None:
+            window.offer_last_batch()
 
     QTimer.singleShot(0, load_everything)
     taker = None

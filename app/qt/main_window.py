@@ -44,7 +44,10 @@ from app.qt.dialogs.train_dialog import TrainDialog
 from app.qt.icon import app_icon
 from app.qt.models.image_list_model import ImageListModel, review_status, sort_key
 from app.qt.models.model_library_model import ModelLibraryModel
+from app.qt.photo_watch import ShownPhotoWatcher
 from app.qt.preload import ImagePreloader, OverlayScale
+from app.qt.review_messages import REVIEWER_NEEDED, scored_message, undo_message
+from app.qt.reviewer_aids import ZOOM_STEP, ReviewerAidsMixin
 from app.qt.session import BatchSession
 from app.qt.settings import InspectorSettings
 from app.qt.theme import COLORS
@@ -71,7 +74,7 @@ FOLDER_CHECK_DELAY_MS = 800
 SCORING_START_DELAY_MS = 150
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ReviewerAidsMixin, QMainWindow):
     """Signals are for observers such as the screenshot mode and tests; nothing inside depends on them."""
 
     engine_ready = Signal(str)
@@ -113,6 +116,9 @@ class MainWindow(QMainWindow):
         self.score_batch_size = 8  # photos per engine call; smaller batches report progress more often
         self.open_seconds: Optional[float] = None  # how long the last open_batch took (for benchmarks)
         self._auto_selected = False  # True while the shown photo was picked by the program, not the reviewer
+        self.photo_watch = ShownPhotoWatcher(self)
+        self._likeness_warned: set[str] = set()  # batches already warned about (once per batch)
+        self._missing_at_scoring: list[str] = []
 
         self.setWindowIcon(app_icon())
         self.actions = create_actions(self)
@@ -160,11 +166,14 @@ class MainWindow(QMainWindow):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
         self.addToolBar(Qt.TopToolBarArea, self.toolbar)
         build_toolbar_left(self.toolbar, self.actions)
+        # review and navigation first: on a narrow screen the toolbar's end folds into its » menu, and what folds
+        # away should be the model commands used once per batch, not the ones used on every photo
+        build_toolbar_right(self.toolbar, self.actions)
+        self.toolbar.addSeparator()
         self.model_picker = ModelPicker(self.library_model)
         self.toolbar.addWidget(self.model_picker)
         self.toolbar.addAction(self.actions.model.train_model)
         self.toolbar.addAction(self.actions.model.improve_model)
-        build_toolbar_right(self.toolbar, self.actions)
 
         build_menus(
             self.menuBar(),
@@ -248,6 +257,12 @@ class MainWindow(QMainWindow):
         self.model_picker.model_chosen.connect(lambda path: self.load_model(Path(path)))
         self.model_picker.browse_requested.connect(self.choose_model_file)
         self.review_panel.note_committed.connect(self.commit_note)
+        self.review_panel.note_left.connect(self._leave_note)
+        self.photo_watch.vanished.connect(self._on_photo_vanished)
+        a.file.reopen_last.triggered.connect(self.reopen_last_batch)
+        a.navigate.find.triggered.connect(self.focus_search)
+        a.view.zoom_in.triggered.connect(lambda: self.zoom_by(ZOOM_STEP))
+        a.view.zoom_out.triggered.connect(lambda: self.zoom_by(1 / ZOOM_STEP))
         self.histogram.threshold_moved.connect(self._on_threshold_dragged)
         self.histogram.threshold_committed.connect(self._on_threshold_released)
         self.histogram.alarm_moved.connect(self._on_alarm_dragged)
@@ -414,6 +429,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open batch", f"{folder} cannot be opened:\n\n{exc}")
             return False
         self.close_batch()
+        self._drop_reopen_offer()
         self.session = session
         self.settings.last_batch_dir = folder
         self.list_model.set_session(session)
@@ -435,6 +451,7 @@ class MainWindow(QMainWindow):
             message += f" (the folder is read-only: decisions are kept in {session.log.path})"
         self.statusBar().showMessage(message, 15000 if session.log.in_fallback_location else 8000)
         self.open_seconds = time.perf_counter() - started
+        self.check_training_likeness()
         self._load_batch_model_if_needed()
         # looking for new photos and re-hashing old ones competes with the first thumbnails: start a bit later
         self._folder_check_for = session
@@ -500,7 +517,10 @@ class MainWindow(QMainWindow):
         self.session.close()
         self.session = None
         self.current_rel = None
+        self.photo_watch.watch(None)
+        self._likeness_label().hide()
         self.review_panel.show_record(None)
+        self.review_panel.clear_drafts()  # drafts belong to this batch's photos
         self.inspector.show_message("Open a batch folder to start (Ctrl+O)")
         self._update_title()
 
@@ -560,7 +580,9 @@ class MainWindow(QMainWindow):
         if self.session is None or self.detector is None or self.score_job is not None:
             return
         paths = [r.path for r in self.session.records if r.path.is_file()]
+        missing = [r.rel_path for r in self.session.records if r.error is None and not r.path.is_file()]
         self.start_scoring(paths)
+        self._missing_at_scoring = missing if self.score_job is not None else []
 
     def start_scoring(self, paths: list[Path]) -> None:
         session, detector = self.session, self.detector
@@ -581,9 +603,10 @@ class MainWindow(QMainWindow):
         job.progress.connect(self._on_score_progress)
         job.failed.connect(self._on_score_failed)
         job.cancelled.connect(lambda: self.statusBar().showMessage("Scoring cancelled; the scores so far are kept", 8000))
-        job.succeeded.connect(lambda n: self.statusBar().showMessage(f"Scored {n} photos", 8000))
+        job.succeeded.connect(lambda n: self.statusBar().showMessage(scored_message(n, self._missing_at_scoring), 15000))
         job.finished.connect(self._on_score_finished)
         self.score_job = job
+        self._missing_at_scoring = []
         self.list_model.resort_delay_ms = 1000  # re-sorting the grid once a second is enough while scoring
         self.progress_label.setText("Scoring")
         self.progress_bar.setRange(0, len(paths))
@@ -641,6 +664,7 @@ class MainWindow(QMainWindow):
             self._auto_selected = True
         else:
             self.thumbnail_panel.select(self.current_rel)
+        self.check_training_likeness()
         self.scoring_finished.emit()
         if self._pending_model is not None and not self._closing:
             pending, self._pending_model = self._pending_model, None
@@ -664,6 +688,10 @@ class MainWindow(QMainWindow):
         zone = self.session.zone(record)
         status = review_status(record, self.session.is_flagged(record), zone)
         self.review_panel.show_record(record, status, self.session.threshold, self.session.alarm_threshold)
+        self.photo_watch.watch(record.path)
+        if self._photo_is_gone(self.current_rel):
+            self._show_gone_photo(self.current_rel)
+            return
         item = self.preloader.get(record)
         if item is None:
             self.preloader.request(record, urgent=True)
@@ -739,7 +767,10 @@ class MainWindow(QMainWindow):
         name = self.settings.reviewer
         if name:
             return name
-        return self.change_reviewer()
+        name = self.change_reviewer()
+        if not name:
+            self.statusBar().showMessage(REVIEWER_NEEDED, 10000)
+        return name
 
     def change_reviewer(self) -> Optional[str]:
         name, ok = QInputDialog.getText(
@@ -780,7 +811,7 @@ class MainWindow(QMainWindow):
         except (ReviewLogError, ValueError) as exc:
             QMessageBox.critical(self, "Decision not saved", f"The decision could not be saved:\n\n{exc}")
             return False
-        self.review_panel.note_edit.clear()
+        self.review_panel.forget_draft(rel)
         self.list_model.resort()
         if following is not None and session.has(following) and self.list_model.row_of(following) >= 0:
             self.show_rel(following)
@@ -805,7 +836,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Nothing left to undo", 4000)
             return
         self.list_model.resort()
-        self.statusBar().showMessage(f"Undid “{undone.decision}” on {Path(undone.rel_path).name}", 5000)
+        now = self.session.record(undone.rel_path) if self.session.has(undone.rel_path) else None
+        self.statusBar().showMessage(undo_message(undone, now), 8000)
         if self.list_model.row_of(undone.rel_path) >= 0:
             self.show_rel(undone.rel_path)
         else:
@@ -837,7 +869,7 @@ class MainWindow(QMainWindow):
         except (ReviewLogError, ValueError) as exc:
             QMessageBox.critical(self, "Note not saved", str(exc))
             return
-        self.review_panel.note_edit.clear()
+        self.review_panel.forget_draft(rel)
         self._refresh_current()
         self.statusBar().showMessage("Note saved", 3000)
 
@@ -1089,16 +1121,18 @@ class MainWindow(QMainWindow):
             return
         folder = self.settings.last_export_dir or session.batch_dir
         default = Path(folder) / f"{session.batch_dir.name}-report.pdf"
-        dialog = ExportDialog(default, self)
+        dialog = ExportDialog(default, self, self.remembered_inspection())
         if dialog.exec() != ExportDialog.Accepted:
             return
-        self.write_report(dialog.path, dialog.fmt, dialog.include_flagged.isChecked())
+        self.remember_inspection(dialog.details)
+        self.write_report(dialog.path, dialog.fmt, dialog.include_flagged.isChecked(), dialog.details)
 
-    def write_report(self, path: Path, fmt: str, include_flagged: bool = False) -> Optional[ReportJob]:
+    def write_report(self, path: Path, fmt: str, include_flagged: bool = False,
+                     inspection: Optional[object] = None) -> Optional[ReportJob]:
         if self.session is None:
             return None
         self.settings.last_export_dir = path.parent
-        job = ReportJob(self.session.log, path, fmt, include_flagged)
+        job = ReportJob(self.session.log, path, fmt, include_flagged, inspection)
         job.succeeded.connect(lambda p: self.statusBar().showMessage(f"Report written to {p}", 10000))
         job.failed.connect(lambda message: QMessageBox.warning(self, "Report not written", message))
         self.statusBar().showMessage(f"Writing {path.name}…")
@@ -1143,7 +1177,7 @@ class MainWindow(QMainWindow):
             if action.isVisible() and not action.shortcut().isEmpty():
                 keys = action.shortcut().toString(QKeySequence.NativeText)
                 rows.append(f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{action.text()}</td></tr>")
-        return "<table>" + "".join(rows) + "</table>"
+        return "<table>" + "".join(rows) + self.mouse_help_rows() + "</table>"
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(self)
@@ -1199,7 +1233,10 @@ class MainWindow(QMainWindow):
 
     def is_settled(self) -> bool:
         """Batch open, nothing loading or scoring, current photo on screen: what a screenshot waits for."""
-        if self.session is None or self.score_job is not None or self.load_job is not None:
+        if self.session is None:  # nothing to show but the empty window, once nothing is loading any more
+            return (self.load_job is None and self._pending_model is None and self.engine_state != "loading"
+                    and self.score_job is None)
+        if self.score_job is not None or self.load_job is not None:
             return False
         if self.listing_job is not None or self._folder_check_for is not None:
             return False
@@ -1211,7 +1248,7 @@ class MainWindow(QMainWindow):
             return len(self.session) == 0
         current = self.inspector.current
         record = self.session.record(self.current_rel)
-        if record.error is not None:
+        if record.error is not None or self._photo_is_gone(self.current_rel):
             return True
         return current is not None and current.path == str(record.path)
 

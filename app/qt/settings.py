@@ -98,6 +98,14 @@ class InspectorSettings:
     def set_flag(self, key: str, value: bool) -> None:
         self._store.setValue(key, bool(value))
 
+    # -- report ------------------------------------------------------------------------------------
+    def text(self, key: str) -> str:
+        """A remembered line of text (the site and the signer of the last report), empty by default."""
+        return str(self._store.value(f"text/{key}", "") or "")
+
+    def set_text(self, key: str, value: str) -> None:
+        self._store.setValue(f"text/{key}", value.strip())
+
     # -- window -----------------------------------------------------------------------------------
     def save_window(self, window: QMainWindow) -> None:
         self._store.setValue("window/geometry", window.saveGeometry())

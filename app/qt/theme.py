@@ -34,6 +34,7 @@ QToolBar QToolButton {{ padding: 4px 8px; border-radius: 4px; color: {COLORS.tex
 QToolBar QToolButton:hover {{ background: {COLORS.border}; }}
 QToolBar QToolButton:disabled {{ color: {COLORS.muted}; }}
 QToolBar QToolButton:checked {{ background: #33506e; }}
+QToolBar QToolButton#qt_toolbar_ext_button {{ padding: 0px; background: {COLORS.border}; }}
 QStatusBar {{ background: {COLORS.panel}; border-top: 1px solid {COLORS.border}; }}
 QStatusBar QLabel {{ padding: 0 6px; }}
 QDockWidget {{ titlebar-close-icon: none; }}

@@ -233,18 +233,21 @@ class SaveThresholdJob(Job):
 class ReportJob(Job):
     """Writes the batch report; pictures for a PDF of a large batch take a while."""
 
-    def __init__(self, log: object, out_path: Path, fmt: str, include_flagged: bool = False) -> None:
+    def __init__(self, log: object, out_path: Path, fmt: str, include_flagged: bool = False,
+                 inspection: object = None) -> None:
         super().__init__()
         self.log = log
         self.out_path = Path(out_path)
         self.fmt = fmt
         self.include_flagged = include_flagged
+        self.inspection = inspection  # unit, site, date, signer (core.report.InspectionDetails)
 
     def execute(self) -> Path:
         from core.report import write_report
 
         # the reviewer already agreed to replace an existing file
-        return write_report(self.log, self.out_path, self.fmt, include_flagged=self.include_flagged, force=True)
+        return write_report(self.log, self.out_path, self.fmt, include_flagged=self.include_flagged, force=True,
+                            inspection=self.inspection)
 
 
 class FunctionJob(Job):

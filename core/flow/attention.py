@@ -41,7 +41,7 @@ class SelfAttention2d(nn.Module):
     and only mixes in global context as far as it lowers the loss.
     """
 
-    def __init__(self, channels: int, heads: int = 1):
+    def __init__(self, channels: int, heads: int = 1, gamma_init: float = 0.0):
         super().__init__()
         qk = max(channels // 8, 8)
         qk = max(heads, (qk // heads) * heads)
@@ -49,7 +49,7 @@ class SelfAttention2d(nn.Module):
         self.query = nn.Conv2d(channels, qk, 1)
         self.key = nn.Conv2d(channels, qk, 1)
         self.value = nn.Conv2d(channels, channels, 1)
-        self.gamma = nn.Parameter(torch.zeros(1))
+        self.gamma = nn.Parameter(torch.full((1,), float(gamma_init)))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         b, c, h, w = x.shape

@@ -97,6 +97,8 @@ class CrossScaleCoupling(InvertibleModule):
         use_sa: bool = True,
         sa_heads: int = 1,
         sa_scales: Sequence[int] = (1, 2),
+        subnet_init: str = "zero_out",
+        sa_gamma_init: float = 0.0,
     ):
         super().__init__(dims_in, dims_c)
         channels = dims_in[0][0]
@@ -108,6 +110,7 @@ class CrossScaleCoupling(InvertibleModule):
         common = dict(
             hidden_channels=hidden_channels, kernel_size=kernel_size, n_scales=len(dims_in),
             leaky_slope=leaky_slope, use_ca=use_ca, use_sa=use_sa, sa_heads=sa_heads, sa_scales=sa_scales,
+            init=subnet_init, sa_gamma_init=sa_gamma_init,
         )
         self.net_b = CrossScaleSubnet(self.split, 2 * self.rest, **common)  # a -> coefficients for b
         self.net_a = CrossScaleSubnet(self.rest, 2 * self.split, **common)  # b' -> coefficients for a

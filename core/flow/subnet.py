@@ -18,9 +18,9 @@ class CrossScaleSubnet(nn.Module):
 
     Per scale: [CA] -> conv -> LeakyReLU -> [SA] -> conv + upsampled coarser + strided finer -> LeakyReLU -> conv.
     The output convolutions start at zero (as in Glow), so every coupling block starts as the identity and
-    training begins from a stable point. CS-Flow instead scales the output by a ``gamma`` that starts at 0;
-    there the other weights get no gradient until gamma has grown, which costs the first epochs, affordable in
-    240 GPU epochs but not in a few CPU ones. The learnable ``gamma`` is kept, starting at 1.
+    training begins from a stable point. CS-Flow instead scales the output by a ``gamma`` that starts at 0
+    (``init="zero_gamma"``); there the other weights get no gradient until gamma has grown. The learnable
+    ``gamma`` is kept, starting at 1 with zero output convolutions.
     """
 
     def __init__(
@@ -35,8 +35,12 @@ class CrossScaleSubnet(nn.Module):
         use_sa: bool,
         sa_heads: int = 1,
         sa_scales: Sequence[int] = (1, 2),
+        init: str = "zero_out",
+        sa_gamma_init: float = 0.0,
     ):
         super().__init__()
+        if init not in ("zero_out", "zero_gamma"):
+            raise ValueError(f"unknown subnetwork initialisation {init!r}; use 'zero_out' or 'zero_gamma'")
         pad = kernel_size // 2
         self.n_scales = n_scales
         self.slope = leaky_slope
@@ -49,7 +53,8 @@ class CrossScaleSubnet(nn.Module):
         # Attention cost grows with the square of the positions: on the finest grid it would double the CPU
         # time, while the coarser grids see the whole image in few tokens and pass context down via `up`.
         self.sa = (
-            nn.ModuleDict({str(s): SelfAttention2d(hidden_channels, sa_heads) for s in sa_scales if s < n_scales})
+            nn.ModuleDict({str(s): SelfAttention2d(hidden_channels, sa_heads, sa_gamma_init)
+                           for s in sa_scales if s < n_scales})
             if use_sa
             else None
         )
@@ -63,10 +68,11 @@ class CrossScaleSubnet(nn.Module):
             for _ in range(n_scales - 1)
         )
         self.conv_out = per_scale(lambda: nn.Conv2d(hidden_channels, out_channels, kernel_size, padding=pad))
-        for conv in self.conv_out:
-            nn.init.zeros_(conv.weight)
-            nn.init.zeros_(conv.bias)
-        self.gamma = nn.Parameter(torch.ones(1))
+        if init == "zero_out":
+            for conv in self.conv_out:
+                nn.init.zeros_(conv.weight)
+                nn.init.zeros_(conv.bias)
+        self.gamma = nn.Parameter(torch.ones(1) if init == "zero_out" else torch.zeros(1))
 
     def forward(self, xs: Sequence[torch.Tensor]) -> list[torch.Tensor]:
         act = lambda t: F.leaky_relu(t, self.slope)  # noqa: E731

@@ -48,6 +48,8 @@ class CSAFlow(nn.Module):
                         "use_sa": config.use_sa,
                         "sa_heads": config.sa_heads,
                         "sa_scales": tuple(config.sa_scales),
+                        "subnet_init": config.subnet_init,
+                        "sa_gamma_init": config.sa_gamma_init,
                     },
                     name=f"coupling{k}",
                 )
@@ -65,9 +67,14 @@ class CSAFlow(nn.Module):
         return next(m for m in self.graph.module_list if isinstance(m, FixedStandardize))
 
     def set_feature_statistics(self, features: Sequence[torch.Tensor]) -> None:
-        """Fix the standardisation from training features (list per scale of N x C x H x W)."""
+        """Fix the standardisation from training features (list per scale of N x C x H x W).
+
+        With ``FlowConfig.standardize`` off it stays the identity: the flow sees the raw features, as anomalib's.
+        """
         means = [f.mean(dim=(0, 2, 3)) for f in features]
         stds = [f.std(dim=(0, 2, 3)) for f in features]
+        if not self.config.standardize:
+            means, stds = [torch.zeros_like(m) for m in means], [torch.ones_like(s) for s in stds]
         self.standardize.set_statistics(means, stds)
 
     def forward(self, features: Sequence[torch.Tensor]) -> tuple[list[torch.Tensor], torch.Tensor]:

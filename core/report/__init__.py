@@ -11,14 +11,14 @@ from typing import Optional, Sequence
 
 from core.atomicfile import ReadOnlyFolderError, atomic_writer
 from core.history import CatchEstimate, estimate, model_family, read_history
-from core.report.content import ReportData, collect_report_data
+from core.report.content import InspectionDetails, ReportData, collect_report_data
 from core.report.pictures import Picture, entry_picture
 from core.reviewlog import ReviewLog, ReviewLogError
 
 FORMATS = ("pdf", "html", "csv", "json")
 _SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
 
-__all__ = ["FORMATS", "ReportData", "ReportError", "ReportExistsError", "collect_report_data", "format_for",
+__all__ = ["FORMATS", "InspectionDetails", "ReportData", "ReportError", "ReportExistsError", "collect_report_data", "format_for",
            "write_report"]
 
 
@@ -56,13 +56,15 @@ def _catch_estimate(log: ReviewLog, folders: Optional[Sequence[str | Path]]) -> 
 
 def write_report(log_or_batch: ReviewLog | str | Path, out_path: str | Path, fmt: Optional[str] = None,
                  include_flagged: bool = False, force: bool = False, title: Optional[str] = None,
-                 history_folders: Optional[Sequence[str | Path]] = None) -> Path:
+                 history_folders: Optional[Sequence[str | Path]] = None,
+                 inspection: Optional[InspectionDetails] = None) -> Path:
     """Write the report of a reviewed batch and return its path.
 
     ``log_or_batch`` is an open :class:`ReviewLog`, a batch folder or a review-log file (opened read-only).
     ``include_flagged`` adds a picture entry for every flagged photo, not only the confirmed and unsure ones.
     The catch rate is measured on the review logs in ``history_folders`` (default: this batch and the batches
     beside it) that were scored by a version of this batch's model.
+    ``inspection`` names the unit, site, date and the person signing the report off.
     """
     out_path = Path(out_path)
     kind = format_for(out_path, fmt)
@@ -75,12 +77,12 @@ def write_report(log_or_batch: ReviewLog | str | Path, out_path: str | Path, fmt
 
     if isinstance(log_or_batch, ReviewLog):
         data = collect_report_data(log_or_batch, include_flagged=include_flagged, title=title,
-                                   catch=_catch_estimate(log_or_batch, history_folders))
+                                   catch=_catch_estimate(log_or_batch, history_folders), inspection=inspection)
     else:
         try:
             with ReviewLog.open(log_or_batch, read_only=True) as log:
                 data = collect_report_data(log, include_flagged=include_flagged, title=title,
-                                           catch=_catch_estimate(log, history_folders))
+                                           catch=_catch_estimate(log, history_folders), inspection=inspection)
         except ReviewLogError as exc:
             raise ReportError(f"cannot read the review log: {exc}") from None
 

@@ -12,6 +12,7 @@ from core.history import CatchEstimate
 from core.operating_point import ALARM, REVIEW, zone_of
 from core.photo_check import MODIFIED, check_photos
 from core.reviewlog import BatchInfo, EventRecord, ImageRecord, ReviewLog, Summary, summarize
+from core.training_likeness import check_training_likeness, normals_from_model_file
 
 DEFAULT_TITLE = "Foreign-body inspection report"
 
@@ -22,6 +23,20 @@ DECISION_LABELS = {
     "rejected": "rejected (false alarm)",
     "unsure": "unsure",
 }
+
+
+@dataclass(frozen=True)
+class InspectionDetails:
+    """What a maintenance file needs besides the photos: which unit, where, when, and who signs the report off.
+
+    None of it is in the photos or the review log; the reviewer gives it when exporting (dialog or command line).
+    Empty fields are printed as blanks to fill in by hand.
+    """
+
+    unit_id: str = ""
+    site: str = ""
+    inspection_date: str = ""  # as the reviewer wrote it (ISO date from the dialog)
+    signed_off_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,8 @@ class ReportData:
     threshold_changes: list[EventRecord] = field(default_factory=list)
     audit: Optional[VerifyResult] = None
     chain_head: Optional[str] = None
+    inspection: InspectionDetails = field(default_factory=InspectionDetails)
+    unlike_training: Optional[str] = None  # why the batch looks unlike the model's training photos, if it does
     #: the catch rate at this batch's pass threshold, measured on past reviews (None: not looked up)
     catch: Optional[CatchEstimate] = None
 
@@ -116,7 +133,8 @@ class ReportData:
 
 
 def collect_report_data(log: ReviewLog, include_flagged: bool = False, title: Optional[str] = None,
-                        catch: Optional[CatchEstimate] = None) -> ReportData:
+                        catch: Optional[CatchEstimate] = None,
+                        inspection: Optional[InspectionDetails] = None) -> ReportData:
     """Everything a report says, with every photo checked against the folder by content first."""
     check = check_photos(log, persist=not log.read_only)
     images = [_current(r) for r in check.apply(log.images())]
@@ -127,10 +145,15 @@ def collect_report_data(log: ReviewLog, include_flagged: bool = False, title: Op
                                               photo_sort_key(r.rel_path)))
 
     first, last = log.decision_times()
+    batch = log.batch_info()
+    likeness = check_training_likeness((r.score for r in images), batch.threshold,
+                                       normals_from_model_file(batch.model_path))
     return ReportData(
         title=title or DEFAULT_TITLE,
         generated_at=datetime.now(timezone.utc),
-        batch=log.batch_info(),
+        batch=batch,
+        inspection=inspection or InspectionDetails(),
+        unlike_training=likeness.message if likeness is not None else None,
         summary=summarize(images),
         folder_photos=check.folder_photos,
         not_scored=list(check.new),
@@ -219,7 +242,11 @@ def review_period(data: ReportData) -> str:
 def overview_rows(data: ReportData) -> list[tuple[str, str]]:
     """Label/value pairs of the report's first table."""
     batch = data.batch
+    details = data.inspection
     return [
+        ("Unit / train set", details.unit_id or "not given"),
+        ("Site", details.site or "not given"),
+        ("Inspection date", details.inspection_date or "not given"),
         ("Batch folder", str(batch.batch_dir)),
         ("Review period", review_period(data)),
         ("Reviewer(s)", ", ".join(data.reviewers) or "none yet"),
@@ -328,3 +355,12 @@ def changed_message(data: ReportData) -> Optional[str]:
         return None
     return (f"{len(data.changed)} photo(s) changed or disappeared after scoring; their scores and heatmaps "
             "may not match the files any more, and a decision made before a change no longer counts.")
+
+
+SIGN_OFF_TEXT = ("I have reviewed the flagged photos of this batch; the decisions above are mine or were checked "
+                 "by me.")
+
+
+def sign_off_rows(data: ReportData) -> list[tuple[str, str]]:
+    """The sign-off block: a printed name (when given) and blanks for the date and the signature, filled by hand."""
+    return [("Name", data.inspection.signed_off_by), ("Date", ""), ("Signature", "")]

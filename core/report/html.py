@@ -18,6 +18,8 @@ from core.report.content import (
     operating_point_rows,
     overview_rows,
     score_text,
+    sign_off_rows,
+    SIGN_OFF_TEXT,
     summary_rows,
     unfinished_message,
 )
@@ -38,6 +40,10 @@ tr:nth-child(even) td { background: #f8f9fb; }
 .banner { background: #b00020; color: #fff; font-weight: bold; padding: .8em 1em; margin: 1em 0;
           text-align: center; font-size: 1.1em; }
 .banner.changed { background: #8a5a00; }
+.banner.unlike { background: #6a1b9a; }
+table.signoff th { width: 25%; background: #f2f4f7; }
+table.signoff td { height: 2.2em; }
+table.signoff tr.signature td { height: 4.5em; }
 .entry { border: 1px solid #d5dae2; padding: .6em 1em 1em; margin: 1em 0; page-break-inside: avoid; }
 .entry img { max-width: 100%; height: auto; display: block; }
 .remark { color: #b00020; }
@@ -65,7 +71,7 @@ def _entry(record: ImageRecord, picture: Picture, data: ReportData) -> str:
     if picture.jpeg:
         encoded = base64.b64encode(picture.jpeg).decode("ascii")
         parts.append(f'<img src="data:image/jpeg;base64,{encoded}" width="{picture.width}" '
-                     f'height="{picture.height}" alt="{_e(record.rel_path)} with heatmap">')
+                     f'height="{picture.height}" alt="{_e(record.rel_path)}: as taken and with heatmap">')
     if picture.remark:
         parts.append(f'<p class="remark">{_e(picture.remark)}</p>')
     score = score_text(data, record)
@@ -90,6 +96,8 @@ def write_html(data: ReportData, stream: TextIO, picture_of: Callable[[ImageReco
     warning = unfinished_message(data)
     if warning:
         out(f'<div class="banner">{_e(warning)}</div>\n')
+    if data.unlike_training:
+        out(f'<div class="banner unlike">{_e(data.unlike_training)}</div>\n')
     changed = changed_message(data)
     if changed:
         out(f'<div class="banner changed">{_e(changed)}</div>\n')
@@ -105,7 +113,8 @@ def write_html(data: ReportData, stream: TextIO, picture_of: Callable[[ImageReco
         if not records:
             out("<p>None.</p>\n")
             continue
-        out('<p class="meta">Heatmap colours: blue = like the defect-free training photos, yellow to red = unusual. '
+        out('<p class="meta">Left: the photo as taken; right: with the heatmap. '
+            "Heatmap colours: blue = like the defect-free training photos, yellow to red = unusual. "
             "Green outline: region above the model's pixel threshold.</p>\n")
         folder = None
         for record in records:
@@ -134,4 +143,8 @@ def write_html(data: ReportData, stream: TextIO, picture_of: Callable[[ImageReco
     out(f"\n<h2>Threshold changes ({len(data.threshold_changes)})</h2>\n")
     out(_list(["When", "Who", "Threshold", "Flagged photos"], threshold_change_rows(data))
         if data.threshold_changes else "<p>None: the model's threshold was used.</p>")
+    out(f"\n<h2>Sign-off</h2>\n<p>{_e(SIGN_OFF_TEXT)}</p>\n")
+    rows = "".join(f'<tr class="{_e(label.lower())}"><th>{_e(label)}</th><td>{_e(value)}</td></tr>'
+                   for label, value in sign_off_rows(data))
+    out(f'<table class="signoff">{rows}</table>')
     out("\n</body></html>\n")

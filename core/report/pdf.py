@@ -39,6 +39,8 @@ from core.report.content import (
     operating_point_rows,
     overview_rows,
     score_text,
+    sign_off_rows,
+    SIGN_OFF_TEXT,
     summary_rows,
     unfinished_message,
 )
@@ -217,6 +219,20 @@ def _entry(record: ImageRecord, picture: Picture, data: ReportData, styles: dict
     return parts
 
 
+def _sign_off(data: ReportData, styles: dict, width: float) -> list:
+    """Name, date and signature with room to sign by hand; kept together on one page."""
+    rows = [[Paragraph(_text(label), styles["cellbold"]), Paragraph(_text(value), styles["cell"])]
+            for label, value in sign_off_rows(data)]
+    table = Table(rows, colWidths=[0.25 * width, 0.75 * width], rowHeights=[9 * mm, 9 * mm, 18 * mm], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.6, colors.HexColor("#555555")),
+        ("BACKGROUND", (0, 0), (0, -1), STRIPE),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]))
+    return [KeepTogether([Paragraph("Sign-off", styles["h2"]), Paragraph(_text(SIGN_OFF_TEXT), styles["body"]),
+                          Spacer(1, 2 * mm), table])]
+
+
 def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRecord], Picture]) -> None:
     styles = _styles()
     width = A4[0] - 2 * MARGIN
@@ -224,6 +240,8 @@ def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRec
     warning = unfinished_message(data)
     if warning:
         story += [_banner(warning, styles, width), Spacer(1, 3 * mm)]
+    if data.unlike_training:
+        story += [_banner(data.unlike_training, styles, width, colour=colors.HexColor("#6a1b9a")), Spacer(1, 3 * mm)]
     changed = changed_message(data)
     if changed:
         story += [_banner(changed, styles, width, colour=colors.HexColor("#8a5a00")), Spacer(1, 3 * mm)]
@@ -241,8 +259,9 @@ def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRec
         if not records:
             story += [title, Paragraph("None.", styles["body"])]
             continue
-        legend = Paragraph("Heatmap colours: blue = like the defect-free training photos, yellow to red = "
-                           "unusual. Green outline: region above the model's pixel threshold.", styles["legend"])
+        legend = Paragraph("Left: the photo as taken; right: with the heatmap. Heatmap colours: blue = like the "
+                           "defect-free training photos, yellow to red = unusual. Green outline: region above the "
+                           "model's pixel threshold.", styles["legend"])
         folder = None
         for number, record in enumerate(records):
             parts = _entry(record, picture_of(record), data, styles, width)
@@ -286,6 +305,8 @@ def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRec
                                  [0.3 * width, 0.25 * width, 0.25 * width, 0.2 * width], styles))
     else:
         story.append(Paragraph("None: the model's threshold was used.", styles["body"]))
+
+    story += _sign_off(data, styles, width)
 
     doc = SimpleDocTemplate(stream, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN, title=data.title, author="CSA Inspector",

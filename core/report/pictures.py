@@ -15,6 +15,8 @@ from core.reviewlog import BatchInfo, ImageRecord
 
 #: Wide enough to see a small foreign body on a printed A4 page, small enough to keep a 50-entry report light.
 PICTURE_WIDTH = 900
+#: Pixels between the plain photo and its overlay, white like the page.
+PAIR_GAP = 12
 JPEG_QUALITY = 85
 OVERLAY_ALPHA = 0.55
 
@@ -40,6 +42,7 @@ def entry_picture(record: ImageRecord, batch: BatchInfo, max_width: int = PICTUR
         photo = as_rgb(load_photo(record.path))
     except Exception as exc:  # any unreadable photo becomes a remark, never a failed report
         return Picture(None, 0, 0, f"photo not available: {exc}")
+    plain = photo
     remarks = []
     if record.changed:
         remarks.append("the file changed after scoring; the heatmap may not match it")
@@ -59,8 +62,22 @@ def entry_picture(record: ImageRecord, batch: BatchInfo, max_width: int = PICTUR
             finite = heatmap[np.isfinite(heatmap)]
             if finite.size:
                 photo = blend(photo, heatmap, float(np.median(finite)), float(finite.max()), OVERLAY_ALPHA, colormap)
-    photo = shrink_to_width(photo, max_width)
+    if heatmap is not None:
+        # the red wash changes colours (a golden nut looks orange): the photo as taken stands beside it
+        half = max(1, (max_width - PAIR_GAP) // 2)
+        photo = side_by_side(shrink_to_width(plain, half), shrink_to_width(photo, half))
+    else:
+        photo = shrink_to_width(photo, max_width)
     return Picture(encode_jpeg(photo), photo.shape[1], photo.shape[0], "; ".join(remarks))
+
+
+def side_by_side(left: np.ndarray, right: np.ndarray, gap: int = PAIR_GAP) -> np.ndarray:
+    """Two RGB pictures of the same size next to each other on white."""
+    height = max(left.shape[0], right.shape[0])
+    canvas = np.full((height, left.shape[1] + gap + right.shape[1], 3), 255, dtype=np.uint8)
+    canvas[: left.shape[0], : left.shape[1]] = as_rgb(left)
+    canvas[: right.shape[0], left.shape[1] + gap :] = as_rgb(right)
+    return canvas
 
 
 def shrink_to_width(picture: np.ndarray, max_width: int) -> np.ndarray:

@@ -83,6 +83,10 @@ def write_json(data: ReportData, stream: TextIO) -> None:
             "threshold": batch.threshold,
             "pixel_threshold": batch.pixel_threshold,
         },
+        "inspection": {"unit_id": data.inspection.unit_id, "site": data.inspection.site,
+                       "inspection_date": data.inspection.inspection_date,
+                       "signed_off_by": data.inspection.signed_off_by},
+        "unlike_training_photos": data.unlike_training,
         "review": {
             "finished": data.finished,
             "reviewers": data.reviewers,

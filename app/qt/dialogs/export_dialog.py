@@ -4,14 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QVBoxLayout,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.qt.widgets.path_row import path_row
+from core.report import InspectionDetails
 
 FORMATS: tuple[tuple[str, str, str], ...] = (
     ("pdf", "PDF document", ".pdf"),
@@ -40,7 +43,8 @@ def confirm_overwrite(parent: Optional[QWidget], path: Path) -> bool:
 class ExportDialog(QDialog):
     """Collects the choices; the window writes the report (in the background) after ``accept``."""
 
-    def __init__(self, default_path: Path, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, default_path: Path, parent: Optional[QWidget] = None,
+                 details: Optional[InspectionDetails] = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export report")
         self.setMinimumWidth(520)
@@ -49,12 +53,34 @@ class ExportDialog(QDialog):
             self.format_combo.addItem(label, key)
         self.path_edit = QLineEdit(str(default_path))
         row = path_row(self.path_edit, self._browse)
-        self.include_flagged = QCheckBox("Add a picture of every flagged photo, not only confirmed and unsure ones")
+        # short enough never to be cut off; the longer explanation wraps below it
+        self.include_flagged = QCheckBox("Picture every flagged photo")
+        self.include_flagged.setToolTip("Add a picture of every flagged photo, not only of the confirmed and unsure ones")
+        flagged_hint = QLabel("Without it, only confirmed and unsure photos get a picture.")
+        flagged_hint.setObjectName("muted")
+        flagged_hint.setWordWrap(True)
+        details = details or InspectionDetails()
+        self.unit_edit = QLineEdit(details.unit_id)
+        self.unit_edit.setPlaceholderText("e.g. train set 4012, wagon 3")
+        self.site_edit = QLineEdit(details.site)
+        self.site_edit.setPlaceholderText("depot or workshop")
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        chosen = QDate.fromString(details.inspection_date, "yyyy-MM-dd") if details.inspection_date else QDate()
+        self.date_edit.setDate(chosen if chosen.isValid() else QDate.currentDate())
+        self.signer_edit = QLineEdit(details.signed_off_by)
+        self.signer_edit.setPlaceholderText("printed under the signature field")
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
         form.addRow("Format", self.format_combo)
         form.addRow("File", row)
         form.addRow("", self.include_flagged)
+        form.addRow("", flagged_hint)
+        form.addRow("Unit / train set", self.unit_edit)
+        form.addRow("Site", self.site_edit)
+        form.addRow("Inspection date", self.date_edit)
+        form.addRow("Signed off by", self.signer_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
         self.export_button = buttons.addButton("Export", QDialogButtonBox.AcceptRole)
         buttons.accepted.connect(self._accept)
@@ -68,6 +94,12 @@ class ExportDialog(QDialog):
         if index >= 0:
             self.format_combo.setCurrentIndex(index)
         self.format_combo.currentIndexChanged.connect(self._sync_suffix)
+
+    @property
+    def details(self) -> InspectionDetails:
+        return InspectionDetails(unit_id=self.unit_edit.text().strip(), site=self.site_edit.text().strip(),
+                                 inspection_date=self.date_edit.date().toString("yyyy-MM-dd"),
+                                 signed_off_by=self.signer_edit.text().strip())
 
     @property
     def fmt(self) -> str:

@@ -73,7 +73,7 @@ class TrainDialog(JobDialog):
         self.variant_combo = QComboBox()
         for variant in VARIANTS:
             self.variant_combo.addItem(VARIANT_LABELS.get(variant, variant), variant)
-        self.variant_combo.setCurrentIndex(list(VARIANTS).index("csa"))
+        self.variant_combo.setCurrentIndex(list(VARIANTS).index(FlowConfig().variant))
         self.backbone_combo = QComboBox()
         for name, label in BACKBONES:
             self.backbone_combo.addItem(label, name)

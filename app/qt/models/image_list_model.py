@@ -32,7 +32,16 @@ FILTERS: tuple[tuple[str, str], ...] = (
     ("unreviewed", "To review, undecided"),
     ("alarm", "Alarm"),
     ("decided", "Reviewed"),
-    ("unreadable", "Unreadable"),
+    ("confirmed", "Confirmed foreign bodies"),
+    ("unsure", "Unsure"),
+    ("unreadable", "Unreadable or missing"),
+)
+
+SORTS: tuple[tuple[str, str], ...] = (
+    ("score", "Highest score first"),
+    ("name", "File name"),
+    ("time", "Newest photo first"),
+    ("decision", "Decision"),
 )
 
 
@@ -55,6 +64,7 @@ STATUS_LABELS = {
     "alarm": "ALARM",
     "flagged": "REVIEW",
     "error": "UNREADABLE",
+    "missing": "MISSING",
     "changed": "CHANGED",
     "unscored": "NOT SCORED",
     "ok": "",
@@ -80,6 +90,8 @@ def review_status(record: ImageRecord, flagged: bool, zone: Optional[str] = None
     """
     if record.error is not None:
         return "error"
+    if record.changed_reason == "missing":  # gone from the folder: nothing more can be decided on it
+        return "missing"
     if record.decision in ("confirmed", "rejected", "unsure"):
         return record.decision
     if record.changed:
@@ -100,9 +112,38 @@ def passes_filter(name: str, record: ImageRecord, flagged: bool, zone: Optional[
         return flagged and record.decision is None
     if name == "decided":
         return record.decision is not None
-    if name == "unreadable":
-        return record.error is not None
+    if name in ("confirmed", "unsure"):
+        return record.decision == name
+    if name == "unreadable":  # a photo that is gone cannot be read either
+        return record.error is not None or record.changed_reason == "missing"
     return True
+
+
+def matches_search(record: ImageRecord, text: str) -> bool:
+    """Case-insensitive search in the photo's path below the batch folder (name and subfolders)."""
+    return not text or text.casefold() in record.rel_path.casefold()
+
+
+#: Decisions in the order a reviewer works through them: open questions first, settled ones last.
+DECISION_ORDER = {"confirmed": 1, "unsure": 0, "rejected": 3}
+
+
+def _photo_time(record: ImageRecord) -> float:
+    try:
+        return record.path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def sort_keys(name: str):
+    """Key function of a sort choice; every order keeps unreadable photos last and ties in folder order."""
+    if name == "name":
+        return lambda r: (r.error is not None, r.rel_path.casefold())
+    if name == "time":
+        return lambda r: (r.error is not None, -_photo_time(r))
+    if name == "decision":
+        return lambda r: (r.error is not None, DECISION_ORDER.get(r.decision or "", 2), sort_key(r))
+    return sort_key
 
 
 def sort_key(record: ImageRecord) -> tuple:
@@ -124,6 +165,8 @@ class ImageListModel(QAbstractListModel):
         self.session: Optional[BatchSession] = None
         self.thumbnails = thumbnails
         self._filter = "all"
+        self._sort = "score"
+        self._search = ""
         self._rows: list[str] = []
         self._row_of: dict[str, int] = {}
         # a batch in folders also lists GroupHeader rows in _rows and _row_of
@@ -180,6 +223,29 @@ class ImageListModel(QAbstractListModel):
             self._filter = name
             self.resort()
 
+    @property
+    def sort_name(self) -> str:
+        return self._sort
+
+    def set_sort(self, name: str) -> None:
+        if name not in dict(SORTS):
+            raise ValueError(f"unknown sort order {name!r}")
+        if name != self._sort:
+            self._sort = name
+            self.resort()
+            self.counts_changed.emit()
+
+    @property
+    def search_text(self) -> str:
+        return self._search
+
+    def set_search(self, text: str) -> None:
+        text = text.strip()
+        if text != self._search:
+            self._search = text
+            self.resort()
+            self.counts_changed.emit()
+
     # -- ordering ---------------------------------------------------------------------------------
     def _ordered(self) -> list[str]:
         session = self.session
@@ -187,9 +253,10 @@ class ImageListModel(QAbstractListModel):
             return []
         chosen = []
         for record in session.records:
-            if passes_filter(self._filter, record, session.is_flagged(record), session.zone(record)):
+            if (passes_filter(self._filter, record, session.is_flagged(record), session.zone(record))
+                    and matches_search(record, self._search)):
                 chosen.append(record)
-        chosen.sort(key=sort_key)
+        chosen.sort(key=sort_keys(self._sort))
         return [r.rel_path for r in chosen]
 
     def _listed_rows(self) -> list[str | GroupHeader]:

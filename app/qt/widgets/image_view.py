@@ -319,7 +319,8 @@ class ImageInspector(QWidget):
     def _apply_visibility(self) -> None:
         self.canvas.heatmap_item.setVisible(self._overlay_visible)
         self.canvas.heatmap_item.setOpacity(self._opacity)
-        self.canvas.outline_item.setVisible(self._overlay_visible and self._outline_visible)
+        # independent of the heatmap: the true colours can be seen with the region still marked
+        self.canvas.outline_item.setVisible(self._outline_visible)
 
     def _update_zoom_label(self) -> None:
         if self.current is None:

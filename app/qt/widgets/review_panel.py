@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QLineEdit,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 from app.qt.models.image_list_model import STATUS_LABELS
 from app.qt.models.photo_groups import photo_title
 from app.qt.theme import COLORS
+from app.qt.widgets.note_field import NoteField
 from app.qt.widgets.thumbnail_list import BADGE_COLORS
 from core.operating_point import ALARM, PASS, REVIEW, zone_of
 from core.reviewlog import ImageRecord
@@ -40,9 +40,14 @@ def action_button(action: QAction, object_name: str = "") -> QPushButton:
 
 
 class ReviewPanel(QWidget):
-    """``note_committed(text)`` when Enter is pressed in the note field."""
+    """``note_committed(text)`` when Enter is pressed in the note field, ``note_left`` on Esc or Tab there.
+
+    A note typed but not saved yet is a draft of its photo: it is kept when the reviewer moves to another photo
+    and back, and shown with a hint saying how it gets saved.
+    """
 
     note_committed = Signal(str)
+    note_left = Signal()
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -75,10 +80,20 @@ class ReviewPanel(QWidget):
 
         self.decision_label = QLabel("Not reviewed")
         self.decision_label.setWordWrap(True)
-        self.note_edit = QLineEdit()
+        self.note_edit = NoteField()
         self.note_edit.setPlaceholderText("Note… (Ctrl+N)")
+        self.note_edit.setToolTip("Enter saves the note; Esc or Tab returns the keys to the photo")
         self.note_edit.setClearButtonEnabled(True)
         self.note_edit.returnPressed.connect(lambda: self.note_committed.emit(self.note_edit.text()))
+        self.note_edit.left.connect(self.note_left)
+        self.note_edit.textEdited.connect(self._update_note_hint)
+        self.note_hint = QLabel("")
+        self.note_hint.setObjectName("muted")
+        self.note_hint.setWordWrap(True)
+        self.drafts: dict[str, str] = {}  # photo -> note typed but not saved yet
+        self._shown_rel: Optional[str] = None
+        self._saved_note = ""
+        self._decided = False
         self.buttons_layout = QVBoxLayout()
         self.buttons_layout.setSpacing(6)
         decision_box = QGroupBox("Decision")
@@ -87,6 +102,7 @@ class ReviewPanel(QWidget):
         decision_layout.addWidget(self.decision_label)
         decision_layout.addLayout(self.buttons_layout)
         decision_layout.addWidget(self.note_edit)
+        decision_layout.addWidget(self.note_hint)
 
         self.info_form = QFormLayout()
         self.model_label = QLabel("—")
@@ -100,8 +116,10 @@ class ReviewPanel(QWidget):
         layout.setSpacing(10)
         layout.addWidget(self.name_label)
         layout.addWidget(self.badge, 0, Qt.AlignLeft)
-        layout.addWidget(score_box)
+        # the decision buttons come before the score box so that all three stay in view on a 640-pixel-high
+        # screen; the badge above already says whether the photo is flagged
         layout.addWidget(decision_box)
+        layout.addWidget(score_box)
         layout.addWidget(self.details)
         layout.addLayout(self.info_form)
         layout.addStretch(1)
@@ -134,6 +152,39 @@ class ReviewPanel(QWidget):
             self._score_color = color
             self.score_value.setStyleSheet(f"color: {color};" if color else "")
 
+    # -- notes not saved yet ----------------------------------------------------------------------
+    def _keep_draft(self) -> None:
+        """Remember the field's text for the photo it was typed for, unless it is the saved note."""
+        rel = self._shown_rel
+        if rel is None:
+            return
+        text = self.note_edit.text()
+        if text.strip() and text.strip() != self._saved_note.strip():
+            self.drafts[rel] = text
+        else:
+            self.drafts.pop(rel, None)
+
+    def forget_draft(self, rel_path: str) -> None:
+        """The note was saved (with a decision): it is no longer a draft."""
+        self.drafts.pop(rel_path, None)
+        if rel_path == self._shown_rel:
+            self.note_edit.clear()
+            self._saved_note = ""
+            self._update_note_hint()
+
+    def clear_drafts(self) -> None:
+        self.drafts.clear()
+        self._shown_rel = None
+
+    def _update_note_hint(self) -> None:
+        text = self.note_edit.text().strip()
+        if self._shown_rel is None or not text or text == self._saved_note.strip():
+            self.note_hint.setText("")
+        elif self._decided:
+            self.note_hint.setText("Not saved yet: Enter saves the note")
+        else:
+            self.note_hint.setText("Not saved yet: it is saved with your decision (C, R or U)")
+
     def set_model_text(self, text: str) -> None:
         self.model_label.setText(text or "—")
 
@@ -145,7 +196,12 @@ class ReviewPanel(QWidget):
         alarm_threshold: Optional[float] = None,
     ) -> None:
         """``threshold`` is the pass line; the photo's zone is told against it and the alarm line."""
+        if record is None or record.rel_path != self._shown_rel:
+            self._keep_draft()
         if record is None:
+            self._shown_rel = None
+            self._saved_note = ""
+            self.note_hint.setText("")
             self.name_label.setText("No photo selected")
             self.badge.hide()
             self.score_value.setText("—")
@@ -189,12 +245,20 @@ class ReviewPanel(QWidget):
         else:
             self.decision_label.setText("Not reviewed")
         self.note_edit.setEnabled(record.score is not None)
-        if not self.note_edit.hasFocus():
-            self.note_edit.setText(record.note or "")
+        switched = record.rel_path != self._shown_rel
+        self._shown_rel = record.rel_path
+        self._saved_note = record.note or ""
+        self._decided = record.decision is not None
+        if switched or not self.note_edit.hasFocus():
+            self.note_edit.setText(self.drafts.get(record.rel_path, record.note or ""))
+        self._update_note_hint()
         details = []
         if record.error:
             details.append(f"Unreadable: {record.error}")
-        if record.changed:
+        if record.changed_reason == "missing":
+            details.append("The photo is no longer in the batch folder; its score and any decision stay in the "
+                           "review log.")
+        elif record.changed:
             details.append(
                 f"The photo was {record.changed_reason or 'changed'} after scoring; its score and heatmap are out of date."
             )

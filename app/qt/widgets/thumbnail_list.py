@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.qt.models.image_list_model import FILTERS, STATUS_LABELS, ImageListModel, Roles
 from app.qt.models.photo_groups import GroupCounts, GroupRow, counts_with_folders_above, folder_choices
 from app.qt.theme import COLORS
+from app.qt.widgets.list_tools import ListTools
 
 BADGE_COLORS = {
     "confirmed": COLORS.confirmed,
@@ -35,6 +36,7 @@ BADGE_COLORS = {
     "flagged": COLORS.flagged,
     "alarm": COLORS.alarm,
     "error": COLORS.error,
+    "missing": COLORS.error,
     "changed": COLORS.unsure,
     "unscored": COLORS.border,
 }
@@ -181,13 +183,14 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.setPen(Qt.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(rect, 3, 3)
-        light_text = status in ("error", "unscored")
+        light_text = status in ("error", "missing", "unscored")
         painter.setPen(self._colors["text"] if light_text else QColor("#111111"))
         painter.drawText(rect, Qt.AlignCenter, text)
 
 
 class ThumbnailList(QListView):
-    """Icon grid over :class:`ImageListModel`; arrow keys are left to the window's navigation actions."""
+    """Icon grid over :class:`ImageListModel`; Left and Right are left to the window's navigation actions (the same
+    order as the inspector), Up, Down, Home, End and the page keys move through the grid as in any file browser."""
 
     header_clicked = Signal(str)  # the folder whose header was clicked
 
@@ -234,7 +237,7 @@ class ThumbnailList(QListView):
             self.scheduleDelayedItemsLayout()  # headers follow the grid's width
 
     def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down):
+        if event.key() in (Qt.Key_Left, Qt.Key_Right):
             event.ignore()  # handled by the Navigate actions so the order matches the inspector
             return
         super().keyPressEvent(event)
@@ -279,6 +282,8 @@ class ThumbnailPanel(QWidget):
         self.list = ThumbnailList()
         self.list.setModel(model)
         self.list.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.tools = ListTools(model)
+        self.tools.search_edit.done.connect(lambda: self.list.setFocus(Qt.OtherFocusReason))
         self._quiet = False
         header = QHBoxLayout()
         header.setContentsMargins(6, 6, 6, 0)
@@ -307,6 +312,7 @@ class ThumbnailPanel(QWidget):
         layout.setSpacing(4)
         layout.addLayout(header)
         layout.addWidget(self.folder_row)
+        layout.addWidget(self.tools)
         layout.addWidget(self.counter)
         layout.addWidget(self.list, 1)
         self.filter_combo.currentIndexChanged.connect(self._on_filter_chosen)
@@ -316,7 +322,7 @@ class ThumbnailPanel(QWidget):
         self.list.customContextMenuRequested.connect(self._show_folder_menu)
         model.counts_changed.connect(self.update_counter)
         model.modelReset.connect(self.update_counter)
-        model.layoutChanged.connect(self.update_counter)
+        model.layoutChanged.connect(self.update_counter)  # an undo or a decision re-filters the list
         model.grouping_changed.connect(self._on_grouping_changed)
         self._on_grouping_changed(model.is_grouped)
 
@@ -467,8 +473,9 @@ class ThumbnailPanel(QWidget):
             self.counter.setText("No batch open")
             return
         text = session.counts().headline()
-        if self.model.filter_name != "all" or self.model.folder_filter is not None or self.model.any_collapsed:
-            text += f" · {self.model.photo_count} shown"
+        model = self.model
+        if model.filter_name != "all" or model.search_text or model.folder_filter is not None or model.any_collapsed:
+            text += f" · {model.photo_count} shown"
         self.counter.setText(text)
         if self.model.is_grouped:
             self.update_folders()
