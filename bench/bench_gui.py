@@ -6,12 +6,17 @@ Builds a 2,000-photo batch of small images with a review log filled through ``Re
 * open → first thumbnails: from ``open_batch`` until the first row's thumbnail is on screen, with an
   empty thumbnail cache (first opening on this workstation) and with the disk cache filled (reopening);
 * next photo with overlay: pressing Right when the neighbour was preloaded (the normal case while
-  reviewing), and jumping to a photo that was not (a click far down the list).
+  reviewing), and jumping to a photo that was not (a click far down the list);
+* a decision: pressing R until the next photo is on screen (the list re-sorts and redraws its counts).
+
+With ``--folders N`` the photos lie in N camera folders (``carNN/camN``), as a depot stores an inspection: the
+list then shows a header row per folder, which the grid lays out item by item instead of all at one size.
 
 Targets of the issue: first thumbnails < 0.5 s, switching < 30 ms. Example::
 
     python bench/bench_gui.py                    # 2,000 photos, prints a table, writes bench-results/gui.json
     python bench/bench_gui.py --photos 300 --out /tmp/gui.json
+    python bench/bench_gui.py --folders 24 --out /tmp/gui-tree.json   # the same photos in 24 camera folders
 """
 from __future__ import annotations
 
@@ -34,7 +39,15 @@ TARGET_FIRST_THUMBNAILS_S = 0.5
 TARGET_SWITCH_MS = 30.0
 
 
-def make_batch(folder: Path, n_photos: int, size: int, seed: int = 0) -> Path:
+def photo_folder(index: int, n_photos: int, folders: int) -> str:
+    """The camera folder of photo ``index`` when the batch is spread over ``folders`` folders ('' when flat)."""
+    if folders <= 0:
+        return ""
+    group = index * folders // n_photos
+    return f"car{group // 3 + 1:02d}/cam{group % 3 + 1}/"
+
+
+def make_batch(folder: Path, n_photos: int, size: int, seed: int = 0, folders: int = 0) -> Path:
     """Small photos with a few shapes each, scored with random scores and heatmaps (no engine needed)."""
     import cv2
     import numpy as np
@@ -52,7 +65,8 @@ def make_batch(folder: Path, n_photos: int, size: int, seed: int = 0) -> Path:
                 center = tuple(int(v) for v in rng.integers(0, size, 2))
                 colour = tuple(int(v) for v in rng.integers(40, 220, 3))
                 cv2.circle(image, center, int(rng.integers(4, size // 6)), colour, -1)
-            path = folder / f"photo_{index:05d}.png"
+            path = folder / f"{photo_folder(index, n_photos, folders)}photo_{index:05d}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
             cv2.imwrite(str(path), image)
             heatmap = rng.gamma(2.0, 0.5, (32, 32)).astype(np.float32)
             score = float(rng.gamma(2.0, 0.5))
@@ -84,7 +98,7 @@ def first_thumbnail_seconds(app, window, batch: Path) -> float:
     window.open_batch(batch)
 
     def shown() -> bool:
-        index = window.list_model.index(0, 0)
+        index = window.list_model.index_of(window.list_model.first_rel_path())
         return index.isValid() and index.data(Qt.DecorationRole) is not None
 
     wait_until(app, shown)
@@ -101,19 +115,35 @@ def switch_times_ms(app, window, steps: int, preloaded: bool) -> list[float]:
     session = window.session
     for step in range(steps):
         if preloaded:
-            row = window.list_model.row_of(window.current_rel)
-            target = window.list_model.rel_path_at(row + 1)
+            target = window.list_model.neighbour(window.current_rel, +1)
             wait_until(app, lambda: window.preloader.get(session.record(target)) is not None)
             started = time.perf_counter()
             QTest.keyClick(window, Qt.Key_Right)
         else:
-            rows = window.list_model.rowCount()
-            target = window.list_model.rel_path_at((window.list_model.row_of(window.current_rel) + rows // 3 + 7) % rows)
+            photos = window.list_model.rel_paths
+            target = photos[(photos.index(window.current_rel) + len(photos) // 3 + 7) % len(photos)]
             started = time.perf_counter()
             window.show_rel(target)
         wanted = str(session.record(target).path)
         wait_until(app, lambda: window.inspector.current is not None and window.inspector.current.path == wanted)
         window.inspector.canvas.viewport().repaint()
+        times.append((time.perf_counter() - started) * 1000.0)
+    return times
+
+
+def decision_times_ms(app, window, steps: int) -> list[float]:
+    """Milliseconds from pressing R (reject) until the next photo is current and the grid has redrawn."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    times = []
+    for _ in range(steps):
+        before = window.current_rel
+        started = time.perf_counter()
+        QTest.keyClick(window, Qt.Key_R)
+        wait_until(app, lambda: window.current_rel != before)
+        app.processEvents()  # the grid's delayed re-layout after the re-sort
+        window.thumbnail_panel.list.viewport().repaint()
         times.append((time.perf_counter() - started) * 1000.0)
     return times
 
@@ -133,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--photos", type=int, default=2000)
     parser.add_argument("--size", type=int, default=256, help="side of the generated photos in pixels")
     parser.add_argument("--steps", type=int, default=40, help="photo switches to time")
+    parser.add_argument("--folders", type=int, default=0, help="spread the photos over this many camera folders")
     parser.add_argument("--workdir", type=Path, default=None, help="where to build the batch (default: a temp folder)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
@@ -145,12 +176,15 @@ def main(argv: list[str] | None = None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     batch = workdir / "batch"
-    existing = len(list(batch.glob("photo_*.png"))) if (batch / ".csa-inspector").is_dir() else 0
-    if existing == args.photos:
+    existing = len(list(batch.rglob("photo_*.png"))) if (batch / ".csa-inspector").is_dir() else 0
+    layout_file = batch / ".csa-inspector" / "bench-folders.txt"
+    same_layout = layout_file.is_file() and layout_file.read_text() == str(args.folders)
+    if existing == args.photos and same_layout:
         print(f"reusing the scored batch of {args.photos} photos in {batch}")
     else:
         started = time.perf_counter()
-        make_batch(batch, args.photos, args.size)
+        make_batch(batch, args.photos, args.size, folders=args.folders)
+        layout_file.write_text(str(args.folders))
         print(f"built a scored batch of {args.photos} photos in {time.perf_counter() - started:.1f} s ({batch})")
 
     from app.qt.launch import create_application
@@ -168,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
     wait_until(app, window.is_settled)
     preloaded = summarize(switch_times_ms(app, window, args.steps, preloaded=True))
     jumps = summarize(switch_times_ms(app, window, min(args.steps, 20), preloaded=False))
+    window.show_rel(window.list_model.first_rel_path())
+    window.settings.reviewer = window.settings.reviewer or "benchmark"  # asked once in real use
+    decisions = summarize(decision_times_ms(app, window, min(args.steps, 20)))
     window.close()
     from PySide6.QtCore import QEvent
 
@@ -176,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results = {
         "photos": args.photos,
+        "folders": args.folders,
         "photo_size": args.size,
         "platform": platform.platform(),
         "qt_platform": os.environ.get("QT_QPA_PLATFORM", "native"),
@@ -184,6 +222,7 @@ def main(argv: list[str] | None = None) -> int:
         "first_thumbnails_warm_cache_s": warm,
         "switch_preloaded_ms": preloaded,
         "switch_not_preloaded_ms": jumps,
+        "decision_ms": decisions,
         "targets": {
             "first_thumbnails_s": TARGET_FIRST_THUMBNAILS_S,
             "switch_ms": TARGET_SWITCH_MS,
@@ -198,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         ("next photo + overlay (median)", f"{preloaded['median']:.1f} ms", f"< {TARGET_SWITCH_MS:.0f} ms"),
         ("next photo + overlay (p95)", f"{preloaded['p95']:.1f} ms", f"< {TARGET_SWITCH_MS:.0f} ms"),
         ("jump, not preloaded (median)", f"{jumps['median']:.1f} ms", ""),
+        ("decision, next photo current (median)", f"{decisions['median']:.1f} ms", ""),
+        ("decision, next photo current (p95)", f"{decisions['p95']:.1f} ms", ""),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure':<{width}}  {'time':>10}  target")

@@ -57,7 +57,7 @@ from app.qt.widgets.histogram import ScoreHistogram
 from app.qt.widgets.image_view import ImageInspector
 from app.qt.widgets.model_picker import ModelPicker
 from app.qt.widgets.review_panel import ReviewPanel
-from app.qt.widgets.thumbnail_list import ThumbnailPanel
+from app.qt.widgets.thumbnail_list import ThumbnailPanel, add_folder_commands
 from app.qt.workers import (
     FunctionJob,
     JobRunner,
@@ -183,6 +183,7 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
             extra_view=[d.toggleViewAction() for d in (self.thumbnail_dock, self.review_dock, self.histogram_dock)],
         )
         self.runtime_menu = add_runtime_menu(self.menuBar(), self.settings, self._on_runtime_changed)
+        add_folder_commands(self.menuBar(), self.thumbnail_panel.folder_actions)
 
         status = self.statusBar()
         status.setSizeGripEnabled(True)
@@ -457,7 +458,7 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
         self._update_title()
         if session.model_name:
             self.review_panel.set_model_text(session.model_name)
-        first = self.list_model.rel_path_at(0)
+        first = self.list_model.first_rel_path()
         if first is not None:
             self.show_rel(first)
             self._auto_selected = True
@@ -649,7 +650,7 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
         self.session.accept_record(record)
         rel = record.rel_path
         if self.current_rel is None:
-            self.show_rel(self.list_model.rel_path_at(0) or rel)
+            self.show_rel(self.list_model.first_rel_path() or rel)
             self._auto_selected = True
         elif rel == self.current_rel:
             self._refresh_current()
@@ -678,8 +679,8 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
         self.list_model.resort()
         self.update_histogram()
         self._update_actions()
-        if (self.current_rel is None or self._auto_selected) and self.list_model.rowCount():
-            self.show_rel(self.list_model.rel_path_at(0))  # the reviewer starts with the highest score
+        if (self.current_rel is None or self._auto_selected) and self.list_model.first_rel_path():
+            self.show_rel(self.list_model.first_rel_path())  # the reviewer starts with the highest score
             self._auto_selected = True
         else:
             self.thumbnail_panel.select(self.current_rel)
@@ -733,19 +734,16 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
     def _preload_neighbours(self) -> None:
         if self.session is None:
             return
-        row = self.list_model.row_of(self.current_rel)
+        listed = self.list_model.row_of(self.current_rel) >= 0
         for offset in (1, -1, 2, -2)[: 2 * PRELOAD_NEIGHBOURS]:
-            rel = self.list_model.rel_path_at(row + offset) if row >= 0 else None
-            if rel is not None:
+            rel = self.list_model.neighbour(self.current_rel, offset) if listed else None
+            if rel is not None and rel != self.current_rel:
                 self.preloader.request(self.session.record(rel))
 
     def step(self, delta: int) -> None:
-        rows = self.list_model.rowCount()
-        if self.session is None or rows == 0:
+        if self.session is None:
             return
-        row = self.list_model.row_of(self.current_rel)
-        target = 0 if row < 0 else min(rows - 1, max(0, row + delta))
-        self.show_rel(self.list_model.rel_path_at(target))
+        self.show_rel(self.list_model.neighbour(self.current_rel, delta))  # folder headers are passed over
 
     def next_undecided(self) -> None:
         rel = self._find_undecided(after=self.current_rel)
@@ -765,7 +763,10 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
             return [], []
         rank = {"alarm": 0, "review": 1}
         flagged = [r for r in session.records if r.score is not None and session.zone(r) in rank]
-        flagged.sort(key=lambda r: (rank[session.zone(r)], -r.score))
+        # a batch in folders is worked through folder by folder (the list's folder order), alarm first in each
+        folder_rank = {name: i for i, name in enumerate(self.list_model.folders())}
+        folder_of = self.list_model.folder_of
+        flagged.sort(key=lambda r: (folder_rank.get(folder_of(r.rel_path), 0), rank[session.zone(r)], -r.score))
         chosen = {r.rel_path for r in flagged}
         rest = sorted((r for r in session.records if r.rel_path not in chosen), key=sort_key)
         return [r.rel_path for r in flagged], [r.rel_path for r in rest]
@@ -1195,6 +1196,10 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
                 keys = ", ".join(k.toString(QKeySequence.NativeText) for k in action.shortcuts())
                 if keys:
                     rows.append(f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
+        for action in self.thumbnail_panel.folder_actions:  # a batch in folders: collapse, list one folder
+            if action.isVisible() and not action.shortcut().isEmpty():
+                keys = action.shortcut().toString(QKeySequence.NativeText)
+                rows.append(f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{action.text()}</td></tr>")
         return "<table>" + "".join(rows) + self.mouse_help_rows() + "</table>"
 
     def show_shortcuts(self) -> None:

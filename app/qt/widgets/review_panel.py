@@ -2,7 +2,6 @@
 three decision buttons (the same actions as the keys C, R and U)."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Optional
 
 import numpy as np
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.qt.models.image_list_model import STATUS_LABELS
+from app.qt.models.photo_groups import photo_title
 from app.qt.theme import COLORS
 from app.qt.widgets.note_field import NoteField
 from app.qt.widgets.thumbnail_list import BADGE_COLORS
@@ -241,7 +241,7 @@ class ReviewPanel(QWidget):
             self.note_edit.setText("")
             self.note_edit.setEnabled(False)
             return
-        self.name_label.setText(Path(record.rel_path).name)
+        self.name_label.setText(photo_title(record.rel_path, COLORS.muted))
         self.name_label.setToolTip(str(record.path))
         label = STATUS_LABELS.get(status, "")
         color = BADGE_COLORS.get(status)
