@@ -2,7 +2,8 @@
 
 A comparison of anomaly-detection heads only means something when they see identical inputs. So a peer gets
 the :class:`core.features.FeatureExtractor` our detector uses (same backbone weights, stage, input size and
-3-scale pyramid; run unfused, as anomalib runs timm models), the same held-out split of the training images, and the same file-to-heatmap loop as
+3-scale pyramid; run unfused, as anomalib runs timm models), the same held-out split of the training images, and
+the same file-to-heatmap loop as
 :meth:`core.detector.Detector.score_images`; only the part after the backbone differs. A peer also offers the
 two members :func:`core.evaluation.evaluate_category` reads (``score_images`` and ``threshold``), so every model
 is evaluated by the same code.

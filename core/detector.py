@@ -161,7 +161,8 @@ class Detector:
         torch_device = extractor.device  # the CPU when the GPU ran out of memory even for one image
         if len(features) < 2:
             reasons = "; ".join(f"{p.name}: {r}" for p, r in list(features.errors.items())[:3])
-            raise ValueError(f"need at least 2 readable training images, got {len(features)}" + (f" ({reasons})" if reasons else ""))
+            raise ValueError(f"need at least 2 readable training images, got {len(features)}"
+                             + (f" ({reasons})" if reasons else ""))
         # split photos, not tiles: the held-out photos must be ones the flow never saw any part of
         rows = list(samples_by_path(features).values())
         train_photos, hold_photos = split_holdout(len(rows), config.train.holdout_fraction, config.train.seed)

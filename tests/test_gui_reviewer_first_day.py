@@ -112,9 +112,12 @@ def test_the_photo_on_screen_deleted_while_the_batch_is_open(make_window, scored
     order = window.list_model.rel_paths
     shown = order[0]
     qtbot.waitUntil(lambda: window.inspector.current is not None, timeout=10000)
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
     (batch / shown).unlink()  # a colleague deletes it on the shared drive
     qtbot.waitUntil(lambda: window.inspector.current is None, timeout=10000)  # no longer shown as if nothing happened
-    assert "deleted or moved away" in window.statusBar().currentMessage()
+    # the folder check that follows may add its own count to the status bar; the reviewer was told either way
+    assert any("deleted or moved away" in m for m in messages), messages
     assert "no longer in the batch folder" in window.inspector.canvas.placeholder.textItem.toPlainText()
     save_artifact(window, "first-day-deleted-photo.png", qtbot)
     press(qtbot, window, Qt.Key_R)

@@ -117,7 +117,8 @@ def create_actions(parent: QObject) -> InspectorActions:
     a = make_action
     return InspectorActions(
         file=FileActions(
-            open_batch=a(parent, "&Open batch folder…", [QKeySequence.Open], "Open a folder of photos to review", short="Open batch…"),
+            open_batch=a(parent, "&Open batch folder…", [QKeySequence.Open], "Open a folder of photos to review",
+                         short="Open batch…"),
             reopen_last=a(parent, "Reopen &last batch", ["Ctrl+Shift+O"], "Open the batch reviewed last"),
             open_model_file=a(parent, "Open model &file…", ["Ctrl+M"], "Use a model file that is not in the library"),
             export_report=a(parent, "&Export report…", ["Ctrl+E"], "Write the batch report as PDF, HTML or CSV", short="Export…"),
@@ -138,8 +139,10 @@ def create_actions(parent: QObject) -> InspectorActions:
             find=a(parent, "&Find photo by name…", [QKeySequence.Find], "Search the photo list by file name"),
         ),
         view=ViewActions(
-            toggle_overlay=a(parent, "Heatmap &overlay", ["O"], "Show or hide the heatmap", checkable=True, checked=True, short="Heatmap"),
-            toggle_outline=a(parent, "Region o&utline", ["Shift+O"], "Show or hide region outlines", checkable=True, checked=True),
+            toggle_overlay=a(parent, "Heatmap &overlay", ["O"], "Show or hide the heatmap", checkable=True, checked=True,
+                             short="Heatmap"),
+            toggle_outline=a(parent, "Region o&utline", ["Shift+O"], "Show or hide region outlines", checkable=True,
+                             checked=True),
             fit=a(parent, "&Fit to window", ["F"], "Fit the photo to the window", short="Fit"),
             actual_size=a(parent, "&Actual size (1:1)", ["1"], "One photo pixel per screen pixel", short="1:1"),
             zoom_in=a(parent, "Zoom &in", ["+", "=", QKeySequence.ZoomIn], "Zoom into the photo"),

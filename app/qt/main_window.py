@@ -669,7 +669,8 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
         self.statusBar().showMessage(message, 15000)
 
     def _on_score_failed(self, message: str) -> None:
-        QMessageBox.warning(self, "Scoring stopped", f"Scoring stopped with an error:\n\n{message}\n\nThe scores so far are kept.")
+        QMessageBox.warning(self, "Scoring stopped",
+                            f"Scoring stopped with an error:\n\n{message}\n\nThe scores so far are kept.")
 
     def _on_score_finished(self) -> None:
         self.score_job = None
@@ -1176,7 +1177,8 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
             )
         else:
             lines.append("<p><b>Model:</b> none loaded</p>")
-        lines.append(f"<p><b>Device:</b> {self.device_text or ('loading…' if self.engine_state == 'loading' else 'not loaded yet')}</p>")
+        device = self.device_text or ("loading…" if self.engine_state == "loading" else "not loaded yet")
+        lines.append(f"<p><b>Device:</b> {device}</p>")
         if self.session is not None:
             lines.append(f"<p><b>Review log:</b> {html.escape(str(self.session.log.path))}</p>")
         return "".join(lines)
@@ -1195,7 +1197,8 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
             for action in vars(group).values():
                 keys = ", ".join(k.toString(QKeySequence.NativeText) for k in action.shortcuts())
                 if keys:
-                    rows.append(f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{action.text().replace('&', '')}</td></tr>")
+                    label = action.text().replace("&", "")
+                    rows.append(f"<tr><td style='padding-right:18px'><b>{keys}</b></td><td>{label}</td></tr>")
         for action in self.thumbnail_panel.folder_actions:  # a batch in folders: collapse, list one folder
             if action.isVisible() and not action.shortcut().isEmpty():
                 keys = action.shortcut().toString(QKeySequence.NativeText)

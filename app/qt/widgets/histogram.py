@@ -53,7 +53,8 @@ class ScoreHistogram(QWidget):
             self.plot.getAxis(axis).setPen(COLORS.border)
             self.plot.getAxis(axis).enableAutoSIPrefix(False)  # scores are plain numbers, not "x0.001"
         self.all_curve = pg.PlotDataItem(
-            stepMode="center", fillLevel=0, fillOutline=True, brush=QColor(76, 155, 232, 110), pen=pg.mkPen(COLORS.accent, width=1)
+            stepMode="center", fillLevel=0, fillOutline=True, brush=QColor(76, 155, 232, 110),
+            pen=pg.mkPen(COLORS.accent, width=1)
         )
         self.confirmed_curve = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(COLORS.confirmed, width=2))
         self.rejected_curve = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(COLORS.rejected, width=2))
