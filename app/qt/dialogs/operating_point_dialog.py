@@ -13,7 +13,6 @@ from typing import Optional, Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.qt.theme import COLORS
+from app.qt.widgets.plots import themed_plot, threshold_line
 from app.qt.workers import FunctionJob, JobRunner
 from core.history import CONFIDENCE, CatchEstimate, PassCurve, ReviewHistory, estimate, pass_curve, read_history
 
@@ -114,27 +114,14 @@ class OperatingPointDialog(QDialog):
         form.addRow("Missed", self.missed_label)
         form.addRow("From", self.source_label)
 
-        self.plot = pg.PlotWidget(background=COLORS.base)
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
-        self.plot.showGrid(x=False, y=True, alpha=0.15)
-        self.plot.setLabel("bottom", "pass threshold")
-        self.plot.setLabel("left", "%")
+        self.plot = themed_plot("pass threshold", "%")
         self.plot.setYRange(0, 104, padding=0)
-        for axis in ("left", "bottom"):
-            self.plot.getAxis(axis).setTextPen(COLORS.muted)
-            self.plot.getAxis(axis).setPen(COLORS.border)
-            self.plot.getAxis(axis).enableAutoSIPrefix(False)
         self.plot.addLegend(offset=(-10, 10), labelTextColor=COLORS.text)
         self.catch_curve = self.plot.plot([], [], pen=pg.mkPen(COLORS.confirmed, width=2), name="foreign bodies caught")
         self.bound_curve = self.plot.plot([], [], pen=pg.mkPen(COLORS.confirmed, width=1, style=Qt.DashLine),
                                           name=f"caught, {100 * CONFIDENCE:.0f} % lower bound")
         self.review_curve = self.plot.plot([], [], pen=pg.mkPen(COLORS.flagged, width=2), name="photos to review")
-        self.line = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen(COLORS.threshold, width=2),
-                                    hoverPen=pg.mkPen("#ffffff", width=3), label="pass",
-                                    labelOpts={"position": 0.95, "color": COLORS.threshold,
-                                               "fill": QColor(32, 35, 39, 200)})
+        self.line = threshold_line(COLORS.threshold, "pass", 0.95, "Drag to see what another pass line would change")
         self.line.setValue(self.batch_pass)
         self.line.sigPositionChanged.connect(self._show_at_line)
         self.plot.addItem(self.line)

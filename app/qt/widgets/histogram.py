@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.qt.theme import COLORS
+from app.qt.widgets.plots import themed_plot, threshold_line
 
 
 def histogram_bins(scores: np.ndarray, n_bins: int = 40) -> np.ndarray:
@@ -41,17 +42,7 @@ class ScoreHistogram(QWidget):
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.plot = pg.PlotWidget(background=COLORS.base)
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=False, y=False)
-        self.plot.hideButtons()
-        self.plot.showGrid(x=False, y=True, alpha=0.15)
-        self.plot.setLabel("bottom", "anomaly score")
-        self.plot.setLabel("left", "photos")
-        for axis in ("left", "bottom"):
-            self.plot.getAxis(axis).setTextPen(COLORS.muted)
-            self.plot.getAxis(axis).setPen(COLORS.border)
-            self.plot.getAxis(axis).enableAutoSIPrefix(False)  # scores are plain numbers, not "x0.001"
+        self.plot = themed_plot("anomaly score", "photos")
         self.all_curve = pg.PlotDataItem(
             stepMode="center", fillLevel=0, fillOutline=True, brush=QColor(76, 155, 232, 110),
             pen=pg.mkPen(COLORS.accent, width=1)
@@ -68,28 +59,11 @@ class ScoreHistogram(QWidget):
         for region in (self.above_region, self.alarm_region):
             region.setZValue(-10)
             self.plot.addItem(region)
-        self.line = pg.InfiniteLine(
-            angle=90,
-            movable=True,
-            pen=pg.mkPen(COLORS.threshold, width=2),
-            hoverPen=pg.mkPen("#ffffff", width=3),
-            label="pass",
-            labelOpts={"position": 0.92, "color": COLORS.threshold, "fill": QColor(32, 35, 39, 200)},
-        )
-        self.line.setZValue(10)
-        self.line.setToolTip("Pass line: drag to change it; every photo at or above it goes before a person")
+        self.line = threshold_line(COLORS.threshold, "pass", 0.92,
+                                   "Pass line: drag to change it; every photo at or above it goes before a person")
         self.plot.addItem(self.line)
-        self.alarm_line = pg.InfiniteLine(
-            angle=90,
-            movable=True,
-            pen=pg.mkPen(COLORS.alarm, width=2),
-            hoverPen=pg.mkPen("#ffffff", width=3),
-            label="alarm",
-            labelOpts={"position": 0.78, "color": COLORS.alarm, "fill": QColor(32, 35, 39, 200)},
-        )
-        self.alarm_line.setZValue(11)
-        self.alarm_line.setToolTip("Alarm line: drag to change it; photos at or above it are shown first, "
-                                   "as very likely foreign bodies")
+        self.alarm_line = threshold_line(COLORS.alarm, "alarm", 0.78, "Alarm line: drag to change it; photos at or "
+                                         "above it are shown first, as very likely foreign bodies", z=11)
         self.plot.addItem(self.alarm_line)
 
         self.summary_label = QLabel("No scores yet")
