@@ -996,7 +996,15 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
         except ReviewLogError as exc:
             QMessageBox.critical(self, "Threshold not saved", str(exc))
             return False
-        self.statusBar().showMessage(f"Pass threshold {value:.4g}: {flagged} photos to review", 5000)
+        missed = session.confirmed_below(value)
+        if missed:  # a safety matter: say it in words, and keep it on screen longer
+            names = ", ".join(missed[:3]) + (f" and {len(missed) - 3} more" if len(missed) > 3 else "")
+            self.statusBar().showMessage(
+                f"Warning: pass {value:.4g} lies above {len(missed)} confirmed foreign "
+                f"bod{'y' if len(missed) == 1 else 'ies'} of this batch ({names}): photos like "
+                f"{'it' if len(missed) == 1 else 'them'} would not be sent to review", 20000)
+        else:
+            self.statusBar().showMessage(f"Pass threshold {value:.4g}: {flagged} photos to review", 5000)
         self.update_histogram()
         self._refresh_current()
         return True
@@ -1016,9 +1024,15 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
         old_text = f" (now {old:.4g})" if isinstance(old, float) else ""
         alarm = session.alarm_threshold
         alarm_text = f" and alarm {alarm:.4g}" if alarm is not None else ""
+        question = f"Use pass {session.threshold:.4g}{old_text}{alarm_text} for every future batch scored with “{target.stem}”?"
+        missed = session.confirmed_below(session.threshold)
+        if missed:
+            question += (f"\n\nWarning: this pass line lies above {len(missed)} confirmed foreign "
+                         f"bod{'y' if len(missed) == 1 else 'ies'} of this batch ({', '.join(missed[:5])}). "
+                         "Future photos like these would not be sent to review.")
         answer = QMessageBox.question(
-            self, "Save thresholds to model",
-            f"Use pass {session.threshold:.4g}{old_text}{alarm_text} for every future batch scored with “{target.stem}”?",
+            self, "Save thresholds to model", question, QMessageBox.Yes | QMessageBox.No,
+            QMessageBox.No if missed else QMessageBox.Yes,
         )
         if answer != QMessageBox.Yes:
             return

@@ -356,6 +356,11 @@ class BatchSession(QObject):
             self.records_changed.emit([undone.rel_path])
         return undone
 
+    def confirmed_below(self, value: float) -> list[str]:
+        """Confirmed foreign bodies of this batch that a pass line at ``value`` would not send to review."""
+        return [rel for rel in self._order
+                if (r := self._records[rel]).decision == "confirmed" and r.score is not None and r.score < value]
+
     def preview_threshold(self, value: float) -> None:
         """Re-flag in memory only (while dragging); :meth:`commit_threshold` writes it."""
         self._threshold = float(value)

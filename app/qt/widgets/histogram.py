@@ -10,9 +10,9 @@ from typing import Optional, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from app.qt.theme import COLORS
 from app.qt.widgets.plots import themed_plot, threshold_line
@@ -85,6 +85,15 @@ class ScoreHistogram(QWidget):
         header.addWidget(self.summary_label, 1)
         header.addWidget(legend)
         header.addSpacing(12)
+        # the pass line as a number: typed, or stepped with the arrow keys (the line itself also takes them)
+        self.pass_spin = QDoubleSpinBox()
+        self.pass_spin.setDecimals(4)
+        self.pass_spin.setRange(-1e9, 1e9)
+        self.pass_spin.setKeyboardTracking(False)
+        self.pass_spin.setPrefix("pass ")
+        self.pass_spin.setToolTip("Type the pass threshold, or step it with the arrow keys")
+        self.pass_spin.editingFinished.connect(self._on_pass_typed)
+        header.addWidget(self.pass_spin)
         header.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -93,6 +102,8 @@ class ScoreHistogram(QWidget):
         layout.addWidget(self.plot, 1)
 
         self._x_range = (float("nan"), float("nan"))
+        self.setFocusPolicy(Qt.ClickFocus)
+        self.plot.setFocusProxy(self)  # a click on the plot focuses the histogram, which takes the arrow keys
         self._quiet = False
         self.line.sigPositionChanged.connect(self._on_line_moved)
         self.line.sigPositionChangeFinished.connect(self._on_line_released)
@@ -113,9 +124,25 @@ class ScoreHistogram(QWidget):
         self._quiet = True
         try:
             self.line.setValue(float(value))
+            self.pass_spin.blockSignals(True)
+            self.pass_spin.setValue(float(value))
+            self.pass_spin.blockSignals(False)
         finally:
             self._quiet = False
         self._update_region()
+
+    def _on_pass_typed(self) -> None:
+        value = float(self.pass_spin.value())
+        if value != self.threshold:
+            self.line.setValue(value)  # moves the band (and pushes the alarm line) as a drag would
+            self._on_line_released()
+
+    def step_pass_line(self, steps: int) -> None:
+        """Move the pass line by ``steps`` hundredths of the score range and commit it (arrow keys)."""
+        low, high = self._x_range
+        width = (high - low) if np.isfinite(low) and np.isfinite(high) and high > low else 1.0
+        self.line.setValue(self.threshold + steps * width / 100.0)
+        self._on_line_released()
 
     def set_alarm_threshold(self, value: float) -> None:
         """Move the alarm line without emitting."""
@@ -197,6 +224,20 @@ class ScoreHistogram(QWidget):
             if self.alarm_threshold <= self.threshold:
                 self.threshold_committed.emit(self.threshold)
 
-    def keyPressEvent(self, event) -> None:  # arrow keys belong to image navigation, not the plot
+    def event(self, event) -> bool:
+        # Left/Right are the window's "previous / next photo" shortcuts; with the histogram focused they are its own
+        if event.type() == QEvent.ShortcutOverride and event.key() in (Qt.Key_Left, Qt.Key_Right):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event) -> None:
+        """With the histogram focused (clicked), Left/Right step the pass line (Shift: ten steps); other keys,
+        and arrows while the photo has the focus, stay with image navigation."""
+        if event.key() in (Qt.Key_Left, Qt.Key_Right):
+            steps = (10 if event.modifiers() & Qt.ShiftModifier else 1) * (1 if event.key() == Qt.Key_Right else -1)
+            self.step_pass_line(steps)
+            event.accept()
+            return
         event.ignore()
 
