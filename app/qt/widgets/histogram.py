@@ -91,6 +91,7 @@ class ScoreHistogram(QWidget):
         self.pass_spin.setRange(-1e9, 1e9)
         self.pass_spin.setKeyboardTracking(False)
         self.pass_spin.setPrefix("pass ")
+        self.pass_spin.setMaximumWidth(130)
         self.pass_spin.setToolTip("Type the pass threshold, or step it with the arrow keys")
         self.pass_spin.editingFinished.connect(self._on_pass_typed)
         header.addWidget(self.pass_spin)
