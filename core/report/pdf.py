@@ -262,8 +262,9 @@ def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRec
               Paragraph(_text(audit_message(data)), styles["body"])]
     if data.has_folders:
         story.append(Paragraph("Per folder", styles["h2"]))
+        counts = len(FOLDER_COLUMNS) - 1  # narrow count columns, headers on one line where they fit
         story.append(_list_table(FOLDER_COLUMNS, data.folder_rows(),
-                                 [0.4 * width] + [0.1 * width] * (len(FOLDER_COLUMNS) - 1), styles))
+                                 [0.25 * width] + [0.75 * width / counts] * counts, styles))
     story += [Paragraph("Operating point", styles["h2"]), _key_value_table(operating_point_rows(data), styles, width)]
 
     for heading, records in data.pictured_sections():
