@@ -958,15 +958,20 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
         self._show_workload()
         self._refresh_current()
 
-    def commit_alarm_threshold(self, value: float) -> bool:
+    def _reviewer_for_change(self, what: str) -> Optional[str]:
+        """The reviewer who may change ``what`` of the open batch, or None (said why) when it cannot be saved."""
         session = self.session
         if session is None:
-            return False
+            return None
         if session.read_only:
-            self.statusBar().showMessage("The batch is read-only: the alarm threshold is not saved", 5000)
-            return False
-        reviewer = self.ensure_reviewer()
-        if not reviewer:
+            self.statusBar().showMessage(f"The batch is read-only: the {what} is not saved", 5000)
+            return None
+        return self.ensure_reviewer() or None
+
+    def commit_alarm_threshold(self, value: float) -> bool:
+        session = self.session
+        reviewer = self._reviewer_for_change("alarm threshold")
+        if session is None or reviewer is None:
             return False
         try:
             session.commit_alarm_threshold(value, reviewer)
@@ -983,13 +988,8 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
 
     def commit_threshold(self, value: float) -> bool:
         session = self.session
-        if session is None:
-            return False
-        if session.read_only:
-            self.statusBar().showMessage("The batch is read-only: the threshold is not saved", 5000)
-            return False
-        reviewer = self.ensure_reviewer()
-        if not reviewer:
+        reviewer = self._reviewer_for_change("threshold")
+        if session is None or reviewer is None:
             return False
         try:
             flagged = session.commit_threshold(value, reviewer)
