@@ -261,7 +261,8 @@ def shared_timing_features(options: BenchOptions, device: str, paths: Sequence[P
     out = {}
     for ours, model in ((True, "csa"), (False, "anomalib-csflow")):
         config = model_config(model, options)
-        out[ours] = FeatureExtractor(config.backbone, config.input, pick_device(device)).extract_paths(list(paths))
+        out[ours] = FeatureExtractor(config.backbone, config.input, pick_device(device),
+                                     maps=config.maps).extract_paths(list(paths))
     return out
 
 

@@ -113,34 +113,69 @@ class InputConfig:
 
 
 MAP_FUSIONS = ("mean", "likelihood")
-IMAGE_SCORES = ("flow", "flow+peak")
+MAP_SOURCES = ("patch", "flow")
+IMAGE_SCORES = ("flow+patch", "flow", "patch", "flow+peak")
 
 
 @dataclass
 class MapConfig:
-    """How the flow's latents become the heatmap and the image score.
+    """Where the heatmap and the image score come from.
 
-    ``fusion``: per-position ``||z||^2`` of every scale brought to the finest grid and averaged (``"mean"``), or
-    ``"likelihood"``: the scales' per-position likelihoods ``exp(-||z||^2 / 2)`` summed and turned into an anomaly
-    level (MSFlow's map), where one scale that finds a position normal keeps it cool. ``smooth``: Gaussian sigma in
-    cells of the finest grid, so the same model smooths a camera frame and a thumbnail alike. ``score``:
-    ``"flow"`` is the mean of ``z^2 / 2`` over all latents (CS-Flow); ``"flow+peak"`` adds the mean of the hottest
-    ``top_k`` share of the heatmap, both standardised on the held-out good photos, so that a small foreign body
-    that the image-wide mean averages away still raises the score.
+    ``source``: ``"patch"`` (default) is the distance of each stride-16 patch of the photo to its nearest normal
+    patch in a memory of the training photos (:mod:`core.patch_memory`), read from the stride-8, -16 and -16
+    stages (``patch_stages``) of the same backbone pass that feeds the flow; ``"flow"`` is the flow's per-position
+    ``||z||^2`` (the heatmap of model files made before the memory existed). On the tire set the patch map's
+    pixel AUROC is 0.99 where the flow's is 0.64 (README, *Fine heatmaps, measured*).
+
+    ``fusion`` (flow maps only): per-position ``||z||^2`` of every scale brought to the finest grid and averaged
+    (``"mean"``), or ``"likelihood"``: the scales' per-position likelihoods ``exp(-||z||^2 / 2)`` summed (MSFlow).
+    ``smooth``: Gaussian sigma in cells of the map's grid, so the same model smooths a camera frame and a
+    thumbnail alike.
+
+    ``score``: ``"flow+patch"`` (default) adds the flow's mean ``z^2 / 2`` and the patch map's hottest value, each
+    divided by its median on the held-out good photos, so a foreign body that is either unusual as a whole or small
+    but clearly foreign raises the score; ``"flow"`` (CS-Flow's mean alone), ``"patch"`` (the hottest value of the
+    patch map alone) and ``"flow+peak"`` (the flow's mean plus the mean of the hottest ``top_k`` of the heatmap,
+    each divided by its median on held-out good photos) stay selectable.
+
+    The memory keeps ``patch_share`` of the training patches, at most ``patch_max``, chosen by greedy k-centre
+    selection among at most ``patch_candidates`` patches drawn at random; patches are projected to ``patch_dim``
+    dimensions. These bound training time, scoring time and the memory's size (``patch_max`` x ``patch_dim`` floats: 3 MB)
+    whatever the number of training photos.
     """
 
+    source: str = "patch"
     fusion: str = "mean"
-    smooth: float = 0.0
-    score: str = "flow"
+    smooth: float = 0.5
+    score: str = "flow+patch"
     top_k: float = 0.01
+    patch_stages: tuple[int, ...] = (2, 3, 4)
+    patch_grid: int = 1  # index into patch_stages of the stage whose grid the map has (stride 16)
+    patch_dim: int = 128
+    patch_share: float = 0.05
+    patch_max: int = 6000
+    patch_candidates: int = 40000
 
     def __post_init__(self) -> None:
+        if self.source not in MAP_SOURCES:
+            raise ValueError(f"map source must be one of {MAP_SOURCES}, got {self.source!r}")
         if self.fusion not in MAP_FUSIONS:
             raise ValueError(f"map fusion must be one of {MAP_FUSIONS}, got {self.fusion!r}")
         if self.score not in IMAGE_SCORES:
             raise ValueError(f"image score must be one of {IMAGE_SCORES}, got {self.score!r}")
         if not 0 < self.top_k <= 1 or self.smooth < 0:
             raise ValueError(f"top_k must lie in (0, 1] and smooth be >= 0, got {self.top_k}, {self.smooth}")
+        if self.score in ("patch", "flow+patch") and self.source != "patch":
+            raise ValueError(f"image score {self.score!r} needs the patch map (source='patch')")
+        if self.uses_patches and (not self.patch_stages or not 0 <= self.patch_grid < len(self.patch_stages)):
+            raise ValueError(f"patch_grid {self.patch_grid} must index patch_stages {self.patch_stages}")
+        if not 0 < self.patch_share <= 1 or self.patch_max < 1 or self.patch_candidates < 1:
+            raise ValueError("patch_share must lie in (0, 1], patch_max and patch_candidates be >= 1")
+
+    @property
+    def uses_patches(self) -> bool:
+        """Whether the model needs the patch memory (its heatmap, and the image scores that read it)."""
+        return self.source == "patch"
 
 
 #: Backbone runtimes: ``auto`` picks the fastest one that matches PyTorch (see :mod:`core.runtime`).
@@ -182,13 +217,16 @@ class ModelConfig:
         backbone.setdefault("stages", [])  # files written before stage maps existed read the input pyramid
         inputs = dict(data.get("input", {}))
         inputs.setdefault("tile_grid", 1)  # ... and squeezed every photo whole
+        # older files have no map settings: their heatmap and score are the flow's plain mean ones; files written
+        # before the patch memory existed have the flow's map, whatever their other map settings
+        maps = dict(data.get("maps", {"fusion": "mean", "smooth": 0.0, "score": "flow"}))
+        maps.setdefault("source", "flow")
         return cls(
             backbone=build(BackboneConfig, backbone),
             flow=build(FlowConfig, data.get("flow", {})),
             train=build(TrainConfig, data.get("train", {})),
             input=build(InputConfig, inputs),
-            # older files have no map settings: their heatmap and score are the plain mean ones
-            maps=build(MapConfig, data.get("maps", {"fusion": "mean", "smooth": 0.0, "score": "flow"})),
+            maps=build(MapConfig, maps),
         )
 
 

@@ -18,6 +18,7 @@ from core.feature_cache import FeatureCache, extract_with_cache
 from core.features import FeatureExtractor, FeatureSet, LoadedImage, iter_loaded
 from core.feature_cache import samples_by_path
 from core.flow.anomaly_map import grid_maps, image_scores
+from core.patch_memory import PatchMemory
 from core.photo_maps import peak_level, photo_canvas, to_photo, working_map
 from core.flow.torch_model import CSAFlow
 from core.modelfile import ModelFile, ModelFileError, load_model_file, save_model_file
@@ -63,10 +64,15 @@ class Detector:
         pixel_threshold: float,
         meta: Optional[dict[str, Any]] = None,
         alarm_threshold: Optional[float] = None,
+        patch_memory: Optional[PatchMemory] = None,
     ):
         self.config = config
         self.flow = flow.eval()
         self.extractor = extractor
+        #: normal patches of the training photos: the heatmap when ``config.maps.source == "patch"``
+        self.patch_memory = patch_memory
+        if config.maps.uses_patches and patch_memory is None:
+            raise ValueError("this model's map settings need a patch memory")
         self.threshold = float(threshold)  # the pass threshold: at or above it a person sees the photo
         self.alarm_threshold = ordered(self.threshold, alarm_threshold)
         self.pixel_threshold = float(pixel_threshold)
@@ -162,7 +168,7 @@ class Detector:
         seed_everything(config.train.seed)
         torch_device = pick_device(device)
         started = time.monotonic()
-        extractor = FeatureExtractor(config.backbone, config.input, torch_device)
+        extractor = FeatureExtractor(config.backbone, config.input, torch_device, maps=config.maps)
         runtime_choice = select_runtime(extractor, runtime)
         # through the cache when given: improving this model from a review later reuses these features
         features = extract_with_cache(extractor, paths, feature_cache, progress=progress, cancel=cancel)
@@ -179,12 +185,22 @@ class Detector:
         train_set = features.subset(train_idx)
         hold_set = features.subset(hold_idx) if hold_idx else None
 
-        flow = CSAFlow([tuple(s.shape[1:]) for s in features.scales], config.flow)
-        flow.set_feature_statistics(train_set.scales)
+        n_flow = extractor.n_flow_maps
+        flow = CSAFlow([tuple(s.shape[1:]) for s in features.scales[:n_flow]], config.flow)
+        flow.set_feature_statistics(train_set.scales[:n_flow])
         report = fit_flow(
-            flow, train_set.scales, hold_set.scales if hold_set else None, config.train, torch_device, progress, cancel
+            flow, train_set.scales[:n_flow], hold_set.scales[:n_flow] if hold_set else None, config.train, torch_device,
+            progress, cancel
         )
-        detector = cls(config, flow, extractor, threshold=float("inf"), pixel_threshold=float("inf"))
+        memory, memory_seconds = None, None
+        if config.maps.uses_patches:
+            if progress is not None:
+                progress(ProgressEvent(JobStage.TRAIN, report.epochs_run, config.train.epochs, message="patch memory"))
+            memory_started = time.monotonic()
+            memory = fit_patch_memory(train_set.scales[-1], extractor.patch_projection, config)
+            memory_seconds = round(time.monotonic() - memory_started, 2)
+        detector = cls(config, flow, extractor, threshold=float("inf"), pixel_threshold=float("inf"),
+                       patch_memory=memory)
         detector.runtime_choice = runtime_choice
         if runtime_choice.name != "torch":  # the features matched; now the trained flow's scores must match too
             refusal, _, runtime_choice.score_difference = verify_runtime(extractor, extractor.runtime,
@@ -210,6 +226,8 @@ class Detector:
             "trained_on_device": str(torch_device),
             "calibration": calibration,
         }
+        if memory is not None:
+            detector.meta["patch_memory"] = {"size": len(memory), "seconds": memory_seconds}
         return detector
 
     # ----------------------------------------------------------------- calibration
@@ -219,7 +237,8 @@ class Detector:
         if next(self.flow.parameters()).device.type != device.type:
             # the extractor fell back to the CPU on its own (its extract_paths was called directly): follow it
             self.flow.to(device)
-        z, _ = self.flow([s.to(device) for s in scales])
+        # the flow reads its own maps; a patch embedding after them is the patch memory's
+        z, _ = self.flow([s.to(device) for s in scales[: len(self.flow.feature_shapes)]])
         return z
 
     @torch.inference_mode()
@@ -235,13 +254,21 @@ class Detector:
     @torch.inference_mode()
     def _scores_and_grids(self, scales: Sequence[torch.Tensor]) -> tuple[np.ndarray, np.ndarray]:
         z = self._latents(scales)
-        return image_scores(z).cpu().numpy(), grid_maps(z, self.config.maps.fusion).cpu().numpy()
+        if self.config.maps.uses_patches:
+            grids = self.patch_memory.distance_maps(scales[-1].to(self.extractor.device))
+        else:
+            grids = grid_maps(z, self.config.maps.fusion)
+        return image_scores(z).cpu().numpy(), grids.cpu().numpy()
 
     def _photo_score(self, flow_score: float, canvas: np.ndarray) -> float:
         """The image score of :class:`core.config.MapConfig`: the flow's mean, plus the heatmap's peak if chosen."""
         maps = self.config.maps
         scale = self.meta.get("score_scale")
-        if maps.score != "flow+peak" or not scale:
+        if maps.score == "patch":
+            return float(canvas.max())
+        if maps.score == "flow+patch" and scale and "patch" in scale:
+            return float(flow_score) / scale["flow"] + float(canvas.max()) / scale["patch"]
+        if maps.score != "flow+peak" or not scale or "peak" not in scale:
             return float(flow_score)
         return float(flow_score) / scale["flow"] + peak_level(canvas, maps.top_k) / scale["peak"]
 
@@ -266,6 +293,16 @@ class Detector:
                                         "peak": float(max(np.median(photo_peak), 1e-12))}
             scale = self.meta["score_scale"]
             scores = photo_flow / scale["flow"] + photo_peak / scale["peak"]
+        elif self.config.maps.score == "flow+patch":
+            # each part divided by its median on good photos: both weigh alike whatever their units, a good photo
+            # scores about 2 and every score stays positive (the thresholds' log-normal tail fit needs that)
+            hottest = np.asarray(photo_max)
+            self.meta["score_scale"] = {"flow": float(max(np.median(photo_flow), 1e-12)),
+                                        "patch": float(max(np.median(hottest), 1e-12))}
+            scale = self.meta["score_scale"]
+            scores = photo_flow / scale["flow"] + hottest / scale["patch"]
+        elif self.config.maps.score == "patch":
+            scores = np.asarray(photo_max)
         else:
             scores = photo_flow
         self.threshold = threshold_for_good_scores(scores, false_alarm_rate)
@@ -384,6 +421,7 @@ class Detector:
                 feature_shapes=self.flow.feature_shapes,
                 meta=meta,
                 alarm_threshold=self.alarm_threshold,
+                extra_tensors=self.patch_memory.tensors() if self.patch_memory is not None else {},
             ),
             path,
         )
@@ -394,7 +432,14 @@ class Detector:
     @classmethod
     def load(cls, path: str | Path, device: Optional[str] = None, runtime: str = "torch") -> "Detector":
         model = load_model_file(path)
-        extractor = FeatureExtractor(model.config.backbone, model.config.input, pick_device(device))
+        memory = PatchMemory.from_tensors(model.extra_tensors)
+        if model.config.maps.uses_patches and memory is None:
+            raise ModelFileError(f"model {Path(path).name} asks for a patch memory it does not hold: retrain it")
+        extractor = FeatureExtractor(model.config.backbone, model.config.input, pick_device(device), maps=model.config.maps)
+        if memory is not None and extractor.patch_projection is not None:
+            if tuple(memory.projection.shape) != tuple(extractor.patch_projection.shape):
+                raise ModelFileError(f"model {Path(path).name} has a patch memory of another backbone: retrain it")
+            extractor.patch_projection = memory.projection  # exactly the projection the memory was made with
         if extractor.signature != model.backbone_signature:
             raise ModelFileError(
                 f"model {Path(path).name} was trained with backbone weights {model.backbone_signature}, "
@@ -416,11 +461,19 @@ class Detector:
                 f"{model.threshold:.4g}, alarm derived as {alarm:.4g}; save the thresholds to keep them"
             )
             _log.info(notes[-1])
-        detector = cls(model.config, flow, extractor, model.threshold, model.pixel_threshold, model.meta, alarm)
+        detector = cls(model.config, flow, extractor, model.threshold, model.pixel_threshold, model.meta, alarm,
+                       patch_memory=memory if model.config.maps.uses_patches else None)
         detector.load_notes = notes
         detector.path = Path(path)
         detector.use_runtime(runtime)
         return detector
+
+
+def fit_patch_memory(embeddings: torch.Tensor, projection: torch.Tensor, config: ModelConfig) -> PatchMemory:
+    """The memory of normal patches of the training samples, sized as :class:`core.config.MapConfig` says."""
+    maps = config.maps
+    return PatchMemory.fit(embeddings, projection, maps.patch_share, maps.patch_max, maps.patch_candidates,
+                           seed=config.train.seed)
 
 
 def _common_folder(paths: Sequence[Path]) -> Optional[str]:

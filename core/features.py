@@ -17,9 +17,10 @@ import numpy as np
 import torch
 
 from core.backbone import FeatureBackbone, backbone_signature, build_backbone
-from core.config import BackboneConfig, InputConfig
+from core.config import BackboneConfig, InputConfig, MapConfig
 from core.device import CPU, MemoryGuard
 from core.imageio import ImageReadError, load_image
+from core.patch_memory import patch_embedding, projection_matrix
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent
 from core.vocabulary import JobStage
 
@@ -138,18 +139,36 @@ def n_feature_maps(backbone: BackboneConfig, inputs: InputConfig) -> int:
 
 
 class FeatureExtractor:
-    """Backbone features of an image: one stage on the input pyramid, or several stages of one pass."""
+    """Backbone features of an image: one stage on the input pyramid, or several stages of one pass.
 
-    def __init__(self, backbone: BackboneConfig, inputs: InputConfig, device: torch.device, fuse: bool = True):
+    With ``maps`` that use the patch memory (:class:`~core.config.MapConfig`), the full-size pass also yields the
+    fine stages' patch embedding, as one more map after the flow's (``n_flow_maps`` of them).
+    """
+
+    def __init__(self, backbone: BackboneConfig, inputs: InputConfig, device: torch.device, fuse: bool = True,
+                 maps: Optional[MapConfig] = None):
         self.inputs = inputs
         self.backbone_config = backbone
         #: what :func:`iter_loaded` must produce for :meth:`extract`
         self.reading = reading_config(backbone, inputs)
         self.backbone: FeatureBackbone = build_backbone(backbone)
-        self.n_maps = n_feature_maps(backbone, inputs)
+        self.n_flow_maps = n_feature_maps(backbone, inputs)
         self.signature = backbone_signature(self.backbone)
+        self.flow_stages = tuple(backbone.stages) or (self.backbone.stage,)
+        #: the patch settings when this extractor also yields patch embeddings (None: flow maps only)
+        self.patches: Optional[MapConfig] = maps if maps is not None and maps.uses_patches else None
+        self.patch_projection: Optional[torch.Tensor] = None
+        if self.patches is not None:
+            stages = tuple(self.patches.patch_stages)
+            if max(stages) > self.backbone.stage or min(stages) < 0:
+                raise ValueError(f"patch stages {stages} must lie between 0 and the flow's stage {self.backbone.stage}")
+            self.backbone.outputs = tuple(sorted(set(self.flow_stages) | set(stages)))
+        self.n_maps = self.n_flow_maps + (1 if self.patches is not None else 0)
         if fuse:
             self.backbone.fuse_for_inference()
+        if self.patches is not None:
+            width = sum(m.shape[1] for m in self._patch_maps(torch.zeros(1, 3, 64, 64)))
+            self.patch_projection = projection_matrix(width, self.patches.patch_dim)
         self.runtime = self._torch_runtime()  # what runs the backbone: see core.runtime.select_runtime
         self.move_to(device)
 
@@ -165,6 +184,10 @@ class FeatureExtractor:
         self.use_amp = device.type == "cuda"
         if device.type != "cpu":  # exported runtimes run on the CPU only; the CUDA path stays PyTorch
             self.runtime = self._torch_runtime()
+
+    def _patch_maps(self, x: torch.Tensor) -> list[torch.Tensor]:
+        by_stage = dict(zip(self.backbone.outputs, self.backbone.forward_stages(x)))
+        return [by_stage[s] for s in self.patches.patch_stages]
 
     @property
     def feature_shapes(self) -> list[tuple[int, int, int]]:
@@ -182,11 +205,16 @@ class FeatureExtractor:
 
         out = []
         first = 0
-        if self.backbone_config.stages:
+        patches = None
+        if self.backbone_config.stages or self.patches is not None:
             # the stages of one pass over the full-size input: fine detail and context from the same photo
             with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.use_amp):
                 maps = self.backbone.forward_stages(network_input(0))
-            out = [m.float().contiguous() for m in maps]
+            by_stage = dict(zip(self.backbone.outputs, maps))
+            out = [by_stage[s].float().contiguous() for s in self.flow_stages]
+            if self.patches is not None:
+                patches = patch_embedding([by_stage[s] for s in self.patches.patch_stages], self.patches.patch_grid,
+                                          self.patch_projection)
             first = 1
         for s in range(first, self.inputs.n_scales):
             x = network_input(s)
@@ -194,6 +222,8 @@ class FeatureExtractor:
                 # PyTorch calls the module held now (it may have been moved or wrapped); others their own graph
                 feats = self.backbone(x) if self.runtime.name == "torch" else self.runtime(x)
             out.append(feats.float().contiguous())
+        if patches is not None:
+            out.append(patches)
         return out
 
     def extract_paths(

@@ -23,7 +23,10 @@ from core.config import ModelConfig
 from core.modelheader import parse_header
 
 FORMAT_NAME = "csa-inspector-model"
-FORMAT_VERSION = 1
+#: 2: may hold tensors besides the flow's (the patch memory, ``patch_memory.*``); version 1 files load as before
+FORMAT_VERSION = 2
+#: tensor names that are not the flow's state dict
+_EXTRA_PREFIXES = ("patch_memory.",)
 SUFFIX = ".csa"
 
 
@@ -41,6 +44,7 @@ class ModelFile:
     feature_shapes: list[tuple[int, int, int]]
     meta: dict[str, Any] = field(default_factory=dict)
     alarm_threshold: Optional[float] = None  # None: a file written before pass and alarm thresholds
+    extra_tensors: dict[str, torch.Tensor] = field(default_factory=dict)  # e.g. the patch memory
 
 
 def save_model_file(model: ModelFile, path: str | Path) -> Path:
@@ -59,6 +63,7 @@ def save_model_file(model: ModelFile, path: str | Path) -> Path:
     if model.alarm_threshold is not None:
         header["alarm_threshold"] = repr(float(model.alarm_threshold))
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict.items()}
+    tensors.update({k: v.detach().cpu().contiguous() for k, v in model.extra_tensors.items()})
     data = save_tensors(tensors, metadata=header)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -104,13 +109,14 @@ def load_model_file(path: str | Path) -> ModelFile:
     try:
         return ModelFile(
             config=ModelConfig.from_dict(json.loads(header["config"])),
-            state_dict=tensors,
+            state_dict={k: v for k, v in tensors.items() if not k.startswith(_EXTRA_PREFIXES)},
             threshold=float(header["threshold"]),
             pixel_threshold=float(header["pixel_threshold"]),
             backbone_signature=header["backbone_signature"],
             feature_shapes=[tuple(s) for s in json.loads(header["feature_shapes"])],
             meta=json.loads(header.get("meta", "{}")),
             alarm_threshold=float(header["alarm_threshold"]) if "alarm_threshold" in header else None,
+            extra_tensors={k: v for k, v in tensors.items() if k.startswith(_EXTRA_PREFIXES)},
         )
     except (KeyError, TypeError, ValueError) as err:
         raise ModelFileError(f"damaged CSA Inspector model file {path}: missing or bad field {err}") from None

@@ -247,11 +247,18 @@ def retrain_from_log(
 
     flow = copy.deepcopy(detector.flow)  # keeps the standardisation statistics of the original training set
     train_config = dataclasses.replace(config.train, epochs=int(epochs))
-    fit = fit_flow(flow, train_set.scales, hold_set.scales if hold_set is not None else None, train_config,
-                   detector.extractor.device, progress, cancel)
+    n_flow = len(flow.feature_shapes)
+    fit = fit_flow(flow, train_set.scales[:n_flow], hold_set.scales[:n_flow] if hold_set is not None else None,
+                   train_config, detector.extractor.device, progress, cancel)
+    memory = detector.patch_memory
+    if memory is not None and len(reviewed_train) > 0:
+        # the confirmed normals' patches that the memory does not cover yet join it; the old ones stay
+        maps = config.maps
+        memory = memory.extended(reviewed_train.scales[-1], maps.patch_share, maps.patch_max,
+                                 maps.patch_candidates, seed=config.train.seed)
 
     new_meta = {k: v for k, v in detector.meta.items() if k not in ("name", "lineage")}
-    retrained = Detector(config, flow, detector.extractor, float("inf"), float("inf"), new_meta)
+    retrained = Detector(config, flow, detector.extractor, float("inf"), float("inf"), new_meta, patch_memory=memory)
     calibration = retrained.calibrate_from_features(hold_set if hold_set is not None else train_set,
                                                     config.train.target_false_alarm_rate)
 

@@ -199,7 +199,7 @@ def trained_model_file(trained_detector, tmp_path_factory) -> Path:
 
     copy = Detector(trained_detector.config, trained_detector.flow, trained_detector.extractor,
                     trained_detector.threshold, trained_detector.pixel_threshold, dict(trained_detector.meta),
-                    trained_detector.alarm_threshold)
+                    trained_detector.alarm_threshold, patch_memory=trained_detector.patch_memory)
     return copy.save(tmp_path_factory.mktemp("trained-model") / "brake-unit.csa")
 
 

@@ -55,7 +55,7 @@ def on_full_gpu(trained: Detector, max_batch: int) -> tuple[Detector, FullGpu, F
     backbone = extractor.backbone = FullGpu(trained.extractor.backbone, max_batch)
     flow = FullGpu(trained.flow)
     detector = Detector(trained.config, flow, extractor, trained.threshold, trained.pixel_threshold, dict(trained.meta),
-                        trained.alarm_threshold)
+                        trained.alarm_threshold, patch_memory=trained.patch_memory)
     return detector, backbone, flow
 
 

@@ -96,7 +96,8 @@ def test_model_files_are_written_with_the_users_umask(trained_detector, tmp_path
     previous = os.umask(0o022)
     try:
         copy = Detector(trained_detector.config, trained_detector.flow, trained_detector.extractor,
-                        trained_detector.threshold, trained_detector.pixel_threshold, dict(trained_detector.meta))
+                        trained_detector.threshold, trained_detector.pixel_threshold, dict(trained_detector.meta),
+                        patch_memory=trained_detector.patch_memory)
         path = copy.save(tmp_path / "shared" / "brake-unit.csa")
         assert stat.S_IMODE(path.stat().st_mode) == 0o644
     finally:

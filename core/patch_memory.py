@@ -1,0 +1,139 @@
+"""A nearest-neighbour memory of normal patches: the fine heatmap next to the flow's image score.
+
+The flow reads the stride-32 stage, whose 12 x 12 grid at 384 px is too coarse to say *where* a small foreign body
+is. The finer stages of the same backbone pass (stride 8 and 16) see it, but a flow on them costs many times the
+CPU time. Here their maps are pooled over a 3 x 3 neighbourhood (each patch sees a little context), brought to the
+stride-16 grid, stacked and shrunk by a fixed random projection (distances are kept up to a few per cent), and
+every training patch is a candidate for a memory of normal appearance. A greedy k-centre selection keeps the
+patches that cover the training set's variety, so rare but normal details stay in while repeated ones are stored
+once. A test patch's anomaly level is its distance to the nearest stored patch: no training epochs, and a
+foreign body lights up the cells it covers.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+import torch
+import torch.nn.functional as F
+
+#: patches scored against the memory at once (bounds the distance matrix to chunk x memory size floats)
+_CHUNK = 2048
+#: leading projected dimensions the k-centre selection compares on (a projection of a projection; fast, in cache)
+_SELECT_DIMS = 32
+
+
+def projection_matrix(in_dim: int, out_dim: int, seed: int = 0) -> torch.Tensor:
+    """A fixed Gaussian random projection (Johnson-Lindenstrauss), ``in_dim`` x ``out_dim``; identity if not smaller."""
+    if out_dim <= 0 or out_dim >= in_dim:
+        return torch.eye(in_dim)
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randn(in_dim, out_dim, generator=generator) / out_dim**0.5
+
+
+def patch_embedding(maps: Sequence[torch.Tensor], grid_index: int, projection: Optional[torch.Tensor]) -> torch.Tensor:
+    """Stage maps (finest first) to one embedding map N x D x h x w on the grid of ``maps[grid_index]``.
+
+    Each map is averaged over 3 x 3 positions first, then finer maps are area-pooled and coarser ones bilinearly
+    upsampled to the grid, as PatchCore does with its two ResNet stages.
+    """
+    size = maps[grid_index].shape[-2:]
+    parts = []
+    for m in maps:
+        m = F.avg_pool2d(m.float(), 3, stride=1, padding=1, count_include_pad=False)
+        if m.shape[-2:] != size:
+            if m.shape[-1] > size[-1]:
+                m = F.adaptive_avg_pool2d(m, size)
+            else:
+                m = F.interpolate(m, size=size, mode="bilinear", align_corners=False)
+        parts.append(m)
+    stacked = torch.cat(parts, dim=1)
+    if projection is None:
+        return stacked.contiguous()
+    return torch.einsum("ndhw,dk->nkhw", stacked, projection.to(stacked.device, stacked.dtype)).contiguous()
+
+
+def _rows(embeddings: torch.Tensor) -> torch.Tensor:
+    return embeddings.permute(0, 2, 3, 1).reshape(-1, embeddings.shape[1])
+
+
+def greedy_centres(points: torch.Tensor, count: int, seed: int = 0) -> torch.Tensor:
+    """Indices of ``count`` points chosen by greedy k-centre selection (each new one farthest from those chosen)."""
+    n = points.shape[0]
+    count = max(1, min(count, n))
+    x = points[:, :_SELECT_DIMS].float().contiguous()
+    sq = (x * x).sum(1)
+    first = int(torch.randint(n, (1,), generator=torch.Generator().manual_seed(seed)))
+    chosen = [first]
+    nearest = (sq - 2 * (x @ x[first]) + sq[first]).clamp_min_(0)
+    for _ in range(count - 1):
+        i = int(torch.argmax(nearest))
+        chosen.append(i)
+        torch.minimum(nearest, sq - 2 * (x @ x[i]) + sq[i], out=nearest)
+    return torch.tensor(chosen, dtype=torch.long)
+
+
+class PatchMemory:
+    """Normal patch embeddings (``bank``, K x D) and the projection that made them; scores by nearest distance."""
+
+    def __init__(self, bank: torch.Tensor, projection: torch.Tensor):
+        self.bank = bank.float().contiguous()
+        self.projection = projection.float().contiguous()
+        self._bank_sq = (self.bank * self.bank).sum(1)
+
+    @classmethod
+    def fit(cls, embeddings: torch.Tensor, projection: torch.Tensor, share: float, max_size: int,
+            candidates: int, seed: int = 0) -> "PatchMemory":
+        """Keep ``share`` of the patches of ``embeddings`` (N x D x h x w), at most ``max_size``, chosen greedily.
+
+        The selection runs on a random sample of at most ``candidates`` patches, which bounds its time (it grows
+        with candidates x memory size) whatever the number of training photos.
+        """
+        rows = _rows(embeddings)
+        size = max(1, min(int(round(share * rows.shape[0])), int(max_size)))
+        generator = torch.Generator().manual_seed(seed)
+        if rows.shape[0] > candidates:
+            rows = rows[torch.randperm(rows.shape[0], generator=generator)[:candidates]]
+        return cls(rows[greedy_centres(rows, size, seed)].clone(), projection)
+
+    def extended(self, embeddings: torch.Tensor, share: float, max_new: int, candidates: int,
+                 seed: int = 0) -> "PatchMemory":
+        """This memory plus the patches of new normal photos that it does not cover yet (for improving a model).
+
+        The new photos' patches farthest from the memory come first, so a new kind of normal appearance that a
+        reviewer confirmed is stored, while patches the memory already knows add nothing.
+        """
+        rows = _rows(embeddings)
+        generator = torch.Generator().manual_seed(seed)
+        if rows.shape[0] > candidates:
+            rows = rows[torch.randperm(rows.shape[0], generator=generator)[:candidates]]
+        size = max(1, min(int(round(share * rows.shape[0])), int(max_new)))
+        far = torch.argsort(self._nearest(rows), descending=True)[:size]
+        return PatchMemory(torch.cat([self.bank, rows[far]]), self.projection)
+
+    def _nearest(self, rows: torch.Tensor) -> torch.Tensor:
+        bank = self.bank.to(rows.device)
+        bank_sq = self._bank_sq.to(rows.device)
+        out = []
+        for start in range(0, rows.shape[0], _CHUNK):
+            chunk = rows[start : start + _CHUNK].float()
+            d = (chunk * chunk).sum(1, keepdim=True) - 2 * chunk @ bank.T + bank_sq[None]
+            out.append(d.min(dim=1).values.clamp_min_(0).sqrt_())
+        return torch.cat(out) if out else rows.new_zeros(0)
+
+    def distance_maps(self, embeddings: torch.Tensor) -> torch.Tensor:
+        """Distance of every patch to its nearest normal patch: N x h x w."""
+        n, _, h, w = embeddings.shape
+        return self._nearest(_rows(embeddings)).reshape(n, h, w)
+
+    def tensors(self) -> dict[str, torch.Tensor]:
+        """What the model file stores (see :meth:`from_tensors`)."""
+        return {"patch_memory.bank": self.bank.cpu(), "patch_memory.projection": self.projection.cpu()}
+
+    @classmethod
+    def from_tensors(cls, tensors: dict[str, torch.Tensor]) -> Optional["PatchMemory"]:
+        if "patch_memory.bank" not in tensors:
+            return None
+        return cls(tensors["patch_memory.bank"], tensors["patch_memory.projection"])
+
+    def __len__(self) -> int:
+        return int(self.bank.shape[0])
