@@ -69,7 +69,7 @@ from app.qt.workers import (
     WarmUpJob,
 )
 from core import ProgressEvent, __version__
-from core.reviewlog import ImageRecord, ReviewLogError
+from core.review import ImageRecord, ReviewLogError
 
 PRELOAD_NEIGHBOURS = 2
 FOLDER_CHECK_DELAY_MS = 800
@@ -1131,7 +1131,7 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
         if session is None or session.threshold is None:
             self.statusBar().showMessage("Open a scored batch first", 5000)
             return None
-        from core.history import model_family
+        from core.review.history import model_family
 
         name = session.model_name or (self.detector.info().get("name") if self.detector is not None else None)
         family = model_family(name) or model_family(session.model_path)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
-from core.reviewlog import DecisionRecord, ImageRecord
+from core.review import DecisionRecord, ImageRecord
 
 DECISION_WORDS = {"confirmed": "foreign body", "rejected": "false alarm", "unsure": "unsure"}
 #: Names listed in a status message; more are counted.

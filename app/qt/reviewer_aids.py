@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from app.qt.review_messages import vanished_message
 from app.qt.theme import COLORS
 from core.report import InspectionDetails
-from core.training_likeness import (
+from core.scoring.training_likeness import (
     HeldOutNormals,
     LikenessWarning,
     check_training_likeness,

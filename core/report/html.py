@@ -5,7 +5,7 @@ import base64
 from html import escape
 from typing import Callable, Sequence, TextIO
 
-from core.batch_folder import folder_of
+from core.photos.batch_folder import folder_of
 from core.report.content import (
     DECISION_LABELS,
     ReportData,
@@ -24,7 +24,7 @@ from core.report.content import (
     unfinished_message,
 )
 from core.report.pictures import Picture
-from core.reviewlog import ImageRecord
+from core.review import ImageRecord
 
 _CSS = """
 body { font-family: "Segoe UI", "DejaVu Sans", Arial, sans-serif; color: #222; margin: 2em auto;

@@ -26,7 +26,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from core.batch_folder import folder_of
+from core.photos.batch_folder import folder_of
 from core.report.content import (
     DECISION_LABELS,
     ReportData,
@@ -45,7 +45,7 @@ from core.report.content import (
     unfinished_message,
 )
 from core.report.pictures import Picture
-from core.reviewlog import ImageRecord
+from core.review import ImageRecord
 
 MARGIN = 18 * mm
 PICTURE_MAX_HEIGHT = 84 * mm  # two entries and a section title fit on a page

@@ -23,8 +23,8 @@ from app.qt.models.photo_groups import (
 )
 from app.qt.session import BatchSession
 from app.qt.thumbnails import ThumbnailCache
-from core.operating_point import ALARM
-from core.reviewlog import ImageRecord
+from core.scoring.operating_point import ALARM
+from core.review import ImageRecord
 
 FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "All photos"),

@@ -13,8 +13,8 @@ from pathlib import PurePosixPath
 from typing import Callable, Iterable, Sequence
 
 from core import folder_of
-from core.batch_folder import subfolder_order
-from core.reviewlog import ImageRecord
+from core.photos.batch_folder import subfolder_order
+from core.review import ImageRecord
 
 BATCH_FOLDER_LABEL = "(batch folder)"
 
