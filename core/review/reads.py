@@ -12,6 +12,7 @@ from core.review.records import (
     SYSTEM_REVIEWER, BatchInfo, DecisionRecord, EventRecord, ImageRecord, ReviewLogError, Summary,
 )
 from core.review.transactions import _translate
+from core.vocabulary import Decision
 
 
 class ReviewLogReads:
@@ -94,11 +95,11 @@ class ReviewLogReads:
     def summary(self) -> Summary:
         row = self._query(
             "SELECT count(*), count(i.score), count(i.error), coalesce(sum(i.flagged), 0), "
-            "coalesce(sum(c.decision = 'confirmed'), 0), coalesce(sum(c.decision = 'rejected'), 0), "
-            "coalesce(sum(c.decision = 'unsure'), 0), "
+            "coalesce(sum(c.decision = ?), 0), coalesce(sum(c.decision = ?), 0), coalesce(sum(c.decision = ?), 0), "
             "coalesce(sum(i.flagged = 1 AND c.decision IS NULL), 0), count(c.decision), "
             "coalesce(sum(i.flagged = 1 AND c.decision IS NOT NULL), 0), count(i.changed) "
-            f"FROM images i LEFT JOIN current_decisions c ON c.image_id = i.id WHERE {self._live}")[0]
+            f"FROM images i LEFT JOIN current_decisions c ON c.image_id = i.id WHERE {self._live}",
+            tuple(d.value for d in (Decision.CONFIRMED, Decision.REJECTED, Decision.UNSURE)))[0]
         return Summary(*(int(v) for v in row))
 
     def fingerprints(self) -> dict[str, tuple[Optional[str], Optional[tuple[int, int, int, int]], Optional[str]]]:

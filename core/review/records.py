@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-REVIEW_DECISIONS = ("confirmed", "rejected", "unsure")
-CLEARED = "cleared"
-UNDO = "undo"
+from core.vocabulary import Decision, LogMark
+
+REVIEW_DECISIONS = tuple(Decision)
+CLEARED = LogMark.CLEARED
+UNDO = LogMark.UNDO
 #: Author of changes the program makes on its own (e.g. clearing a decision whose photo has changed).
 SYSTEM_REVIEWER = "csa-inspector"
 
@@ -137,9 +139,9 @@ def summarize(records: Sequence["ImageRecord"]) -> Summary:
         scored += r.score is not None
         errors += r.error is not None
         flagged += r.flagged
-        confirmed += r.decision == "confirmed"
-        rejected += r.decision == "rejected"
-        unsure += r.decision == "unsure"
+        confirmed += r.decision == Decision.CONFIRMED
+        rejected += r.decision == Decision.REJECTED
+        unsure += r.decision == Decision.UNSURE
         unreviewed += r.flagged and r.decision is None
         reviewed += r.decision is not None
         flagged_reviewed += r.flagged and r.decision is not None

@@ -6,14 +6,17 @@ import sqlite3
 from pathlib import Path
 
 from core.review import audit_chain
-from core.review.records import SYSTEM_REVIEWER
+from core.review.records import CLEARED, SYSTEM_REVIEWER, UNDO
 from core.review.transactions import now_utc
+from core.vocabulary import LOGGED_DECISIONS
 
 SCHEMA_VERSION = 2
 APPLICATION_ID = 0x43534149  # "CSAI": marks the file as ours for anyone running `PRAGMA application_id`
 SQLITE_HEADER = b"SQLite format 3\x00"
 
-_SCHEMA = """
+_LOGGED = ", ".join(f"'{value}'" for value in LOGGED_DECISIONS)
+
+_SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE batch (
@@ -47,12 +50,12 @@ CREATE TABLE images (
 CREATE TABLE decisions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     image_id INTEGER NOT NULL REFERENCES images(id),
-    decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'rejected', 'unsure', 'undo', 'cleared')),
+    decision TEXT NOT NULL CHECK (decision IN ({_LOGGED})),
     reviewer TEXT NOT NULL,
     decided_at TEXT NOT NULL,
     note TEXT NOT NULL DEFAULT '',
     undoes INTEGER REFERENCES decisions(id),
-    CHECK ((decision = 'undo') = (undoes IS NOT NULL))
+    CHECK ((decision = '{UNDO}') = (undoes IS NOT NULL))
 );
 CREATE INDEX decisions_by_image ON decisions(image_id, id);
 CREATE INDEX decisions_by_reviewer ON decisions(reviewer, id);
@@ -61,7 +64,7 @@ CREATE UNIQUE INDEX decisions_undone_once ON decisions(undoes) WHERE undoes IS N
 CREATE TABLE events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
-    detail TEXT NOT NULL DEFAULT '{}',
+    detail TEXT NOT NULL DEFAULT '{{}}',
     reviewer TEXT NOT NULL,
     at TEXT NOT NULL
 );
@@ -77,13 +80,13 @@ BEGIN SELECT RAISE(ABORT, 'events are an append-only audit trail'); END;
 
 CREATE VIEW live_decisions AS
     SELECT d.* FROM decisions d
-    WHERE d.decision <> 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.id);
+    WHERE d.decision <> '{UNDO}' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.id);
 
 CREATE VIEW current_decisions AS
     SELECT image_id, id, decision, reviewer, decided_at, note FROM (
         SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.image_id ORDER BY l.id DESC) AS recency
         FROM live_decisions l)
-    WHERE recency = 1 AND decision <> 'cleared';
+    WHERE recency = 1 AND decision <> '{CLEARED}';
 """
 
 

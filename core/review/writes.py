@@ -12,7 +12,7 @@ import numpy as np
 
 from core.review.fingerprints import file_fingerprint, file_sha256
 from core.review.records import (
-    CLEARED, REVIEW_DECISIONS, SYSTEM_REVIEWER, ChangedFile, DecisionRecord, ReviewLogError, ReviewLogReadOnly,
+    CLEARED, REVIEW_DECISIONS, SYSTEM_REVIEWER, UNDO, ChangedFile, DecisionRecord, ReviewLogError, ReviewLogReadOnly,
 )
 from core.review.transactions import _check_reviewer, _one_line, _WriteTransaction, now_utc
 from core.scoring.heatmap_store import save_heatmap
@@ -188,7 +188,7 @@ class ReviewLogWrites:
     # ---- decisions
 
     def decide(self, path: str | Path, decision: str, reviewer: str, note: str = "") -> int:
-        """Record a decision ('confirmed', 'rejected', 'unsure' or 'cleared'); on disk when this returns.
+        """Record a :class:`~core.vocabulary.Decision` or ``LogMark.CLEARED``; on disk when this returns.
 
         Returns the id of the audit row.
         """
@@ -206,13 +206,13 @@ class ReviewLogWrites:
                           (image[0], decision, reviewer, now_utc(), note or "")).lastrowid
 
     def clear_decision(self, path: str | Path, reviewer: str, note: str = "") -> int:
-        """Put an image back to 'not reviewed' (recorded as a 'cleared' row)."""
+        """Put an image back to "not reviewed" (recorded as a ``LogMark.CLEARED`` row)."""
         return self.decide(path, CLEARED, reviewer, note)
 
     def undo_last(self, reviewer: str) -> Optional[DecisionRecord]:
         """Cancel this reviewer's latest decision that is still in force; returns it, or None if nothing is left.
 
-        The cancelled row stays in the audit trail; an 'undo' row pointing at it is appended.
+        The cancelled row stays in the audit trail; a ``LogMark.UNDO`` row pointing at it is appended.
         """
         reviewer = _check_reviewer(reviewer)
         with self._write() as tx:
@@ -222,7 +222,7 @@ class ReviewLogWrites:
             if row is None:
                 return None
             tx.run("INSERT INTO decisions(image_id, decision, reviewer, decided_at, note, undoes) "
-                   "VALUES (?, 'undo', ?, ?, '', ?)", (row[6], reviewer, now_utc(), row[0]))
+                   "VALUES (?, ?, ?, ?, '', ?)", (row[6], UNDO.value, reviewer, now_utc(), row[0]))
             return DecisionRecord(row[0], row[1], row[2], row[3], row[4], row[5], None, True)
 
     # ---- events
