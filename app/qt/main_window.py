@@ -55,6 +55,7 @@ from app.qt.widgets.model_picker import ModelPicker
 from app.qt.widgets.review_panel import ReviewPanel
 from app.qt.widgets.thumbnail_list import ThumbnailPanel, add_folder_commands
 from app.qt.workers import FunctionJob, JobRunner, LoadModelJob, ReportJob, ScoreJob
+from core.vocabulary import Decision
 
 
 class MainWindow(QMainWindow):
@@ -134,8 +135,9 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.thumbnail_dock, self.review_dock], [330, 270], Qt.Horizontal)
         self.resizeDocks([self.histogram_dock], [190], Qt.Vertical)
 
-        for decision in ("confirm", "reject", "unsure"):
-            self.review_panel.add_decision_button(getattr(self.actions.review, decision), decision)
+        self.review_panel.add_decision_button(self.actions.review.confirm, "confirm")
+        self.review_panel.add_decision_button(self.actions.review.reject, "reject")
+        self.review_panel.add_decision_button(self.actions.review.unsure, Decision.UNSURE.value)
 
         self.toolbar = QToolBar("Main toolbar")
         self.toolbar.setObjectName("MainToolbar")

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from core.reviewlog import DecisionRecord, ImageRecord
+from core.vocabulary import DECISION_WORDS, PhotoStatus
 
-DECISION_WORDS = {"confirmed": "foreign body", "rejected": "false alarm", "unsure": "unsure"}
 #: Names listed in a status message; more are counted.
 NAMES_SHOWN = 5
 
@@ -19,7 +19,7 @@ REVIEWER_NEEDED = ("Nothing recorded: a reviewer name is needed, it is saved wit
 
 
 def _word(decision: Optional[str]) -> str:
-    return DECISION_WORDS.get(decision or "", decision or "not reviewed")
+    return DECISION_WORDS.get(decision or "", decision or PhotoStatus.NOT_REVIEWED)
 
 
 def undo_message(undone: DecisionRecord, now: Optional[ImageRecord]) -> str:

@@ -7,7 +7,6 @@ from typing import Callable, Sequence, TextIO
 
 from core.batch_folder import folder_of
 from core.report.content import (
-    DECISION_LABELS,
     ReportData,
     FOLDER_COLUMNS,
     audit_message,
@@ -25,6 +24,7 @@ from core.report.content import (
 )
 from core.report.pictures import Picture
 from core.reviewlog import ImageRecord
+from core.vocabulary import DECISION_LABELS, PhotoStatus
 
 _CSS = """
 body { font-family: "Segoe UI", "DejaVu Sans", Arial, sans-serif; color: #222; margin: 2em auto;
@@ -88,7 +88,7 @@ def _entry(record: ImageRecord, picture: Picture, data: ReportData) -> str:
     score = score_text(data, record)
     parts.append(_key_value([
         ("Score", score),
-        ("Decision", DECISION_LABELS.get(record.decision or "", "not reviewed")),
+        ("Decision", DECISION_LABELS.get(record.decision or "", PhotoStatus.NOT_REVIEWED)),
         ("Reviewer", record.reviewer or ""),
         ("Time", format_time(record.decided_at)),
         ("Note", record.note or ""),

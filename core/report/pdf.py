@@ -28,7 +28,6 @@ from reportlab.platypus import (
 
 from core.batch_folder import folder_of
 from core.report.content import (
-    DECISION_LABELS,
     ReportData,
     FOLDER_COLUMNS,
     audit_message,
@@ -46,6 +45,7 @@ from core.report.content import (
 )
 from core.report.pictures import Picture
 from core.reviewlog import ImageRecord
+from core.vocabulary import DECISION_LABELS, PhotoStatus
 
 MARGIN = 18 * mm
 PICTURE_MAX_HEIGHT = 84 * mm  # two entries and a section title fit on a page
@@ -188,8 +188,9 @@ def _details_table(record: ImageRecord, score: str, styles: dict, width: float) 
     def value(text):
         return Paragraph(_text(text), styles["cell"])
 
+    decision = DECISION_LABELS.get(record.decision or "", PhotoStatus.NOT_REVIEWED)
     data = [
-        [label("Score"), value(score), label("Decision"), value(DECISION_LABELS.get(record.decision or "", "not reviewed"))],
+        [label("Score"), value(score), label("Decision"), value(decision)],
         [label("Reviewer"), value(record.reviewer or ""), label("Time"), value(format_time(record.decided_at))],
         [label("Note"), value(record.note or ""), "", ""],
     ]

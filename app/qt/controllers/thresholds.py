@@ -12,6 +12,7 @@ from app.qt.controllers.base import Controller
 from app.qt.dialogs.operating_point_dialog import OperatingPointDialog
 from app.qt.workers import SaveThresholdJob
 from core.reviewlog import ReviewLogError
+from core.vocabulary import Decision
 
 if TYPE_CHECKING:
     from app.qt.main_window import MainWindow
@@ -65,8 +66,8 @@ class ThresholdController(Controller):
             histogram.set_alarm_threshold(alarm)
         histogram.set_scores(
             [r.score for r in records if r.score is not None],
-            [r.score for r in records if r.score is not None and r.decision == "confirmed"],
-            [r.score for r in records if r.score is not None and r.decision == "rejected"],
+            [r.score for r in records if r.score is not None and r.decision == Decision.CONFIRMED],
+            [r.score for r in records if r.score is not None and r.decision == Decision.REJECTED],
         )
         self.show_workload()
         w.refresh_commands()

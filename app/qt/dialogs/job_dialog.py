@@ -12,13 +12,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QProgressBar, QWidge
 
 from app.qt.workers import Job, JobRunner
 from core import ProgressEvent
+from core.vocabulary import EPOCH_STAGES, STAGE_LABELS
 
-STAGE_LABELS = {
-    "features": "Reading photos",
-    "train": "Training",
-    "calibrate": "Setting the threshold",
-    "score": "Scoring",
-}
 
 
 def format_eta(seconds: Optional[float]) -> str:
@@ -79,7 +74,7 @@ class JobDialog(QDialog):
 
     def _on_progress(self, event: ProgressEvent) -> None:
         stage = self.stage_labels.get(event.stage, event.stage.capitalize())
-        unit = "epoch" if event.stage == "train" else "photo"
+        unit = "epoch" if event.stage in EPOCH_STAGES else "photo"
         self.stage_label.setText(f"{stage}: {unit} {event.done} of {event.total}" if event.total else stage)
         if event.total > 0:
             self.progress_bar.setRange(0, event.total)

@@ -24,7 +24,9 @@ from app.qt.models.photo_groups import (
 from app.qt.session import BatchSession
 from app.qt.thumbnails import ThumbnailCache
 from core.operating_point import ALARM
-from core.reviewlog import ImageRecord
+from core.photo_check import MISSING
+from core.reviewlog import REVIEW_DECISIONS, ImageRecord
+from core.vocabulary import DECISION_ORDER, NO_BADGE, STATUS_BADGES, Decision, PhotoStatus
 
 FILTERS: tuple[tuple[str, str], ...] = (
     ("all", "All photos"),
@@ -32,8 +34,8 @@ FILTERS: tuple[tuple[str, str], ...] = (
     ("unreviewed", "To review, undecided"),
     ("alarm", "Alarm"),
     ("decided", "Reviewed"),
-    ("confirmed", "Confirmed foreign bodies"),
-    ("unsure", "Unsure"),
+    (Decision.CONFIRMED, "Confirmed foreign bodies"),
+    (Decision.UNSURE, "Unsure"),
     ("unreadable", "Unreadable or missing"),
 )
 
@@ -57,18 +59,7 @@ class Roles(IntEnum):
     ZONE = Qt.UserRole + 8  # pass, review or alarm
 
 
-STATUS_LABELS = {
-    "confirmed": "FOREIGN BODY",
-    "rejected": "FALSE ALARM",
-    "unsure": "UNSURE",
-    "alarm": "ALARM",
-    "flagged": "REVIEW",
-    "error": "UNREADABLE",
-    "missing": "MISSING",
-    "changed": "CHANGED",
-    "unscored": "NOT SCORED",
-    "ok": "",
-}
+STATUS_LABELS = {**STATUS_BADGES, PhotoStatus.NOT_FLAGGED: NO_BADGE}
 
 
 @dataclass(frozen=True)
@@ -83,24 +74,24 @@ class CellData:
 
 
 def review_status(record: ImageRecord, flagged: bool, zone: Optional[str] = None) -> str:
-    """One word for the badge: the decision wins over the zone, errors over everything.
+    """The status behind the badge: the decision wins over the zone, errors over everything.
 
-    An undecided photo at or above pass is "alarm" when it lies at or above the alarm line, else "flagged"
+    An undecided photo at or above pass is ``ALARM`` when it lies at or above the alarm line, else ``FLAGGED``
     (the review band).
     """
     if record.error is not None:
-        return "error"
-    if record.changed_reason == "missing":  # gone from the folder: nothing more can be decided on it
-        return "missing"
-    if record.decision in ("confirmed", "rejected", "unsure"):
+        return PhotoStatus.UNREADABLE
+    if record.changed_reason == MISSING:  # gone from the folder: nothing more can be decided on it
+        return PhotoStatus.MISSING
+    if record.decision in REVIEW_DECISIONS:
         return record.decision
     if record.changed:
-        return "changed"
+        return PhotoStatus.CHANGED
     if record.score is None:
-        return "unscored"
+        return PhotoStatus.NOT_SCORED
     if not flagged:
-        return "ok"
-    return "alarm" if zone == ALARM else "flagged"
+        return PhotoStatus.NOT_FLAGGED
+    return PhotoStatus.ALARM if zone == ALARM else PhotoStatus.FLAGGED
 
 
 def passes_filter(name: str, record: ImageRecord, flagged: bool, zone: Optional[str] = None) -> bool:
@@ -112,10 +103,10 @@ def passes_filter(name: str, record: ImageRecord, flagged: bool, zone: Optional[
         return flagged and record.decision is None
     if name == "decided":
         return record.decision is not None
-    if name in ("confirmed", "unsure"):
+    if name in (Decision.CONFIRMED, Decision.UNSURE):
         return record.decision == name
     if name == "unreadable":  # a photo that is gone cannot be read either
-        return record.error is not None or record.changed_reason == "missing"
+        return record.error is not None or record.changed_reason == MISSING
     return True
 
 
@@ -124,8 +115,6 @@ def matches_search(record: ImageRecord, text: str) -> bool:
     return not text or text.casefold() in record.rel_path.casefold()
 
 
-#: Decisions in the order a reviewer works through them: open questions first, settled ones last.
-DECISION_ORDER = {"confirmed": 1, "unsure": 0, "rejected": 3}
 
 
 def _photo_time(record: ImageRecord) -> float:
