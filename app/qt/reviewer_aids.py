@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
 from app.qt.review_messages import vanished_message
@@ -26,10 +26,12 @@ from core.training_likeness import (
 
 #: Rows added to the F1 list for what the mouse does (actions only know their keys).
 MOUSE_HELP = (
-    ("Mouse wheel", "Zoom the photo in or out where the pointer is"),
-    ("Drag on the photo", "Move the zoomed photo"),
-    ("Click a thumbnail", "Show that photo"),
-    ("Drag the threshold line", "Move the threshold; release to save it for the batch"),
+    (QT_TRANSLATE_NOOP("ReviewerAids", "Mouse wheel"),
+     QT_TRANSLATE_NOOP("ReviewerAids", "Zoom the photo in or out where the pointer is")),
+    (QT_TRANSLATE_NOOP("ReviewerAids", "Drag on the photo"), QT_TRANSLATE_NOOP("ReviewerAids", "Move the zoomed photo")),
+    (QT_TRANSLATE_NOOP("ReviewerAids", "Click a thumbnail"), QT_TRANSLATE_NOOP("ReviewerAids", "Show that photo")),
+    (QT_TRANSLATE_NOOP("ReviewerAids", "Drag the threshold line"),
+     QT_TRANSLATE_NOOP("ReviewerAids", "Move the threshold; release to save it for the batch")),
 )
 
 ZOOM_STEP = 1.25
@@ -45,7 +47,7 @@ class ReviewerAidsMixin:
         self.inspector.canvas.setFocus(Qt.OtherFocusReason)
         hint = self.review_panel.note_hint.text()
         if hint:
-            self.statusBar().showMessage(f"Note kept. {hint}", 6000)
+            self.statusBar().showMessage(QCoreApplication.translate("ReviewerAids", "Note kept. {hint}").format(hint=hint), 6000)
 
     # -- the photo on screen disappears -----------------------------------------------------------
     def _photo_is_gone(self, rel_path: Optional[str]) -> bool:
@@ -65,8 +67,10 @@ class ReviewerAidsMixin:
         self._check_changed_files()  # records it as missing in the log, so lists and reports agree
 
     def _show_gone_photo(self, rel_path: str) -> None:
-        self.inspector.show_message(f"{Path(rel_path).name} is no longer in the batch folder\n"
-                                    "(deleted or moved away); no decision can be recorded for it")
+        self.inspector.show_message(QCoreApplication.translate("ReviewerAids",
+            "{name} is no longer in the batch folder\n(deleted or moved away); no "
+                                                              "decision can be recorded for it").format(
+            name=Path(rel_path).name))
 
     # -- batches unlike the training photos -------------------------------------------------------
     def _held_out_normals(self) -> HeldOutNormals:
@@ -99,7 +103,7 @@ class ReviewerAidsMixin:
     def _likeness_label(self) -> QLabel:
         label = getattr(self, "_likeness_status", None)
         if label is None:
-            label = QLabel("⚠ Batch unlike the training photos")
+            label = QLabel(QCoreApplication.translate("ReviewerAids", "⚠ Batch unlike the training photos"))
             label.setObjectName("likenessWarning")
             label.setStyleSheet(f"color: {COLORS.flagged}; font-weight: bold;")
             self.statusBar().insertPermanentWidget(0, label)
@@ -113,22 +117,25 @@ class ReviewerAidsMixin:
         last = self.settings.last_batch_dir
         if self.session is not None or last is None or not Path(last).is_dir():
             return None
-        button = QPushButton(f"Reopen {Path(last).name}")
+        button = QPushButton(QCoreApplication.translate("ReviewerAids", "Reopen {name}").format(name=Path(last).name))
         button.setObjectName("reopenLastBatch")
-        button.setToolTip(f"Open the batch reviewed last: {last} (Ctrl+Shift+O)")
+        button.setToolTip(QCoreApplication.translate("ReviewerAids",
+            "Open the batch reviewed last: {path} (Ctrl+Shift+O)").format(path=last))
         button.setFocusPolicy(Qt.NoFocus)
         self.statusBar().addWidget(button)
         self.statusBar().showMessage("")
         self._reopen_button = button
         button.clicked.connect(self.reopen_last_batch)
-        self.inspector.show_message(f"Open a batch folder to start (Ctrl+O),\nor reopen {Path(last).name} "
-                                    "(Ctrl+Shift+O)")
+        self.inspector.show_message(QCoreApplication.translate("ReviewerAids",
+            "Open a batch folder to start (Ctrl+O),\nor reopen {name} (Ctrl+Shift+O)")
+                                    .format(name=Path(last).name))
         return button
 
     def reopen_last_batch(self) -> bool:
         last = self.settings.last_batch_dir
         if last is None or not Path(last).is_dir():
-            self.statusBar().showMessage("The batch reviewed last is not there any more", 5000)
+            self.statusBar().showMessage(QCoreApplication.translate("ReviewerAids",
+                "The batch reviewed last is not there any more"), 5000)
             return False
         return self.open_batch(Path(last))
 
@@ -163,5 +170,6 @@ class ReviewerAidsMixin:
         canvas.view_box.scaleBy((1.0 / factor, 1.0 / factor))
 
     def mouse_help_rows(self) -> str:
-        return "".join(f"<tr><td style='padding-right:18px'><b>{what}</b></td><td>{does}</td></tr>"
-                       for what, does in MOUSE_HELP)
+        rows = ((QCoreApplication.translate("ReviewerAids", what), QCoreApplication.translate("ReviewerAids", does))
+                for what, does in MOUSE_HELP)
+        return "".join(f"<tr><td style='padding-right:18px'><b>{what}</b></td><td>{does}</td></tr>" for what, does in rows)
