@@ -14,7 +14,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from core.report import write_report
-from core.report.translation import normalize_language, read_catalog, report_language, translate
+from core.i18n import normalize_language, read_catalog, report_language, translate
 from tests.test_report import ARTIFACTS, build_batch
 
 
@@ -67,7 +67,7 @@ def test_catalog_skips_unfinished_translations(tmp_path, monkeypatch):
                   '<message><source>Summary</source><translation type="unfinished">草稿</translation></message>'
                   '<message><source>Date</source><translation>日期</translation></message></context></TS>',
                   encoding="utf-8")
-    monkeypatch.setattr("core.report.translation.translation_source", lambda language: ts)
+    monkeypatch.setattr("core.i18n.translation_source", lambda language: ts)
     assert read_catalog("zh_CN") == {("Report", "Date"): "日期"}
 
 

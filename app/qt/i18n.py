@@ -17,7 +17,7 @@ from typing import Optional
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QMenu, QMenuBar
 
-from core.report.translation import (
+from core.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     TS_PREFIX,

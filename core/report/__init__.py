@@ -13,7 +13,7 @@ from core.atomicfile import ReadOnlyFolderError, atomic_writer
 from core.history import CatchEstimate, estimate, model_family, read_history
 from core.report.content import InspectionDetails, ReportData, collect_report_data
 from core.report.pictures import Picture, entry_picture
-from core.report.translation import LANGUAGES, report_language
+from core.i18n import LANGUAGES, report_language
 from core.reviewlog import ReviewLog, ReviewLogError
 
 FORMATS = ("pdf", "html", "csv", "json")

@@ -11,7 +11,7 @@ from core.batch_folder import folder_of, photo_sort_key, subfolder_order
 from core.history import CatchEstimate
 from core.operating_point import ALARM, REVIEW, zone_of
 from core.photo_check import MODIFIED, check_photos
-from core.report.translation import QT_TRANSLATE_NOOP, translate
+from core.i18n import QT_TRANSLATE_NOOP, translate
 from core.reviewlog import BatchInfo, EventRecord, ImageRecord, ReviewLog, Summary, summarize
 from core.training_likeness import check_training_likeness, normals_from_model_file
 

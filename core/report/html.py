@@ -26,7 +26,7 @@ from core.report.content import (
     unfinished_message,
 )
 from core.report.pictures import Picture
-from core.report.translation import current_language, translate
+from core.i18n import current_language, translate
 from core.reviewlog import ImageRecord
 
 _CSS = """

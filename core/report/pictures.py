@@ -11,7 +11,7 @@ from PIL import Image
 
 from core.heatmap_store import HeatmapFileError, load_heatmap
 from core.overlay import DEFAULT_COLORMAP, as_rgb, blend, hottest_box, render_overlay
-from core.report.translation import translate
+from core.i18n import translate
 from core.reviewlog import BatchInfo, ImageRecord
 
 #: Wide enough to see a small foreign body on a printed A4 page, small enough to keep a 50-entry report light.

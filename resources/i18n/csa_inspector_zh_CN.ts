@@ -1422,7 +1422,7 @@ Replace it?</source>
         </message>
         <message>
             <source>page {number} of {total}</source>
-            <extracomment>Adobe's Simplified Chinese CID font: reportlab carries its metrics and PDF readers carry the glyphs, so a Chinese report needs no font file from this machine (it also covers Latin letters and digits).</extracomment>
+            <extracomment>Adobe's Simplified Chinese CID font: reportlab carries its metrics and PDF readers carry the glyphs, so a Chinese report needs no font file from this machine (it also covers Latin letters and digits). Chinese, Japanese and Korean characters and their punctuation, which the Latin fonts above lack.</extracomment>
             <translation>第 {number} 页，共 {total} 页</translation>
         </message>
         <message>
@@ -1723,6 +1723,22 @@ or reopen {name} (Ctrl+Shift+O)</source>
         <message>
             <source>No scores yet</source>
             <translation>尚无分数</translation>
+        </message>
+        <message>
+            <source>all</source>
+            <translation>全部</translation>
+        </message>
+        <message>
+            <source>confirmed</source>
+            <translation>已确认</translation>
+        </message>
+        <message>
+            <source>rejected</source>
+            <translation>误报</translation>
+        </message>
+        <message>
+            <source>review</source>
+            <translation>复核</translation>
         </message>
         <message>
             <source>Save thresholds to model</source>

@@ -6,6 +6,8 @@ sees where true foreign bodies and false alarms fall before moving a line.
 """
 from __future__ import annotations
 
+import html
+
 from typing import Optional, Sequence
 
 import numpy as np
@@ -71,11 +73,10 @@ class ScoreHistogram(QWidget):
         self.summary_label.setObjectName("muted")
         self.summary_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # may be cut, never widens
         legend = QLabel(
-            f"<span style='color:{COLORS.accent}'>■</span> {self.tr('all')} &nbsp; "
-            f"<span style='color:{COLORS.confirmed}'>■</span> {self.tr('confirmed')} &nbsp; "
-            f"<span style='color:{COLORS.rejected}'>■</span> {self.tr('rejected')} &nbsp; "
-            f"<span style='color:{COLORS.flagged}'>▮</span> {self.tr('review')} &nbsp; "
-            f"<span style='color:{COLORS.alarm}'>▮</span> {self.tr('alarm')}"
+            " &nbsp; ".join(f"<span style='color:{colour}'>{mark}</span> {html.escape(word)}" for colour, mark, word in (
+                (COLORS.accent, "■", self.tr("all")), (COLORS.confirmed, "■", self.tr("confirmed")),
+                (COLORS.rejected, "■", self.tr("rejected")), (COLORS.flagged, "▮", self.tr("review")),
+                (COLORS.alarm, "▮", self.tr("alarm"))))
         )
         legend.setObjectName("muted")
         self.save_button = QPushButton(self.tr("Save thresholds to model"))
