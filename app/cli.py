@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 
 from core import __version__
 from core.config import DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, FlowConfig, RuntimeConfig, TrainConfig
+from core.vocabulary import EPOCH_STAGES, STAGE_BAR_LABELS
 
 EXIT_USER_ERROR = 2
 
@@ -38,11 +39,10 @@ class _TqdmProgress:
             return
         from tqdm import tqdm
 
-        labels = {"features": "features", "train": "training", "score": "scoring", "calibrate": "calibrating"}
         bar = self.bars.get(event.stage)
         if bar is None:
-            unit = "epoch" if event.stage == "train" else "img"
-            bar = tqdm(total=event.total, desc=labels.get(event.stage, event.stage), unit=unit, file=sys.stderr,
+            unit = "epoch" if event.stage in EPOCH_STAGES else "img"
+            bar = tqdm(total=event.total, desc=STAGE_BAR_LABELS.get(event.stage, event.stage), unit=unit, file=sys.stderr,
                        dynamic_ncols=True, leave=True)
             self.bars[event.stage] = bar
         bar.update(event.done - bar.n)

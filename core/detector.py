@@ -23,11 +23,17 @@ from core.flow.torch_model import CSAFlow
 from core.modelfile import ModelFile, ModelFileError, load_model_file, save_model_file
 from core.operating_point import OperatingPoint, derived_alarm_threshold, ordered
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
+from core.vocabulary import JobStage
 from core.runtime import RuntimeChoice, TorchBackbone, select_runtime, verify_runtime
 from core.threshold import pixel_threshold_from_peaks, threshold_for_good_scores
 from core.trainer import FitReport, fit_flow
 
 _log = logging.getLogger(__name__)
+#: Model metadata key of the typical heatmap value of a good photo (the cold end of the overlay colours); the
+#: review log stores the same value in its ``heatmap_low`` column.
+HEATMAP_LOW_KEY = "heatmap_low"
+#: The name older model files give it; still read.
+LEGACY_HEATMAP_LOW_KEY = "heatmap_normal_level"
 
 
 def seed_everything(seed: int) -> None:
@@ -65,6 +71,8 @@ class Detector:
         self.alarm_threshold = ordered(self.threshold, alarm_threshold)
         self.pixel_threshold = float(pixel_threshold)
         self.meta: dict[str, Any] = dict(meta or {})
+        if LEGACY_HEATMAP_LOW_KEY in self.meta:  # model files before the key took the review log's name
+            self.meta.setdefault(HEATMAP_LOW_KEY, self.meta.pop(LEGACY_HEATMAP_LOW_KEY))
         self.path: Optional[Path] = None
         self.runtime_choice: Optional[RuntimeChoice] = None
         #: Remarks for the user about how the model file was read (e.g. an alarm threshold derived for it).
@@ -121,7 +129,7 @@ class Detector:
             "threshold": self.threshold,
             "alarm_threshold": self.alarm_threshold,
             "pixel_threshold": self.pixel_threshold,
-            "heatmap_low": self.meta.get("heatmap_normal_level"),
+            "heatmap_low": self.meta.get(HEATMAP_LOW_KEY),
             "device": self.device_description,
             "runtime": self.runtime,
             "path": str(self.path) if self.path else None,
@@ -189,7 +197,7 @@ class Detector:
         calibration = detector.calibrate_from_features(hold_set if hold_set else train_set, config.train.target_false_alarm_rate,
                                                        config.train.alarm_false_alarm_rate)
         detector.meta = {
-            "heatmap_normal_level": detector.meta.get("heatmap_normal_level"),
+            HEATMAP_LOW_KEY: detector.meta.get(HEATMAP_LOW_KEY),
             "score_scale": detector.meta.get("score_scale"),
             "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "n_train_images": len(train_photos),
@@ -264,7 +272,7 @@ class Detector:
         self.alarm_threshold = ordered(self.threshold, threshold_for_good_scores(scores, alarm_rate))
         self.pixel_threshold = pixel_threshold_from_peaks(photo_max)
         # the typical heatmap value of a good photo: the cold end of the overlay colours
-        self.meta["heatmap_normal_level"] = float(np.median(levels))
+        self.meta[HEATMAP_LOW_KEY] = float(np.median(levels))
         return {
             "method": "false_alarm_rate (empirical, or log-normal tail fit if higher)",
             "target_false_alarm_rate": false_alarm_rate,
@@ -305,11 +313,11 @@ class Detector:
         start = time.monotonic()
         pending: list[LoadedImage] = []
         if progress is not None:
-            progress(ProgressEvent("score", 0, total, message="reading images"))
+            progress(ProgressEvent(JobStage.SCORE, 0, total, message="reading images"))
 
         def tell(message: str) -> None:
             if progress is not None:
-                progress(ProgressEvent("score", done, total, message=message, extra={"device": "cpu"}))
+                progress(ProgressEvent(JobStage.SCORE, done, total, message=message, extra={"device": "cpu"}))
 
         guard = MemoryGuard(batch_size, self.move_to_cpu, tell)
 
@@ -319,7 +327,8 @@ class Detector:
                 done += 1
                 if progress is not None:
                     elapsed = time.monotonic() - start
-                    progress(ProgressEvent("score", done, total, eta_s=elapsed / done * (total - done), message=result.path.name))
+                    progress(ProgressEvent(JobStage.SCORE, done, total, eta_s=elapsed / done * (total - done),
+                                           message=result.path.name))
                 yield result
 
         for item in iter_loaded(paths, self.extractor.reading):

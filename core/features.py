@@ -21,6 +21,7 @@ from core.config import BackboneConfig, InputConfig
 from core.device import CPU, MemoryGuard
 from core.imageio import ImageReadError, load_image
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent
+from core.vocabulary import JobStage
 
 
 def pyramid(image: np.ndarray, config: InputConfig) -> list[np.ndarray]:
@@ -216,11 +217,11 @@ class FeatureExtractor:
         total = len(paths)
         done = 0
         if progress is not None:
-            progress(ProgressEvent("features", 0, total, message="reading images"))
+            progress(ProgressEvent(JobStage.FEATURES, 0, total, message="reading images"))
 
         def tell(message: str) -> None:
             if progress is not None:
-                progress(ProgressEvent("features", done, total, message=message, extra={"device": "cpu"}))
+                progress(ProgressEvent(JobStage.FEATURES, done, total, message=message, extra={"device": "cpu"}))
 
         guard = MemoryGuard(batch_size, to_cpu or (lambda: self.move_to(CPU)), tell)
 
@@ -247,7 +248,7 @@ class FeatureExtractor:
             if progress is not None:
                 elapsed = time.monotonic() - start
                 eta = elapsed / done * (total - done)
-                progress(ProgressEvent("features", done, total, eta_s=eta, message=item.path.name))
+                progress(ProgressEvent(JobStage.FEATURES, done, total, eta_s=eta, message=item.path.name))
         if batch:
             flush()
         if not kept:

@@ -22,6 +22,7 @@ import numpy as np
 from core.modelheader import split_version
 from core.operating_point import zone_of
 from core.reviewlog import ReviewLog, ReviewLogError, find_log
+from core.vocabulary import Decision, Zone
 
 CONFIDENCE = 0.95
 #: Folder levels searched below each given folder for batch review logs (depot/month/batch).
@@ -164,7 +165,7 @@ def read_history(folders: Iterable[str | Path], family: Optional[str] = None) ->
             if record.score is None or not math.isfinite(record.score):
                 continue
             scores.append(float(record.score))
-            if record.decision == "confirmed":
+            if record.decision == Decision.CONFIRMED:
                 history.confirmed.append(ConfirmedPhoto(batch_dir, record.rel_path, float(record.score), record.reviewer))
     history.scores = np.asarray(scores, dtype=np.float64)
     history.models = list(models)
@@ -175,7 +176,7 @@ def estimate(history: ReviewHistory, pass_threshold: float, alarm_threshold: Opt
              confidence: float = CONFIDENCE) -> CatchEstimate:
     """How the given operating point would have done on every photo in the history."""
     confirmed = history.confirmed
-    missed = tuple(c for c in confirmed if zone_of(c.score, pass_threshold, alarm_threshold) == "pass")
+    missed = tuple(c for c in confirmed if zone_of(c.score, pass_threshold, alarm_threshold) == Zone.PASS)
     caught = len(confirmed) - len(missed)
     n = history.n_photos
     review = float(np.count_nonzero(history.scores >= pass_threshold)) / n if n else None

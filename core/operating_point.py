@@ -13,8 +13,10 @@ from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 
-PASS, REVIEW, ALARM = "pass", "review", "alarm"
-ZONES = (PASS, REVIEW, ALARM)
+from core.vocabulary import Zone
+
+PASS, REVIEW, ALARM = Zone.PASS, Zone.REVIEW, Zone.ALARM
+ZONES = tuple(Zone)
 
 
 def zone_of(score: Optional[float], pass_threshold: Optional[float], alarm_threshold: Optional[float]) -> Optional[str]:

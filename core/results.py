@@ -36,7 +36,7 @@ class ScoreResult:
 class ProgressEvent:
     """One step of a long job. ``done``/``total`` count images (scoring, feature extraction) or epochs."""
 
-    stage: str  # "features", "train", "calibrate", "score"
+    stage: str  # a core.vocabulary.JobStage
     done: int
     total: int
     loss: Optional[float] = None

@@ -32,6 +32,7 @@ from core.imageio import ImageReadError, file_digest
 from core.results import CancelToken, ProgressCallback, ProgressEvent
 from core.reviewlog import ImageRecord, ReviewLog
 from core.trainer import FitReport, fit_flow
+from core.vocabulary import Decision, JobStage
 
 #: Fewer new normals than this all go to training; from this many on, some are held out for the threshold.
 MIN_NEW_FOR_HOLDOUT = 5
@@ -144,7 +145,7 @@ def select_reviewed_normals(
     chosen: list[tuple[ImageRecord, str]] = []
     skipped: list[tuple[Path, str]] = []
     for record in log.images():
-        if record.decision != "rejected":
+        if record.decision != Decision.REJECTED:
             continue
         if not record.flagged and not include_reviewed_normals:
             continue
@@ -281,16 +282,16 @@ def retrain_from_log(
     })
 
     before = [r for r in log.images() if r.score is not None and not r.error]
-    confirmed = [r.path for r in before if r.decision == "confirmed"]
+    confirmed = [r.path for r in before if r.decision == Decision.CONFIRMED]
     scores_after: dict[Path, float] = {}
     rescore_errors: list[tuple[Path, str]] = []
     rescore_started = time.monotonic()
     if progress is not None:
-        progress(ProgressEvent(stage="score", done=0, total=len(before), message="checking the batch with the new model"))
+        progress(ProgressEvent(stage=JobStage.SCORE, done=0, total=len(before), message="checking the batch with the new model"))
     for done, result in enumerate(retrained.score_images([r.path for r in before], cancel=cancel), start=1):
         if progress is not None:
             elapsed = time.monotonic() - rescore_started
-            progress(ProgressEvent(stage="score", done=done, total=len(before),
+            progress(ProgressEvent(stage=JobStage.SCORE, done=done, total=len(before),
                                    eta_s=elapsed / done * (len(before) - done)))
         if result.ok:
             scores_after[result.path] = float(result.score)

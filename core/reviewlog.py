@@ -36,6 +36,7 @@ from core.batch_folder import photo_key
 from core.atomicfile import atomic_write_text, folder_accepts_writes, is_marked_read_only
 from core.heatmap_store import save_heatmap
 from core.imageio import ImageReadError, file_digest
+from core.vocabulary import LOGGED_DECISIONS, Decision, LogMark
 
 SCHEMA_VERSION = 2
 APPLICATION_ID = 0x43534149  # "CSAI": marks the file as ours for anyone running `PRAGMA application_id`
@@ -44,9 +45,9 @@ LOG_FILE_NAME = "review.sqlite"
 HEATMAP_FOLDER_NAME = "heatmaps"
 DATA_DIR_ENV = "CSA_INSPECTOR_DATA_DIR"
 
-REVIEW_DECISIONS = ("confirmed", "rejected", "unsure")
-CLEARED = "cleared"
-UNDO = "undo"
+REVIEW_DECISIONS = tuple(Decision)
+CLEARED = LogMark.CLEARED
+UNDO = LogMark.UNDO
 #: Author of changes the program makes on its own (e.g. clearing a decision whose photo has changed).
 SYSTEM_REVIEWER = "csa-inspector"
 DEFAULT_BUSY_TIMEOUT_S = 5.0
@@ -55,7 +56,9 @@ DEFAULT_WRITE_PATIENCE_S = 120.0
 _log = logging.getLogger(__name__)
 _SQLITE_HEADER = b"SQLite format 3\x00"
 
-_SCHEMA = """
+_LOGGED = ", ".join(f"'{value}'" for value in LOGGED_DECISIONS)
+
+_SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 CREATE TABLE batch (
@@ -89,12 +92,12 @@ CREATE TABLE images (
 CREATE TABLE decisions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     image_id INTEGER NOT NULL REFERENCES images(id),
-    decision TEXT NOT NULL CHECK (decision IN ('confirmed', 'rejected', 'unsure', 'undo', 'cleared')),
+    decision TEXT NOT NULL CHECK (decision IN ({_LOGGED})),
     reviewer TEXT NOT NULL,
     decided_at TEXT NOT NULL,
     note TEXT NOT NULL DEFAULT '',
     undoes INTEGER REFERENCES decisions(id),
-    CHECK ((decision = 'undo') = (undoes IS NOT NULL))
+    CHECK ((decision = '{UNDO}') = (undoes IS NOT NULL))
 );
 CREATE INDEX decisions_by_image ON decisions(image_id, id);
 CREATE INDEX decisions_by_reviewer ON decisions(reviewer, id);
@@ -103,7 +106,7 @@ CREATE UNIQUE INDEX decisions_undone_once ON decisions(undoes) WHERE undoes IS N
 CREATE TABLE events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     kind TEXT NOT NULL,
-    detail TEXT NOT NULL DEFAULT '{}',
+    detail TEXT NOT NULL DEFAULT '{{}}',
     reviewer TEXT NOT NULL,
     at TEXT NOT NULL
 );
@@ -119,13 +122,13 @@ BEGIN SELECT RAISE(ABORT, 'events are an append-only audit trail'); END;
 
 CREATE VIEW live_decisions AS
     SELECT d.* FROM decisions d
-    WHERE d.decision <> 'undo' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.id);
+    WHERE d.decision <> '{UNDO}' AND NOT EXISTS (SELECT 1 FROM decisions u WHERE u.undoes = d.id);
 
 CREATE VIEW current_decisions AS
     SELECT image_id, id, decision, reviewer, decided_at, note FROM (
         SELECT l.*, ROW_NUMBER() OVER (PARTITION BY l.image_id ORDER BY l.id DESC) AS recency
         FROM live_decisions l)
-    WHERE recency = 1 AND decision <> 'cleared';
+    WHERE recency = 1 AND decision <> '{CLEARED}';
 """
 
 
@@ -259,9 +262,9 @@ def summarize(records: Sequence["ImageRecord"]) -> Summary:
         scored += r.score is not None
         errors += r.error is not None
         flagged += r.flagged
-        confirmed += r.decision == "confirmed"
-        rejected += r.decision == "rejected"
-        unsure += r.decision == "unsure"
+        confirmed += r.decision == Decision.CONFIRMED
+        rejected += r.decision == Decision.REJECTED
+        unsure += r.decision == Decision.UNSURE
         unreviewed += r.flagged and r.decision is None
         reviewed += r.decision is not None
         flagged_reviewed += r.flagged and r.decision is not None
@@ -822,7 +825,7 @@ class ReviewLog:
     # ---- decisions
 
     def decide(self, path: str | Path, decision: str, reviewer: str, note: str = "") -> int:
-        """Record a decision ('confirmed', 'rejected', 'unsure' or 'cleared'); on disk when this returns.
+        """Record a :class:`~core.vocabulary.Decision` or ``LogMark.CLEARED``; on disk when this returns.
 
         Returns the id of the audit row.
         """
@@ -840,13 +843,13 @@ class ReviewLog:
                           (image[0], decision, reviewer, now_utc(), note or "")).lastrowid
 
     def clear_decision(self, path: str | Path, reviewer: str, note: str = "") -> int:
-        """Put an image back to 'not reviewed' (recorded as a 'cleared' row)."""
+        """Put an image back to "not reviewed" (recorded as a ``LogMark.CLEARED`` row)."""
         return self.decide(path, CLEARED, reviewer, note)
 
     def undo_last(self, reviewer: str) -> Optional[DecisionRecord]:
         """Cancel this reviewer's latest decision that is still in force; returns it, or None if nothing is left.
 
-        The cancelled row stays in the audit trail; an 'undo' row pointing at it is appended.
+        The cancelled row stays in the audit trail; a ``LogMark.UNDO`` row pointing at it is appended.
         """
         reviewer = _check_reviewer(reviewer)
         with self._write() as tx:
@@ -856,7 +859,7 @@ class ReviewLog:
             if row is None:
                 return None
             tx.run("INSERT INTO decisions(image_id, decision, reviewer, decided_at, note, undoes) "
-                   "VALUES (?, 'undo', ?, ?, '', ?)", (row[6], reviewer, now_utc(), row[0]))
+                   "VALUES (?, ?, ?, ?, '', ?)", (row[6], UNDO.value, reviewer, now_utc(), row[0]))
             return DecisionRecord(row[0], row[1], row[2], row[3], row[4], row[5], None, True)
 
     def history(self, path: str | Path) -> list[DecisionRecord]:
@@ -905,11 +908,11 @@ class ReviewLog:
     def summary(self) -> Summary:
         row = self._query(
             "SELECT count(*), count(i.score), count(i.error), coalesce(sum(i.flagged), 0), "
-            "coalesce(sum(c.decision = 'confirmed'), 0), coalesce(sum(c.decision = 'rejected'), 0), "
-            "coalesce(sum(c.decision = 'unsure'), 0), "
+            "coalesce(sum(c.decision = ?), 0), coalesce(sum(c.decision = ?), 0), coalesce(sum(c.decision = ?), 0), "
             "coalesce(sum(i.flagged = 1 AND c.decision IS NULL), 0), count(c.decision), "
             "coalesce(sum(i.flagged = 1 AND c.decision IS NOT NULL), 0), count(i.changed) "
-            f"FROM images i LEFT JOIN current_decisions c ON c.image_id = i.id WHERE {self._live}")[0]
+            f"FROM images i LEFT JOIN current_decisions c ON c.image_id = i.id WHERE {self._live}",
+            tuple(d.value for d in (Decision.CONFIRMED, Decision.REJECTED, Decision.UNSURE)))[0]
         return Summary(*(int(v) for v in row))
 
     def check_changed_files(self) -> list[ChangedFile]:

@@ -13,6 +13,7 @@ from core.config import TrainConfig
 from core.flow.loss import nll_per_dim
 from core.flow.torch_model import CSAFlow
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent
+from core.vocabulary import JobStage
 
 
 @dataclass
@@ -71,7 +72,7 @@ def fit_flow(
     start = time.monotonic()
     n = train_on_device[0].shape[0]
     if progress is not None:
-        progress(ProgressEvent("train", 0, config.epochs, message="starting"))
+        progress(ProgressEvent(JobStage.TRAIN, 0, config.epochs, message="starting"))
 
     for epoch in range(1, config.epochs + 1):
         flow.train()
@@ -113,7 +114,7 @@ def fit_flow(
         if progress is not None:
             progress(
                 ProgressEvent(
-                    "train", epoch, config.epochs, loss=report.train_losses[-1],
+                    JobStage.TRAIN, epoch, config.epochs, loss=report.train_losses[-1],
                     eta_s=elapsed / epoch * (config.epochs - epoch),
                     message=f"epoch {epoch}/{config.epochs}",
                     extra={"val_loss": val_loss},

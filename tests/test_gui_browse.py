@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 
 from app.qt.models.image_list_model import Roles
 from conftest import save_artifact
+from core.vocabulary import PhotoStatus
 
 pytestmark = pytest.mark.gui
 
@@ -61,7 +62,7 @@ def test_unreadable_file_is_listed_with_its_reason(make_window, scored_batch, qt
     window.thumbnail_panel.set_filter("unreadable")
     assert window.list_model.rowCount() == 1
     index = window.list_model.index(0, 0)
-    assert index.data(Roles.STATUS) == "error"
+    assert index.data(Roles.STATUS) == PhotoStatus.UNREADABLE
     assert "truncated PNG file" in index.data(Qt.ToolTipRole)
     window.show_rel(index.data(Roles.REL_PATH))
     assert "truncated PNG file" in window.review_panel.details.text()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from app.qt.models.image_list_model import Roles
 from conftest import save_artifact
 from core.reviewlog import ReviewLog
+from core.vocabulary import PhotoStatus
 
 pytestmark = pytest.mark.gui
 
@@ -45,7 +46,8 @@ def test_histogram_band_thumbnails_and_panel_show_the_zones(make_window, scored_
         if name in expected:
             assert index.data(Roles.ZONE) == expected[name]
             assert index.data(Roles.CELL).zone == expected[name]
-            assert index.data(Roles.STATUS) == {"alarm": "alarm", "review": "flagged", "pass": "ok"}[expected[name]]
+            assert index.data(Roles.STATUS) == {"alarm": PhotoStatus.ALARM, "review": PhotoStatus.FLAGGED,
+                                                 "pass": PhotoStatus.NOT_FLAGGED}[expected[name]]
             assert f"{expected[name]} zone" in index.data(Qt.ToolTipRole)
 
     top = window.current_rel

@@ -70,6 +70,7 @@ from app.qt.workers import (
 )
 from core import ProgressEvent, __version__
 from core.reviewlog import ImageRecord, ReviewLogError
+from core.vocabulary import Decision
 
 PRELOAD_NEIGHBOURS = 2
 FOLDER_CHECK_DELAY_MS = 800
@@ -160,7 +161,7 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
 
         self.review_panel.add_decision_button(self.actions.review.confirm, "confirm")
         self.review_panel.add_decision_button(self.actions.review.reject, "reject")
-        self.review_panel.add_decision_button(self.actions.review.unsure, "unsure")
+        self.review_panel.add_decision_button(self.actions.review.unsure, Decision.UNSURE.value)
 
         self.toolbar = QToolBar("Main toolbar")
         self.toolbar.setObjectName("MainToolbar")
@@ -220,9 +221,9 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
         a.file.export_report.triggered.connect(self.export_report)
         a.file.change_reviewer.triggered.connect(self.change_reviewer)
         a.file.quit.triggered.connect(self.close)
-        a.review.confirm.triggered.connect(lambda: self.decide("confirmed"))
-        a.review.reject.triggered.connect(lambda: self.decide("rejected"))
-        a.review.unsure.triggered.connect(lambda: self.decide("unsure"))
+        a.review.confirm.triggered.connect(lambda: self.decide(Decision.CONFIRMED))
+        a.review.reject.triggered.connect(lambda: self.decide(Decision.REJECTED))
+        a.review.unsure.triggered.connect(lambda: self.decide(Decision.UNSURE))
         a.review.note.triggered.connect(self.focus_note)
         a.review.undo.triggered.connect(self.undo)
         a.navigate.next.triggered.connect(lambda: self.step(+1))
@@ -922,8 +923,8 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
             self.histogram.set_alarm_threshold(alarm)
         self.histogram.set_scores(
             [r.score for r in records if r.score is not None],
-            [r.score for r in records if r.score is not None and r.decision == "confirmed"],
-            [r.score for r in records if r.score is not None and r.decision == "rejected"],
+            [r.score for r in records if r.score is not None and r.decision == Decision.CONFIRMED],
+            [r.score for r in records if r.score is not None and r.decision == Decision.REJECTED],
         )
         self._show_workload()
         self._update_actions()

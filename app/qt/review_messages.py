@@ -11,10 +11,8 @@ from typing import Optional, Sequence
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from core.reviewlog import DecisionRecord, ImageRecord
+from core.vocabulary import DECISION_WORDS
 
-DECISION_WORDS = {"confirmed": QT_TRANSLATE_NOOP("ReviewMessages", "foreign body"),
-                  "rejected": QT_TRANSLATE_NOOP("ReviewMessages", "false alarm"),
-                  "unsure": QT_TRANSLATE_NOOP("ReviewMessages", "unsure")}
 #: Names listed in a status message; more are counted.
 NAMES_SHOWN = 5
 
@@ -32,7 +30,7 @@ def reviewer_needed() -> str:
 
 def _word(decision: Optional[str]) -> str:
     if decision in DECISION_WORDS:
-        return _tr(DECISION_WORDS[decision])
+        return QCoreApplication.translate("Vocabulary", DECISION_WORDS[decision])
     return decision or QCoreApplication.translate("ReviewMessages", "not reviewed")
 
 

@@ -28,8 +28,9 @@ from core.reviewlog import (
     ReviewLogReadOnly,
     open_for_batch,
 )
+from core.vocabulary import Decision
 
-DECISIONS = ("confirmed", "rejected", "unsure")
+DECISIONS = tuple(Decision)
 
 
 @dataclass(frozen=True)
@@ -254,9 +255,9 @@ class BatchSession(QObject):
             if decision is not None:
                 reviewed += 1
                 flagged_reviewed += is_flagged
-                confirmed += decision == "confirmed"
-                rejected += decision == "rejected"
-                unsure += decision == "unsure"
+                confirmed += decision == Decision.CONFIRMED
+                rejected += decision == Decision.REJECTED
+                unsure += decision == Decision.UNSURE
         return ReviewCounts(total, scored, unscored, errors, flagged, reviewed, flagged_reviewed, confirmed, rejected,
                             unsure, alarm)
 
@@ -359,7 +360,7 @@ class BatchSession(QObject):
     def confirmed_below(self, value: float) -> list[str]:
         """Confirmed foreign bodies of this batch that a pass line at ``value`` would not send to review."""
         return [rel for rel in self._order
-                if (r := self._records[rel]).decision == "confirmed" and r.score is not None and r.score < value]
+                if (r := self._records[rel]).decision == Decision.CONFIRMED and r.score is not None and r.score < value]
 
     def preview_threshold(self, value: float) -> None:
         """Re-flag in memory only (while dragging); :meth:`commit_threshold` writes it."""

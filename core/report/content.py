@@ -10,10 +10,11 @@ from core.audit_chain import VerifyResult
 from core.batch_folder import folder_of, photo_sort_key, subfolder_order
 from core.history import CatchEstimate
 from core.operating_point import ALARM, REVIEW, zone_of
-from core.photo_check import MODIFIED, check_photos
 from core.i18n import QT_TRANSLATE_NOOP, translate
+from core.photo_check import MISSING, MODIFIED, check_photos
 from core.reviewlog import BatchInfo, EventRecord, ImageRecord, ReviewLog, Summary, summarize
 from core.training_likeness import check_training_likeness, normals_from_model_file
+from core.vocabulary import DECISION_LABELS, Decision, PhotoStatus
 
 DEFAULT_TITLE = QT_TRANSLATE_NOOP("Report", "Foreign-body inspection report")
 
@@ -22,11 +23,6 @@ FOLDER_COLUMNS = (QT_TRANSLATE_NOOP("Report", "Folder"), QT_TRANSLATE_NOOP("Repo
                   QT_TRANSLATE_NOOP("Report", "Rejected"), QT_TRANSLATE_NOOP("Report", "Unsure"), QT_TRANSLATE_NOOP(
                       "Report", "Not reviewed"))
 
-DECISION_LABELS = {
-    "confirmed": QT_TRANSLATE_NOOP("Report", "confirmed foreign body"),
-    "rejected": QT_TRANSLATE_NOOP("Report", "rejected (false alarm)"),
-    "unsure": QT_TRANSLATE_NOOP("Report", "unsure"),
-}
 
 
 @dataclass(frozen=True)
@@ -171,10 +167,10 @@ def collect_report_data(log: ReviewLog, include_flagged: bool = False, title: Op
         images=images,
         include_flagged=include_flagged,
         log_path=str(log.path),
-        confirmed=by_score(r for r in images if r.decision == "confirmed"),
-        unsure=by_score(r for r in images if r.decision == "unsure"),
-        other_flagged=by_score(r for r in images if r.flagged and r.decision not in ("confirmed", "unsure")),
-        rejected=by_score(r for r in images if r.decision == "rejected"),
+        confirmed=by_score(r for r in images if r.decision == Decision.CONFIRMED),
+        unsure=by_score(r for r in images if r.decision == Decision.UNSURE),
+        other_flagged=by_score(r for r in images if r.flagged and r.decision not in (Decision.CONFIRMED, Decision.UNSURE)),
+        rejected=by_score(r for r in images if r.decision == Decision.REJECTED),
         unreviewed=by_score(r for r in images if r.flagged and r.decision is None),
         unreadable=[r for r in images if r.error],
         changed=[r for r in images if r.changed],
@@ -193,18 +189,18 @@ def _current(record: ImageRecord) -> ImageRecord:
 
 
 def status_of(record: ImageRecord) -> str:
-    """One word-ish status per photo for tables and spreadsheets."""
+    """One word-ish status per photo for tables and spreadsheets: a :class:`PhotoStatus` or the decision."""
     if record.error:
-        return "unreadable"
-    if record.changed_reason == "missing":
-        return "missing"
+        return PhotoStatus.UNREADABLE
+    if record.changed_reason == MISSING:
+        return PhotoStatus.MISSING
     if record.changed_reason == MODIFIED:
-        return "changed after scoring"
+        return PhotoStatus.CHANGED
     if record.decision:
         return record.decision
     if record.flagged:
-        return "not reviewed"
-    return "not flagged"
+        return PhotoStatus.NOT_REVIEWED
+    return PhotoStatus.NOT_FLAGGED
 
 
 def format_time(value: Optional[datetime | str]) -> str:
@@ -227,7 +223,7 @@ def columns(names: tuple[str, ...]) -> list[str]:
 def decision_label(decision: Optional[str]) -> str:
     """A decision in words for a picture entry, in the report's language."""
     label = DECISION_LABELS.get(decision or "")
-    return translate("Report", label) if label else translate("Report", "not reviewed")
+    return translate("Vocabulary", label) if label else translate("Report", "not reviewed")
 
 
 def changed_reason_text(reason: Optional[str]) -> str:

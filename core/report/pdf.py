@@ -228,8 +228,8 @@ def _details_table(record: ImageRecord, score: str, styles: dict, width: float) 
         return Paragraph(_text(text), styles["cell"])
 
     data = [
-        [label(translate("Report", "Score")), value(score), label(translate("Report", "Decision")), value(
-            decision_label(record.decision))],
+        [label(translate("Report", "Score")), value(score), label(translate("Report", "Decision")),
+         value(decision_label(record.decision))],
         [label(translate("Report", "Reviewer")), value(record.reviewer or ""), label(translate("Report", "Time")),
          value(format_time(record.decided_at))],
         [label(translate("Report", "Note")), value(record.note or ""), "", ""],

@@ -11,6 +11,7 @@ from core.history import CONFIDENCE
 from core.operating_point import ZONES
 from core.report.content import ReportData, catch_text, status_of
 from core.reviewlog import ImageRecord
+from core.vocabulary import Decision
 
 CSV_COLUMNS = (
     "file", "folder", "path", "status", "score", "zone", "flagged", "decision", "reviewer", "decided_at", "note", "error",
@@ -97,7 +98,7 @@ def write_json(data: ReportData, stream: TextIO) -> None:
         },
         "summary": {
             "images": summary.images, "scored": summary.scored, "flagged": summary.flagged,
-            "confirmed": summary.confirmed, "rejected": summary.rejected, "unsure": summary.unsure,
+            Decision.CONFIRMED: summary.confirmed, Decision.REJECTED: summary.rejected, Decision.UNSURE: summary.unsure,
             "unreviewed": summary.unreviewed, "reviewed": summary.reviewed, "errors": summary.errors,
             "changed": summary.changed,
         },

@@ -250,44 +250,7 @@ Replace it?</source>
             <translation>判定</translation>
         </message>
         <message>
-            <source>FOREIGN BODY</source>
-            <translation>异物</translation>
-        </message>
-        <message>
-            <source>FALSE ALARM</source>
-            <translation>误报</translation>
-        </message>
-        <message>
-            <source>UNSURE</source>
-            <translation>存疑</translation>
-        </message>
-        <message>
-            <source>ALARM</source>
-            <translation>报警</translation>
-        </message>
-        <message>
-            <source>REVIEW</source>
-            <translation>复核</translation>
-        </message>
-        <message>
-            <source>UNREADABLE</source>
-            <translation>无法读取</translation>
-        </message>
-        <message>
-            <source>MISSING</source>
-            <translation>缺失</translation>
-        </message>
-        <message>
-            <source>CHANGED</source>
-            <translation>已更改</translation>
-        </message>
-        <message>
-            <source>NOT SCORED</source>
-            <translation>未评分</translation>
-        </message>
-        <message>
             <source>click to expand (G)</source>
-            <extracomment>Decisions in the order a reviewer works through them: open questions first, settled ones last.</extracomment>
             <translation>点击展开 (G)</translation>
         </message>
         <message>
@@ -521,32 +484,12 @@ Replace it?</source>
     <context>
         <name>JobDialog</name>
         <message>
-            <source>Checking the batch with the improved model</source>
-            <translation>正在用改进后的模型检查本批次</translation>
-        </message>
-        <message>
             <source>Stop improving?</source>
             <translation>停止改进？</translation>
         </message>
         <message>
             <source>The model is still being improved. Stop it?</source>
             <translation>模型仍在改进中。要停止吗？</translation>
-        </message>
-        <message>
-            <source>Reading photos</source>
-            <translation>正在读取照片</translation>
-        </message>
-        <message>
-            <source>Training</source>
-            <translation>正在训练</translation>
-        </message>
-        <message>
-            <source>Setting the threshold</source>
-            <translation>正在设定阈值</translation>
-        </message>
-        <message>
-            <source>Scoring</source>
-            <translation>正在评分</translation>
         </message>
         <message>
             <source>{seconds} s left</source>
@@ -583,14 +526,6 @@ Replace it?</source>
         <message>
             <source>loss {value}</source>
             <translation>损失 {value}</translation>
-        </message>
-        <message>
-            <source>Extracting features</source>
-            <translation>正在提取特征</translation>
-        </message>
-        <message>
-            <source>Calibrating threshold</source>
-            <translation>正在校准阈值</translation>
         </message>
         <message>
             <source>Stop training?</source>
@@ -1020,18 +955,6 @@ Replace it?</source>
             <translation>未复核</translation>
         </message>
         <message>
-            <source>confirmed foreign body</source>
-            <translation>确认为异物</translation>
-        </message>
-        <message>
-            <source>rejected (false alarm)</source>
-            <translation>已否决（误报）</translation>
-        </message>
-        <message>
-            <source>unsure</source>
-            <translation>存疑</translation>
-        </message>
-        <message>
             <source>(batch folder)</source>
             <extracomment>the catch rate at this batch's pass threshold, measured on past reviews (None: not looked up)</extracomment>
             <translation>（批次文件夹）</translation>
@@ -1449,18 +1372,6 @@ Replace it?</source>
     </context>
     <context>
         <name>ReviewMessages</name>
-        <message>
-            <source>foreign body</source>
-            <translation>异物</translation>
-        </message>
-        <message>
-            <source>false alarm</source>
-            <translation>误报</translation>
-        </message>
-        <message>
-            <source>unsure</source>
-            <translation>存疑</translation>
-        </message>
         <message>
             <source>Nothing recorded: a reviewer name is needed, it is saved with every decision (File ▸ Change reviewer…)</source>
             <extracomment>Names listed in a status message; more are counted.</extracomment>
@@ -1941,6 +1852,99 @@ or reopen {name} (Ctrl+Shift+O)</source>
         <message>
             <source>Training cancelled; nothing was saved</source>
             <translation>训练已取消；未保存任何内容</translation>
+        </message>
+    </context>
+    <context>
+        <name>Vocabulary</name>
+        <message>
+            <source>confirmed foreign body</source>
+            <extracomment>Translation context under which every label below is collected. Every value the review log's ``decision`` column accepts, in the order of its CHECK constraint. How reports and spreadsheets name a decision.</extracomment>
+            <translation>确认为异物</translation>
+        </message>
+        <message>
+            <source>rejected (false alarm)</source>
+            <translation>已否决（误报）</translation>
+        </message>
+        <message>
+            <source>unsure</source>
+            <translation>存疑</translation>
+        </message>
+        <message>
+            <source>foreign body</source>
+            <extracomment>How the inspector's status messages name a decision ("Undid “false alarm” on …").</extracomment>
+            <translation>异物</translation>
+        </message>
+        <message>
+            <source>false alarm</source>
+            <translation>误报</translation>
+        </message>
+        <message>
+            <source>FOREIGN BODY</source>
+            <extracomment>Decisions in the order a reviewer works through them: open questions first, settled ones last. The badge the inspector draws on a photo, by status or decision; a photo below pass carries none.</extracomment>
+            <translation>异物</translation>
+        </message>
+        <message>
+            <source>FALSE ALARM</source>
+            <translation>误报</translation>
+        </message>
+        <message>
+            <source>UNSURE</source>
+            <translation>存疑</translation>
+        </message>
+        <message>
+            <source>ALARM</source>
+            <translation>报警</translation>
+        </message>
+        <message>
+            <source>REVIEW</source>
+            <translation>复核</translation>
+        </message>
+        <message>
+            <source>UNREADABLE</source>
+            <translation>无法读取</translation>
+        </message>
+        <message>
+            <source>MISSING</source>
+            <translation>缺失</translation>
+        </message>
+        <message>
+            <source>CHANGED</source>
+            <translation>已更改</translation>
+        </message>
+        <message>
+            <source>NOT SCORED</source>
+            <translation>未评分</translation>
+        </message>
+        <message>
+            <source>Reading photos</source>
+            <extracomment>What a job's dialog says it is doing.</extracomment>
+            <translation>正在读取照片</translation>
+        </message>
+        <message>
+            <source>Training</source>
+            <translation>正在训练</translation>
+        </message>
+        <message>
+            <source>Setting the threshold</source>
+            <translation>正在设定阈值</translation>
+        </message>
+        <message>
+            <source>Scoring</source>
+            <translation>正在评分</translation>
+        </message>
+        <message>
+            <source>Extracting features</source>
+            <extracomment>What the training dialog says instead, where a new model is built from scratch.</extracomment>
+            <translation>正在提取特征</translation>
+        </message>
+        <message>
+            <source>Calibrating threshold</source>
+            <translation>正在校准阈值</translation>
+        </message>
+        <message>
+            <source>Checking the batch with the improved model</source>
+            <extracomment>What the improve dialog says while it checks the batch again.</extracomment>
+            <translation>正在用改进后的模型检查本批次</translation>
         </message>
     </context>
     <context>

@@ -28,19 +28,20 @@ from PySide6.QtWidgets import (
 
 from app.model_library import next_version_path, set_active_version, split_version
 from app.qt.batch_files import photos_in_typed_folder
-from app.qt.dialogs.job_dialog import STAGE_LABELS, JobDialog
+from app.qt.dialogs.job_dialog import JobDialog
 from app.qt.theme import COLORS
 from app.qt.widgets.path_row import path_row
 from app.qt.workers import JobRunner, RetrainJob
 from core.config import DEFAULT_RETRAIN_EPOCHS
 from core.reviewlog import ImageRecord
+from core.vocabulary import IMPROVE_STAGE_LABELS, Decision
 
 MAX_LISTED_SKIPS = 12
 
 
 def learnable_counts(records: Sequence[ImageRecord]) -> tuple[int, int]:
     """(flagged photos rejected as false alarms, unflagged photos the reviewer marked "not a defect")."""
-    rejected = [r for r in records if r.decision == "rejected" and r.score is not None and not r.error]
+    rejected = [r for r in records if r.decision == Decision.REJECTED and r.score is not None and not r.error]
     return sum(r.flagged for r in rejected), sum(not r.flagged for r in rejected)
 
 
@@ -48,7 +49,7 @@ class ImproveModelDialog(JobDialog):
     """Emits ``model_improved(path, threshold)`` once the reviewer accepted and the new version is saved."""
 
     model_improved = Signal(str, float)
-    stage_labels = {**STAGE_LABELS, "score": QT_TRANSLATE_NOOP("JobDialog", "Checking the batch with the improved model")}
+    stage_labels = IMPROVE_STAGE_LABELS
     stop_question = (QT_TRANSLATE_NOOP("JobDialog", "Stop improving?"),
                      QT_TRANSLATE_NOOP("JobDialog", "The model is still being improved. Stop it?"))
 

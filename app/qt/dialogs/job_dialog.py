@@ -13,13 +13,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QProgressBar, QWidge
 
 from app.qt.workers import Job, JobRunner
 from core import ProgressEvent
+from core.vocabulary import EPOCH_STAGES, STAGE_LABELS
 
-STAGE_LABELS = {
-    "features": QT_TRANSLATE_NOOP("JobDialog", "Reading photos"),
-    "train": QT_TRANSLATE_NOOP("JobDialog", "Training"),
-    "calibrate": QT_TRANSLATE_NOOP("JobDialog", "Setting the threshold"),
-    "score": QT_TRANSLATE_NOOP("JobDialog", "Scoring"),
-}
 
 
 def format_eta(seconds: Optional[float]) -> str:
@@ -83,8 +78,8 @@ class JobDialog(QDialog):
 
     def _on_progress(self, event: ProgressEvent) -> None:
         label = self.stage_labels.get(event.stage)
-        stage = QCoreApplication.translate("JobDialog", label) if label else event.stage.capitalize()
-        if event.stage == "train":
+        stage = QCoreApplication.translate("Vocabulary", label) if label else event.stage.capitalize()
+        if event.stage in EPOCH_STAGES:
             step = QCoreApplication.translate("JobDialog", "{stage}: epoch {done} of {total}")
         else:
             step = QCoreApplication.translate("JobDialog", "{stage}: photo {done} of {total}")

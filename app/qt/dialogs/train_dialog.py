@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 from app.model_library import library_path_for, list_library_models, model_library_dir, safe_model_name
 from app.qt.batch_files import photos_in_typed_folder
 from app.qt.widgets.path_row import path_row
-from app.qt.dialogs.job_dialog import STAGE_LABELS, JobDialog
+from app.qt.dialogs.job_dialog import JobDialog
 from app.qt.workers import JobRunner, TrainJob
 from core import VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
+from core.vocabulary import TRAINING_STAGE_LABELS
 
 #: Backbones whose weights ship with the application (no download needed on a depot workstation).
 BACKBONES: tuple[tuple[str, str], ...] = (
@@ -44,8 +45,7 @@ class TrainDialog(JobDialog):
     """Emits ``model_trained(path)`` once the model file is in the library."""
 
     model_trained = Signal(str)
-    stage_labels = {**STAGE_LABELS, "features": QT_TRANSLATE_NOOP("JobDialog", "Extracting features"),
-                    "calibrate": QT_TRANSLATE_NOOP("JobDialog", "Calibrating threshold")}
+    stage_labels = TRAINING_STAGE_LABELS
     stop_question = (QT_TRANSLATE_NOOP("JobDialog", "Stop training?"),
                      QT_TRANSLATE_NOOP("JobDialog", "Training is still running. Stop it?"))
 

@@ -34,7 +34,9 @@ from app.qt.models.photo_groups import (
 from app.qt.session import BatchSession
 from app.qt.thumbnails import ThumbnailCache
 from core.operating_point import ALARM
-from core.reviewlog import ImageRecord
+from core.photo_check import MISSING
+from core.reviewlog import REVIEW_DECISIONS, ImageRecord
+from core.vocabulary import DECISION_ORDER, NO_BADGE, STATUS_BADGES, Decision, PhotoStatus, Zone
 
 FILTERS: tuple[tuple[str, str], ...] = (
     ("all", QT_TRANSLATE_NOOP("ImageListModel", "All photos")),
@@ -42,8 +44,8 @@ FILTERS: tuple[tuple[str, str], ...] = (
     ("unreviewed", QT_TRANSLATE_NOOP("ImageListModel", "To review, undecided")),
     ("alarm", QT_TRANSLATE_NOOP("ImageListModel", "Alarm")),
     ("decided", QT_TRANSLATE_NOOP("ImageListModel", "Reviewed")),
-    ("confirmed", QT_TRANSLATE_NOOP("ImageListModel", "Confirmed foreign bodies")),
-    ("unsure", QT_TRANSLATE_NOOP("ImageListModel", "Unsure")),
+    (Decision.CONFIRMED, QT_TRANSLATE_NOOP("ImageListModel", "Confirmed foreign bodies")),
+    (Decision.UNSURE, QT_TRANSLATE_NOOP("ImageListModel", "Unsure")),
     ("unreadable", QT_TRANSLATE_NOOP("ImageListModel", "Unreadable or missing")),
 )
 
@@ -67,18 +69,7 @@ class Roles(IntEnum):
     ZONE = Qt.UserRole + 8  # pass, review or alarm
 
 
-STATUS_LABELS = {
-    "confirmed": QT_TRANSLATE_NOOP("ImageListModel", "FOREIGN BODY"),
-    "rejected": QT_TRANSLATE_NOOP("ImageListModel", "FALSE ALARM"),
-    "unsure": QT_TRANSLATE_NOOP("ImageListModel", "UNSURE"),
-    "alarm": QT_TRANSLATE_NOOP("ImageListModel", "ALARM"),
-    "flagged": QT_TRANSLATE_NOOP("ImageListModel", "REVIEW"),
-    "error": QT_TRANSLATE_NOOP("ImageListModel", "UNREADABLE"),
-    "missing": QT_TRANSLATE_NOOP("ImageListModel", "MISSING"),
-    "changed": QT_TRANSLATE_NOOP("ImageListModel", "CHANGED"),
-    "unscored": QT_TRANSLATE_NOOP("ImageListModel", "NOT SCORED"),
-    "ok": "",
-}
+STATUS_LABELS = {**STATUS_BADGES, PhotoStatus.NOT_FLAGGED: NO_BADGE}
 
 
 def status_label(status: str) -> str:
@@ -86,7 +77,7 @@ def status_label(status: str) -> str:
     label = STATUS_LABELS.get(status)
     if label is None:
         return status.upper()
-    return QCoreApplication.translate("ImageListModel", label) if label else ""
+    return QCoreApplication.translate("Vocabulary", label) if label else ""
 
 
 def list_label(label: str) -> str:
@@ -106,24 +97,24 @@ class CellData:
 
 
 def review_status(record: ImageRecord, flagged: bool, zone: Optional[str] = None) -> str:
-    """One word for the badge: the decision wins over the zone, errors over everything.
+    """The status behind the badge: the decision wins over the zone, errors over everything.
 
-    An undecided photo at or above pass is "alarm" when it lies at or above the alarm line, else "flagged"
+    An undecided photo at or above pass is ``ALARM`` when it lies at or above the alarm line, else ``FLAGGED``
     (the review band).
     """
     if record.error is not None:
-        return "error"
-    if record.changed_reason == "missing":  # gone from the folder: nothing more can be decided on it
-        return "missing"
-    if record.decision in ("confirmed", "rejected", "unsure"):
+        return PhotoStatus.UNREADABLE
+    if record.changed_reason == MISSING:  # gone from the folder: nothing more can be decided on it
+        return PhotoStatus.MISSING
+    if record.decision in REVIEW_DECISIONS:
         return record.decision
     if record.changed:
-        return "changed"
+        return PhotoStatus.CHANGED
     if record.score is None:
-        return "unscored"
+        return PhotoStatus.NOT_SCORED
     if not flagged:
-        return "ok"
-    return "alarm" if zone == ALARM else "flagged"
+        return PhotoStatus.NOT_FLAGGED
+    return PhotoStatus.ALARM if zone == ALARM else PhotoStatus.FLAGGED
 
 
 def passes_filter(name: str, record: ImageRecord, flagged: bool, zone: Optional[str] = None) -> bool:
@@ -135,10 +126,10 @@ def passes_filter(name: str, record: ImageRecord, flagged: bool, zone: Optional[
         return flagged and record.decision is None
     if name == "decided":
         return record.decision is not None
-    if name in ("confirmed", "unsure"):
+    if name in (Decision.CONFIRMED, Decision.UNSURE):
         return record.decision == name
     if name == "unreadable":  # a photo that is gone cannot be read either
-        return record.error is not None or record.changed_reason == "missing"
+        return record.error is not None or record.changed_reason == MISSING
     return True
 
 
@@ -147,8 +138,6 @@ def matches_search(record: ImageRecord, text: str) -> bool:
     return not text or text.casefold() in record.rel_path.casefold()
 
 
-#: Decisions in the order a reviewer works through them: open questions first, settled ones last.
-DECISION_ORDER = {"confirmed": 1, "unsure": 0, "rejected": 3}
 
 
 def _photo_time(record: ImageRecord) -> float:
@@ -574,7 +563,7 @@ class ImageListModel(QAbstractListModel):
 
 def changed_text(reason: Optional[str]) -> str:
     """Why a photo's score is out of date, as one line."""
-    if reason == "missing":
+    if reason == PhotoStatus.MISSING:
         return QCoreApplication.translate("ImageListModel", "photo missing since it was scored")
     if reason == "modified":
         return QCoreApplication.translate("ImageListModel", "photo modified since it was scored")
@@ -585,9 +574,9 @@ def tooltip(record: ImageRecord, status: str, zone: Optional[str] = None) -> str
     lines = [record.rel_path]
     if record.score is not None:
         score = QCoreApplication.translate("ImageListModel", "score {value}").format(value=f"{record.score:.4g}")
-        zones = {"pass": QCoreApplication.translate("ImageListModel", "pass zone"),
-            "review": QCoreApplication.translate("ImageListModel", "review zone"),
-                "alarm": QCoreApplication.translate("ImageListModel", "alarm zone")}
+        zones = {Zone.PASS: QCoreApplication.translate("ImageListModel", "pass zone"),
+                 Zone.REVIEW: QCoreApplication.translate("ImageListModel", "review zone"),
+                 Zone.ALARM: QCoreApplication.translate("ImageListModel", "alarm zone")}
         lines.append(score + (", " + zones.get(zone, zone) if zone else ""))
     if record.error:
         lines.append(QCoreApplication.translate("ImageListModel", "unreadable: {error}").format(error=record.error))

@@ -24,6 +24,7 @@ from app.qt.widgets.note_field import NoteField
 from app.qt.widgets.thumbnail_list import BADGE_COLORS
 from core.operating_point import ALARM, PASS, REVIEW, zone_of
 from core.reviewlog import ImageRecord
+from core.vocabulary import Decision, PhotoStatus
 
 
 def action_button(action: QAction, object_name: str = "") -> QPushButton:
@@ -220,7 +221,7 @@ class ReviewPanel(QWidget):
     def show_record(
         self,
         record: Optional[ImageRecord],
-        status: str = "ok",
+        status: str = PhotoStatus.NOT_FLAGGED,
         threshold: Optional[float] = None,
         alarm_threshold: Optional[float] = None,
     ) -> None:
@@ -253,7 +254,7 @@ class ReviewPanel(QWidget):
         zone = zone_of(record.score, threshold, alarm_threshold)
         if record.score is not None:
             flagged_color = COLORS.alarm if zone == ALARM else COLORS.flagged if status in (
-                "flagged", "confirmed", "unsure") or zone == REVIEW else COLORS.text
+                PhotoStatus.FLAGGED, Decision.CONFIRMED, Decision.UNSURE) or zone == REVIEW else COLORS.text
             self.score_value.setText(f"{record.score:.4g}")
             self._set_score_color(flagged_color)
         else:

@@ -29,17 +29,18 @@ from app.qt.models.image_list_model import FILTERS, ImageListModel, Roles, list_
 from app.qt.models.photo_groups import GroupCounts, GroupRow, counts_with_folders_above, folder_choices
 from app.qt.theme import COLORS
 from app.qt.widgets.list_tools import ListTools
+from core.vocabulary import Decision, PhotoStatus, Zone
 
 BADGE_COLORS = {
-    "confirmed": COLORS.confirmed,
-    "rejected": COLORS.rejected,
-    "unsure": COLORS.unsure,
-    "flagged": COLORS.flagged,
-    "alarm": COLORS.alarm,
-    "error": COLORS.error,
-    "missing": COLORS.error,
-    "changed": COLORS.unsure,
-    "unscored": COLORS.border,
+    Decision.CONFIRMED: COLORS.confirmed,
+    Decision.REJECTED: COLORS.rejected,
+    Decision.UNSURE: COLORS.unsure,
+    PhotoStatus.FLAGGED: COLORS.flagged,
+    PhotoStatus.ALARM: COLORS.alarm,
+    PhotoStatus.UNREADABLE: COLORS.error,
+    PhotoStatus.MISSING: COLORS.error,
+    PhotoStatus.CHANGED: COLORS.unsure,
+    PhotoStatus.NOT_SCORED: COLORS.border,
 }
 
 CELL_PADDING = 6
@@ -118,14 +119,15 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.setBrush(colors["base"])
             painter.drawRoundedRect(box, 4, 4)
             painter.setPen(colors["muted"])
-            painter.drawText(box, Qt.AlignCenter, QCoreApplication.translate("ThumbnailDelegate", "unreadable")
-                             if status == "error" or cell_data.thumbnail_error else "…")
+            unreadable = status == PhotoStatus.UNREADABLE or cell_data.thumbnail_error
+            painter.drawText(box, Qt.AlignCenter,
+                             QCoreApplication.translate("ThumbnailDelegate", "unreadable") if unreadable else "…")
 
         badge_color = self._badge_colors.get(status)
         if badge_color is not None:
             self._draw_badge(painter, box, status_label(status), status, badge_color)
-        alarm = cell_data.zone == "alarm"
-        if cell_data.flagged and status not in ("flagged", "alarm"):
+        alarm = cell_data.zone == Zone.ALARM
+        if cell_data.flagged and status not in (PhotoStatus.FLAGGED, PhotoStatus.ALARM):
             # decided photos at or above pass keep a thin rim in the colour of their zone
             painter.setPen(self._pens["alarm" if alarm else "flagged"])
             painter.setBrush(Qt.NoBrush)
@@ -138,7 +140,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
         name = self.text_metrics.elidedText(cell_data.name, Qt.ElideMiddle, text_rect.width())
         painter.drawText(QRect(text_rect.left(), text_rect.top(), text_rect.width(), line), Qt.AlignLeft | Qt.AlignVCenter, name)
         score = cell_data.score
-        score_text = f"{score:.3g}" if score is not None else ("—" if status != "error" else "no score")
+        score_text = f"{score:.3g}" if score is not None else ("—" if status != PhotoStatus.UNREADABLE else "no score")
         painter.setPen(colors["alarm"] if alarm else colors["flagged"] if cell_data.flagged else colors["muted"])
         painter.drawText(
             QRect(text_rect.left(), text_rect.top() + line, text_rect.width(), line), Qt.AlignLeft | Qt.AlignVCenter, score_text
@@ -185,7 +187,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
         painter.setPen(Qt.NoPen)
         painter.setBrush(color)
         painter.drawRoundedRect(rect, 3, 3)
-        light_text = status in ("error", "missing", "unscored")
+        light_text = status in (PhotoStatus.UNREADABLE, PhotoStatus.MISSING, PhotoStatus.NOT_SCORED)
         painter.setPen(self._colors["text"] if light_text else QColor("#111111"))
         painter.drawText(rect, Qt.AlignCenter, text)
 
