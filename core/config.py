@@ -81,7 +81,7 @@ class TrainConfig:
     early_stop_patience: int = 8  # epochs without improvement of the held-out NLL
     time_budget_s: float | None = None  # stop after the epoch that crosses this (keeps the best epoch so far)
     holdout_fraction: float = 0.1  # good images kept back for early stopping and the thresholds
-    # The operating point (see core.operating_point): shares of held-out normal photos at or above each line.
+    # The operating point (see core.scoring.operating_point): shares of held-out normal photos at or above each line.
     # Pass at 10 %: a depot accepts a person looking at one photo in ten to keep thin foreign bodies from
     # passing unseen; alarm at 0.5 %: only clear outliers are marked as very likely foreign bodies.
     target_false_alarm_rate: float = 0.10  # pass threshold: share of normal photos sent to review
@@ -122,7 +122,7 @@ class MapConfig:
     """Where the heatmap and the image score come from.
 
     ``source``: ``"patch"`` (default) is the distance of each stride-16 patch of the photo to its nearest normal
-    patch in a memory of the training photos (:mod:`core.patch_memory`), read from the stride-8, -16 and -16
+    patch in a memory of the training photos (:mod:`core.features.patch_memory`), read from the stride-8, -16 and -16
     stages (``patch_stages``) of the same backbone pass that feeds the flow; ``"flow"`` is the flow's per-position
     ``||z||^2`` (the heatmap of model files made before the memory existed). On the tire set the patch map's
     pixel AUROC is 0.99 where the flow's is 0.64 (README, *Fine heatmaps, measured*).
@@ -178,7 +178,7 @@ class MapConfig:
         return self.source == "patch"
 
 
-#: Backbone runtimes: ``auto`` picks the fastest one that matches PyTorch (see :mod:`core.runtime`).
+#: Backbone runtimes: ``auto`` picks the fastest one that matches PyTorch (see :mod:`core.features.runtime`).
 RUNTIMES = ("torch", "onnxruntime", "openvino", "auto")
 
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from app.qt.models.image_list_model import Roles
 from conftest import save_artifact
 from core import list_batch_photos
-from core.reviewlog import ReviewLog
+from core.review import ReviewLog
 from test_batch_folder import CAMERAS, CARS, build_depot_tree
 
 pytestmark = pytest.mark.gui
@@ -291,7 +291,7 @@ def test_folder_counts_fill_in_while_a_tree_batch_is_scored(make_window, tmp_pat
         generate_batch(batch / folder, 2, 1, config=SceneConfig(size=128, seed=40 + seed), labels_csv=None)
     engine = GatedEngine(trained_detector)
     window = make_window()
-    window._on_model_loaded(trained_model_file, engine)
+    window.models.on_model_loaded(trained_model_file, engine)
     assert window.open_batch(batch)
     model = window.list_model
     assert model.folders() == folders

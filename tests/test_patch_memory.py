@@ -10,11 +10,11 @@ import torch
 from safetensors.torch import save as save_tensors
 
 from core.config import MapConfig
-from core.datasets import load_mask, test_items
-from core.detector import Detector
-from core.metrics import pointing_accuracy
-from core.modelfile import FORMAT_NAME, ModelFileError
-from core.patch_memory import PatchMemory, greedy_centres, patch_embedding, projection_matrix
+from core.photos.datasets import load_mask, test_items
+from core.scoring.detector import Detector
+from core.evaluation.metrics import pointing_accuracy
+from core.models.modelfile import FORMAT_NAME, ModelFileError
+from core.features.patch_memory import PatchMemory, greedy_centres, patch_embedding, projection_matrix
 
 
 def test_greedy_selection_keeps_one_patch_of_every_cluster_before_a_second_of_any():

@@ -12,7 +12,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
 from app import APP_NAME, ORGANIZATION
-from core.overlay import DEFAULT_COLORMAP
+from core.scoring.overlay import DEFAULT_COLORMAP
 
 
 class InspectorSettings:
@@ -111,6 +111,16 @@ class InspectorSettings:
 
     def set_flag(self, key: str, value: bool) -> None:
         self._store.setValue(key, bool(value))
+
+    # -- language ---------------------------------------------------------------------------------
+    @property
+    def language(self) -> str:
+        """The language the reviewer chose (``en``, ``zh_CN``); empty means "the system's"."""
+        return str(self._store.value("view/language", "") or "")
+
+    @language.setter
+    def language(self, name: str) -> None:
+        self._store.setValue("view/language", name or "")
 
     # -- report ------------------------------------------------------------------------------------
     def text(self, key: str) -> str:
