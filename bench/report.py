@@ -14,10 +14,16 @@ from core.config import FlowConfig
 MODEL_LABELS: dict[str, str] = {
     "csflow": "csflow (ours)",
     "csa": "csa (ours)",
+    "csflow-flowmap": "csflow, flow map (ours)",
     "anomalib-csflow": "anomalib CsFlow",
     "anomalib-patchcore": "anomalib PatchCore",
 }
-OUR_MODELS = ("csflow", "csa")
+OUR_MODELS = ("csflow", "csa", "csflow-flowmap")
+#: The flow variant of each of our models; ``csflow-flowmap`` is csflow with the flow's own heatmap and image score
+#: (the default before the patch memory), run on request (``--models``) to compare the two maps.
+OUR_VARIANTS = {"csflow": "csflow", "csa": "csa", "csflow-flowmap": "csflow"}
+#: The models a plain ``make bench`` runs.
+DEFAULT_MODELS = ("csflow", "csa", "anomalib-csflow", "anomalib-patchcore")
 PEER_MODELS = ("anomalib-csflow", "anomalib-patchcore")
 #: The variant a user gets (the engine's default); the targets are about this one.
 DEFAULT_MODEL = FlowConfig().variant if FlowConfig().variant in OUR_MODELS else "csa"

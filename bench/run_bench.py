@@ -42,11 +42,11 @@ if str(REPO_ROOT) not in sys.path:  # run as a script (python bench/run_bench.py
 import torch  # noqa: E402
 
 from bench.report import (  # noqa: E402
-    MODEL_LABELS, OUR_MODELS, PEER_MODELS, BenchRow, check_targets, format_summary, format_table, summarize,
+    DEFAULT_MODELS, MODEL_LABELS, OUR_MODELS, OUR_VARIANTS, PEER_MODELS, BenchRow, check_targets, format_summary, format_table, summarize,
     write_json,
 )
 from bench.subsets import evenly_spaced, link_test_subset, pick_test_items  # noqa: E402
-from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig  # noqa: E402
+from core.config import BackboneConfig, FlowConfig, InputConfig, MapConfig, ModelConfig, TrainConfig  # noqa: E402
 from core.photos.datasets import find_categories, training_images  # noqa: E402
 from core.scoring.detector import Detector  # noqa: E402
 from core.features.device import pick_device  # noqa: E402
@@ -103,8 +103,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
                         help=f"smoke test: {QUICK_TRAIN_IMAGES} training and {QUICK_TEST_IMAGES} test images per "
                              f"category, {QUICK_EPOCHS} epochs")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="JSON result file (default: %(default)s)")
-    parser.add_argument("--models", default=",".join(MODEL_LABELS),
-                        help="comma-separated subset of: " + ", ".join(MODEL_LABELS) + " (default: all)")
+    parser.add_argument("--models", default=",".join(DEFAULT_MODELS),
+                        help="comma-separated subset of: " + ", ".join(MODEL_LABELS) + " (default: %(default)s)")
     parser.add_argument("--devices", default="auto",
                         help="comma-separated torch devices; 'auto' = cpu, plus cuda:0 when available")
     parser.add_argument("--train-limit", type=int, default=None,
@@ -172,12 +172,14 @@ def model_config(model: str, options: BenchOptions, seed: int = 0) -> ModelConfi
     heads are built for one backbone stage on the 3-scale input pyramid (equal widths, grids halving), so they
     keep reading that; ours read the engine's default feature maps.
     """
-    variant = model if model in OUR_MODELS else "csflow"
+    variant = OUR_VARIANTS.get(model, "csflow")
     return ModelConfig(
         backbone=BackboneConfig() if model in OUR_MODELS else BackboneConfig(stages=()),
         flow=FlowConfig(variant=variant, hidden_channels=options.hidden, seed=seed),
         train=TrainConfig(epochs=options.epochs, seed=seed),
         input=InputConfig(image_size=options.image_size),
+        # the peers and the flow-map row score with the flow alone; csflow and csa with the engine's default maps
+        maps=MapConfig() if model in ("csflow", "csa") else MapConfig(source="flow", score="flow"),
     )
 
 

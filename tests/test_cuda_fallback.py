@@ -37,12 +37,24 @@ class FullGpu(torch.nn.Module):
     def on_cpu(self) -> bool:
         return any(device.type == "cpu" for device in self.moves)
 
-    def forward(self, x):
+    def _allocate(self, x) -> None:
         batch = (x[0] if isinstance(x, (list, tuple)) else x).shape[0]
         self.attempts.append(batch)
         if self.max_batch is not None and not self.on_cpu and batch > self.max_batch:
             raise torch.cuda.OutOfMemoryError(f"CUDA out of memory. Tried to allocate 2.00 GiB for {batch} images")
+
+    def forward(self, x):
+        self._allocate(x)
         return self.inner(x)
+
+    def forward_stages(self, x):
+        """The backbone's one-pass maps (the flow's and the patch memory's), under the same memory limit."""
+        self._allocate(x)
+        return self.inner.forward_stages(x)
+
+    @property
+    def outputs(self) -> tuple[int, ...]:
+        return self.inner.outputs
 
     def to(self, device):
         self.moves.append(torch.device(device))

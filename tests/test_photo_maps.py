@@ -56,6 +56,9 @@ def test_model_files_without_the_new_settings_keep_the_old_layout():
     assert config.backbone.stages == ()  # one stage on the input pyramid
     assert config.input.tile_grid == 1  # every photo squeezed whole
     assert (config.maps.fusion, config.maps.smooth, config.maps.score) == ("mean", 0.0, "flow")
+    assert config.maps.source == "flow" and not config.maps.uses_patches  # the flow's heatmap, no patch memory
+    last_round = dict(old, maps={"fusion": "likelihood", "smooth": 0.5, "score": "flow+peak", "top_k": 0.01})
+    assert ModelConfig.from_dict(last_round).maps.source == "flow"
     fresh = ModelConfig.from_dict(ModelConfig().to_dict())
     assert fresh == ModelConfig()
 
@@ -65,3 +68,6 @@ def test_map_settings_are_checked():
         MapConfig(fusion="product")
     with pytest.raises(ValueError):
         MapConfig(score="max")
+    with pytest.raises(ValueError):
+        MapConfig(source="flow")  # the default score reads the patch map
+    assert MapConfig(source="flow", score="flow").uses_patches is False

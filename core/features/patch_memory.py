@@ -82,14 +82,17 @@ class PatchMemory:
 
     @classmethod
     def fit(cls, embeddings: torch.Tensor, projection: torch.Tensor, share: float, max_size: int,
-            candidates: int, seed: int = 0) -> "PatchMemory":
-        """Keep ``share`` of the patches of ``embeddings`` (N x D x h x w), at most ``max_size``, chosen greedily.
+            candidates: int, seed: int = 0, min_size: int = 1) -> "PatchMemory":
+        """Keep ``share`` of the patches of ``embeddings`` (N x D x h x w), chosen greedily.
+
+        At least ``min_size`` (or all of them), at most ``max_size``: a few training photos have few patches, and
+        a share of them too small a memory, so normal detail that the selection left out would glow.
 
         The selection runs on a random sample of at most ``candidates`` patches, which bounds its time (it grows
         with candidates x memory size) whatever the number of training photos.
         """
         rows = _rows(embeddings)
-        size = max(1, min(int(round(share * rows.shape[0])), int(max_size)))
+        size = max(1, min(max(int(round(share * rows.shape[0])), int(min_size)), int(max_size), rows.shape[0]))
         generator = torch.Generator().manual_seed(seed)
         if rows.shape[0] > candidates:
             rows = rows[torch.randperm(rows.shape[0], generator=generator)[:candidates]]

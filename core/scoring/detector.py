@@ -238,7 +238,7 @@ class Detector:
             # the extractor fell back to the CPU on its own (its extract_paths was called directly): follow it
             self.flow.to(device)
         # the flow reads its own maps; a patch embedding after them is the patch memory's
-        z, _ = self.flow([s.to(device) for s in scales[: len(self.flow.feature_shapes)]])
+        z, _ = self.flow([s.to(device) for s in scales[: self.extractor.n_flow_maps]])
         return z
 
     @torch.inference_mode()
@@ -473,7 +473,7 @@ def fit_patch_memory(embeddings: torch.Tensor, projection: torch.Tensor, config:
     """The memory of normal patches of the training samples, sized as :class:`core.config.MapConfig` says."""
     maps = config.maps
     return PatchMemory.fit(embeddings, projection, maps.patch_share, maps.patch_max, maps.patch_candidates,
-                           seed=config.train.seed)
+                           seed=config.train.seed, min_size=maps.patch_min)
 
 
 def _common_folder(paths: Sequence[Path]) -> Optional[str]:
