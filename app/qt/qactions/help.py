@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.qt.qactions.command import Command, Menu
 
-MENU = Menu("help", "&Help", (
-    Command("shortcuts", "&Keyboard shortcuts", ["F1"], "List the keyboard shortcuts", run=lambda w: w.help.show_shortcuts()),
-    Command("about", "&About CSA Inspector", [], "Version, model and device", run=lambda w: w.help.show_about()),
+MENU = Menu("help", "&Help", dict(
+    shortcuts=Command("&Keyboard shortcuts", ["F1"], "List the keyboard shortcuts", run=lambda w: w.help.show_shortcuts()),
+    about=Command("&About CSA Inspector", [], "Version, model and device", run=lambda w: w.help.show_about()),
 ))

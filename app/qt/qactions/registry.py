@@ -22,10 +22,10 @@ if TYPE_CHECKING:
 MENUS: tuple[Menu, ...] = (file.MENU, review.MENU, navigate.MENU, view.MENU, model.MENU, help.MENU)
 
 
-def make_action(parent: QWidget, command: Command) -> QAction:
+def make_action(parent: QWidget, name: str, command: Command) -> QAction:
     """An action whose tooltip names its keys, e.g. "Next photo (Right, J)"; ``short`` labels toolbar buttons."""
     action = QAction(command.text, parent)
-    action.setObjectName(command.name)
+    action.setObjectName(name)
     if command.short:
         action.setIconText(command.short)
     keys = [QKeySequence(k) for k in command.keys]
@@ -69,8 +69,8 @@ class CommandRegistry:
         self._groups: dict[str, MenuActions] = {}
         for menu in self.menus:
             actions = {}
-            for command in menu.commands:
-                action = make_action(window, command)
+            for name, command in menu.commands.items():
+                action = make_action(window, name, command)
                 if command.on_toggled is not None:
                     action.toggled.connect(lambda on, c=command: c.on_toggled(window, on))
                 elif command.run is not None:
@@ -79,7 +79,7 @@ class CommandRegistry:
                     self._rules.append((action, command))
                 if command.toolbar is not None:
                     self._toolbar.append((command.toolbar, action))
-                actions[command.name] = action
+                actions[name] = action
             self._groups[menu.name] = MenuActions(menu, actions)
 
     def __getattr__(self, name: str) -> MenuActions:
@@ -100,11 +100,11 @@ class CommandRegistry:
         for group in self.groups():
             qmenu = menubar.addMenu(group.menu.title)
             section = None
-            for command in group.menu.commands:
+            for name, command in group.menu.commands.items():
                 if section is not None and command.section != section:
                     qmenu.addSeparator()
                 section = command.section
-                qmenu.addAction(group.by_name[command.name])
+                qmenu.addAction(group.by_name[name])
             more = (extra or {}).get(group.menu.name)
             if more:
                 qmenu.addSeparator()
