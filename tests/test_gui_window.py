@@ -171,26 +171,6 @@ def test_old_thumbnails_are_pruned_from_the_cache(qapp, tmp_path):
     assert not old.exists() and fresh.exists()
 
 
-def test_unchanged_batch_is_not_rehashed(qapp, synthetic_batch):
-    from app.qt.session import BatchSession
-    from conftest import fill_fake_log
-
-    batch = synthetic_batch(n_good=3, n_bad=1, name="steady")
-    fill_fake_log(batch, broken=None, hash_files=True)
-    session = BatchSession.open(batch)
-    try:
-        check = session.check_changed_files()
-        assert check.rehashed == 0 and not any(check.reasons.values())
-        (batch / "img_0003.png").unlink()
-        check = session.check_changed_files()
-        assert check.missing == ["img_0003.png"] and check.rehashed == 0
-        session.apply_check(check)
-        assert session.record("img_0003.png").changed_reason == "missing"
-        assert not session.can_decide("img_0003.png")
-    finally:
-        session.close()
-
-
 def test_about_box_lists_bundled_parts_with_their_licenses(make_window):
     window = make_window()
     assert not window.windowIcon().isNull()

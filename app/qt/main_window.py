@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.model_library import split_version
+from core import split_version
 from app.qt.controllers.batches import BatchController
 from app.qt.controllers.engine import EngineController
 from app.qt.controllers.help import HelpController

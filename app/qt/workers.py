@@ -178,10 +178,9 @@ class TrainJob(Job):
             detector.meta["name"] = self.name
         self.save_path.parent.mkdir(parents=True, exist_ok=True)
         detector.save(self.save_path)
-        from app.model_library import model_versions, set_active_version
+        from core import activate_fresh_model
 
-        if len(model_versions(self.save_path)) > 1:  # a fresh model replaces improved versions of the old one
-            set_active_version(self.save_path)
+        activate_fresh_model(self.save_path)  # a fresh model replaces the improved versions of the old one
         return self.save_path
 
 

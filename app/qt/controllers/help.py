@@ -8,7 +8,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from app import APP_NAME
-from app.model_library import split_version
+from core import split_version
 from app.qt.controllers.base import Controller
 from app.qt.dialogs.about_dialog import AboutDialog
 from app.qt.icon import app_icon

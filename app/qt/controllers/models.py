@@ -8,7 +8,7 @@ from typing import Optional
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from app.model_library import MODEL_SUFFIXES
+from core import MODEL_SUFFIXES
 from app.qt.controllers.base import Controller
 from app.qt.dialogs.improve_dialog import ImproveModelDialog
 from app.qt.dialogs.train_dialog import TrainDialog
