@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 from PySide6.QtCore import Qt
 
 from app.qt.controllers.base import Controller
-from app.qt.models.image_list_model import review_status, sort_key
+from app.qt.models.photo_rows import review_status, sort_key
 
 if TYPE_CHECKING:
     from app.qt.main_window import MainWindow

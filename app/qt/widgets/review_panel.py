@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.qt.models.image_list_model import STATUS_LABELS, status_label
+from app.qt.models.photo_rows import STATUS_LABELS, status_label
 from app.qt.models.photo_groups import photo_title
 from app.qt.theme import COLORS
 from app.qt.widgets.note_field import NoteField
