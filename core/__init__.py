@@ -8,25 +8,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
-from core.batch_folder import (
+from core.photos.batch_folder import (
     BatchListing, SkippedEntry, folder_of, list_batch, list_batch_photos, photo_key, resolve_batch_folder,
 )
 from core.config import (
     DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, RuntimeConfig,
     TrainConfig,
 )
-from core.model_library import (
+from core.models.library import (
     MODEL_SUFFIXES, LibraryModel, activate_fresh_model, active_version, is_model_file, library_path_for,
     list_library_models, model_library_dir, model_versions, next_version_path, safe_model_name, set_active_version,
     split_version,
 )
-from core.modelheader import ModelSummary, summarize_model
+from core.models.modelheader import ModelSummary, summarize_model
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
 
 if TYPE_CHECKING:  # pragma: no cover
-    from core.detector import Detector
-    from core.retrain import RetrainOutcome
-    from core.review_session import ReviewCounts, ReviewSession, SessionListener
+    from core.review.session import ReviewCounts, ReviewSession, SessionListener
+    from core.scoring.detector import Detector
+    from core.training.retrain import RetrainOutcome
 
 __version__ = "0.1.0"
 
@@ -46,9 +46,9 @@ __all__ = [
 #: Loaded on first use: the review session reads photos (OpenCV), which a command that never opens a batch
 #: should not pay for at start-up.
 _ON_FIRST_USE = {
-    "ReviewCounts": "core.review_session",
-    "ReviewSession": "core.review_session",
-    "SessionListener": "core.review_session",
+    "ReviewCounts": "core.review.session",
+    "ReviewSession": "core.review.session",
+    "SessionListener": "core.review.session",
 }
 
 
@@ -65,7 +65,7 @@ def __getattr__(name: str):
 
 def warm_up_engine() -> str:
     """Import torch and timm and return the device name that scoring will use ("cuda:0 (NVIDIA ...)" or "cpu")."""
-    from core.device import describe_device, pick_device
+    from core.features.device import describe_device, pick_device
 
     return describe_device(pick_device(None))
 
@@ -73,9 +73,9 @@ def warm_up_engine() -> str:
 def load_detector(path: str | Path, device: Optional[str] = None, runtime: str = "torch") -> "Detector":
     """Load a model file written by :meth:`Detector.save`; refuses files that are not ours.
 
-    ``runtime``: what runs the backbone on the CPU (one of :data:`RUNTIMES`; see :mod:`core.runtime`).
+    ``runtime``: what runs the backbone on the CPU (one of :data:`RUNTIMES`; see :mod:`core.features.runtime`).
     """
-    from core.detector import Detector
+    from core.scoring.detector import Detector
 
     return Detector.load(path, device=device, runtime=runtime)
 
@@ -88,9 +88,9 @@ def train_detector(
     device: Optional[str] = None,
     runtime: str = "torch",
 ) -> "Detector":
-    """Train a detector on defect-free images only; see :class:`core.detector.Detector`."""
-    from core.detector import Detector
-    from core.feature_cache import FeatureCache
+    """Train a detector on defect-free images only; see :class:`core.scoring.detector.Detector`."""
+    from core.scoring.detector import Detector
+    from core.features.feature_cache import FeatureCache
 
     return Detector.train(images, config or ModelConfig(), progress=progress, cancel=cancel, device=device,
                           feature_cache=FeatureCache(), runtime=runtime)
@@ -105,14 +105,14 @@ def retrain_from_review(
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
 ) -> "RetrainOutcome":
-    """Continue training ``detector`` on the photos a reviewer rejected as false alarms; see :mod:`core.retrain`.
+    """Continue training ``detector`` on the photos a reviewer rejected as false alarms; see :mod:`core.training.retrain`.
 
     ``review_log`` is a batch folder or its log file; it is opened read-only, so the reviewer can keep working
     on the batch meanwhile. The returned model is neither saved nor activated.
     """
-    from core.feature_cache import FeatureCache
-    from core.retrain import retrain_from_log
-    from core.reviewlog import ReviewLog
+    from core.features.feature_cache import FeatureCache
+    from core.training.retrain import retrain_from_log
+    from core.review import ReviewLog
 
     with ReviewLog.open(review_log, read_only=True) as log:
         return retrain_from_log(detector, log, include_reviewed_normals=include_reviewed_normals,

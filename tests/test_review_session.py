@@ -10,7 +10,7 @@ import pytest
 
 from conftest import fill_fake_log
 from core import ReviewSession, SessionListener
-from core.reviewlog import ReviewLog
+from core.review import ReviewLog
 from core.vocabulary import Decision
 
 

@@ -8,12 +8,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from app import APP_NAME
-from core import split_version
 from app.qt.controllers.base import Controller
 from app.qt.dialogs.about_dialog import AboutDialog
 from app.qt.icon import app_icon
 from app.qt.theme import COLORS
-from core import __version__
+from core import __version__, split_version
 
 #: Rows added to the F1 list for what the mouse does (actions only know their keys).
 MOUSE_HELP = (

@@ -7,9 +7,9 @@ from typing import Optional
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from core.operating_point import ALARM
-from core.photo_check import MISSING
-from core.reviewlog import REVIEW_DECISIONS, ImageRecord
+from core.photos.photo_check import MISSING
+from core.review import REVIEW_DECISIONS, ImageRecord
+from core.scoring.operating_point import ALARM
 from core.vocabulary import DECISION_ORDER, NO_BADGE, STATUS_BADGES, Decision, PhotoStatus, Zone
 
 FILTERS: tuple[tuple[str, str], ...] = (
