@@ -81,3 +81,34 @@ def test_language_menu_keeps_the_choice_and_offers_a_restart(qtbot, settings, mo
     assert settings.language == ""
     menu.actions()[2].trigger()
     assert restarts == [1]
+
+
+def test_main_window_in_chinese(qtbot, chinese, make_window, scored_batch):
+    batch, _ = scored_batch(n_good=6, n_bad=3)
+    window = make_window()
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["文件(&F)", "复核(&R)", "浏览(&N)", "视图(&V)", "模型(&M)", "帮助(&H)"]
+    assert window.actions.review.confirm.text() == "确认异物(&C)"
+    assert window.actions.review.confirm.toolTip() == "确认：存在异物 (C)"
+    view = window.menuBar().actions()[3].menu()
+    assert window.language_menu.menuAction() in view.actions()
+    assert window.thumbnail_dock.windowTitle() == "照片"
+    assert window.open_batch(batch)
+    qtbot.waitUntil(lambda: window.is_settled(), timeout=30000)
+    assert "待复核" in window.thumbnail_panel.counter.text()
+    assert window.review_panel.decision_label.text() in ("未复核", "请先评分再判定")
+    ARTIFACTS.mkdir(exist_ok=True)
+    window.grab().save(str(ARTIFACTS / "window-zh_CN.png"))
+
+
+def test_report_from_the_chinese_inspector_is_chinese(qtbot, chinese, make_window, scored_batch, tmp_path):
+    from pypdf import PdfReader
+
+    batch, _ = scored_batch(n_good=4, n_bad=2)
+    window = make_window()
+    assert window.open_batch(batch)
+    job = window.write_report(tmp_path / "报告.pdf", "pdf")
+    with qtbot.waitSignal(job.finished, timeout=120000):
+        pass
+    text = "\n".join(page.extract_text() for page in PdfReader(str(tmp_path / "报告.pdf")).pages)
+    assert "异物检查报告" in text

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.qt.batch_files import list_batch_images
 from core.photo_check import PhotoCheck, check_photos
@@ -57,16 +57,19 @@ class ReviewCounts:
 
     def to_see(self) -> str:
         """How many photos a person must see, e.g. "37 of 212 to review (17 %: 5 alarm)"."""
-        share = f"{100 * self.share_to_see:.0f} %" if self.share_to_see is not None else "n/a"
-        return f"{self.flagged} of {self.total} to review ({share}: {self.alarm} alarm)"
+        share = (f"{100 * self.share_to_see:.0f} %" if self.share_to_see is not None
+                 else QCoreApplication.translate("ReviewCounts", "n/a"))
+        return QCoreApplication.translate("ReviewCounts", "{flagged} of {total} to review ({share}: {alarm} alarm)").format(
+            flagged=self.flagged, total=self.total, share=share, alarm=self.alarm)
 
     def headline(self) -> str:
         """The counter above the thumbnails, e.g. "37 of 212 to review (17 %: 5 alarm), 12 reviewed"."""
-        text = f"{self.to_see()}, {self.reviewed} reviewed"
+        text = QCoreApplication.translate("ReviewCounts", "{workload}, {count} reviewed").format(
+            workload=self.to_see(), count=self.reviewed)
         if self.unscored:
-            text += f", {self.unscored} not scored"
+            text += QCoreApplication.translate("ReviewCounts", ", {count} not scored").format(count=self.unscored)
         if self.errors:
-            text += f", {self.errors} unreadable"
+            text += QCoreApplication.translate("ReviewCounts", ", {count} unreadable").format(count=self.errors)
         return text
 
 

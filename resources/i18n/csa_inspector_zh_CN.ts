@@ -41,6 +41,449 @@
         </message>
     </context>
     <context>
+        <name>BatchController</name>
+        <message>
+            <source>Open batch folder</source>
+            <translation>打开批次文件夹</translation>
+        </message>
+        <message>
+            <source>Cannot open batch</source>
+            <translation>无法打开批次</translation>
+        </message>
+        <message>
+            <source>{folder} cannot be opened:
+
+{error}</source>
+            <translation>无法打开 {folder}：
+
+{error}</translation>
+        </message>
+        <message>
+            <source>This folder has no photos</source>
+            <translation>该文件夹中没有照片</translation>
+        </message>
+        <message>
+            <source>Opened {name}: {count} photos</source>
+            <translation>已打开 {name}：{count} 张照片</translation>
+        </message>
+        <message>
+            <source> (read-only: decisions cannot be saved)</source>
+            <translation>（只读：无法保存判定）</translation>
+        </message>
+        <message>
+            <source> (the folder is read-only: decisions are kept in {path})</source>
+            <translation>（文件夹只读：判定保存在 {path}）</translation>
+        </message>
+        <message>
+            <source>Open a batch folder to start (Ctrl+O)</source>
+            <translation>打开一个批次文件夹开始 (Ctrl+O)</translation>
+        </message>
+        <message>
+            <source>{count} photos in the folder are not scored yet</source>
+            <translation>文件夹中有 {count} 张照片尚未评分</translation>
+        </message>
+        <message>
+            <source>{count} photos changed since they were scored (rescore them: Ctrl+Shift+R)</source>
+            <translation>有 {count} 张照片在评分后被更改（重新评分：Ctrl+Shift+R）</translation>
+        </message>
+        <message>
+            <source>{count} photos are missing from the folder</source>
+            <translation>文件夹中缺失 {count} 张照片</translation>
+        </message>
+        <message>
+            <source>{count} renamed photos keep their decisions</source>
+            <translation>{count} 张被重命名的照片保留其判定</translation>
+        </message>
+        <message>
+            <source>⚠ Batch unlike the training photos</source>
+            <translation>⚠ 本批次与训练照片不相似</translation>
+        </message>
+        <message>
+            <source>Reopen {name}</source>
+            <translation>重新打开 {name}</translation>
+        </message>
+        <message>
+            <source>Open the batch reviewed last: {path} (Ctrl+Shift+O)</source>
+            <translation>打开上次复核的批次：{path} (Ctrl+Shift+O)</translation>
+        </message>
+        <message>
+            <source>Open a batch folder to start (Ctrl+O),
+or reopen {name} (Ctrl+Shift+O)</source>
+            <translation>打开一个批次文件夹开始 (Ctrl+O)，
+或重新打开 {name} (Ctrl+Shift+O)</translation>
+        </message>
+        <message>
+            <source>The batch reviewed last is not there any more</source>
+            <translation>上次复核的批次已不存在</translation>
+        </message>
+    </context>
+    <context>
+        <name>Commands</name>
+        <message>
+            <source>&amp;Open batch folder…</source>
+            <translation>打开批次文件夹(&amp;O)…</translation>
+        </message>
+        <message>
+            <source>Open a folder of photos to review</source>
+            <translation>打开一个待复核的照片文件夹</translation>
+        </message>
+        <message>
+            <source>Open batch…</source>
+            <translation>打开批次…</translation>
+        </message>
+        <message>
+            <source>Reopen &amp;last batch</source>
+            <translation>重新打开上次的批次(&amp;L)</translation>
+        </message>
+        <message>
+            <source>Open the batch reviewed last</source>
+            <translation>打开上次复核的批次</translation>
+        </message>
+        <message>
+            <source>Open model &amp;file…</source>
+            <translation>打开模型文件(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Use a model file that is not in the library</source>
+            <translation>使用不在模型库中的模型文件</translation>
+        </message>
+        <message>
+            <source>&amp;Export report…</source>
+            <translation>导出报告(&amp;E)…</translation>
+        </message>
+        <message>
+            <source>Write the batch report as PDF, HTML or CSV</source>
+            <translation>将批次报告写为 PDF、HTML 或 CSV</translation>
+        </message>
+        <message>
+            <source>Export…</source>
+            <translation>导出…</translation>
+        </message>
+        <message>
+            <source>Change &amp;reviewer…</source>
+            <translation>更换复核员(&amp;R)…</translation>
+        </message>
+        <message>
+            <source>Set the name recorded with each decision</source>
+            <translation>设置随每个判定记录的姓名</translation>
+        </message>
+        <message>
+            <source>&amp;Quit</source>
+            <translation>退出(&amp;Q)</translation>
+        </message>
+        <message>
+            <source>Close the inspector</source>
+            <translation>关闭检查器</translation>
+        </message>
+        <message>
+            <source>&amp;Keyboard shortcuts</source>
+            <translation>键盘快捷键(&amp;K)</translation>
+        </message>
+        <message>
+            <source>List the keyboard shortcuts</source>
+            <translation>列出键盘快捷键</translation>
+        </message>
+        <message>
+            <source>&amp;About CSA Inspector</source>
+            <translation>关于 CSA Inspector(&amp;A)</translation>
+        </message>
+        <message>
+            <source>Version, model and device</source>
+            <translation>版本、模型和设备</translation>
+        </message>
+        <message>
+            <source>&amp;Score batch</source>
+            <translation>为批次评分(&amp;S)</translation>
+        </message>
+        <message>
+            <source>Score the photos that have no score yet</source>
+            <translation>为尚未评分的照片评分</translation>
+        </message>
+        <message>
+            <source>&amp;Rescore all photos</source>
+            <translation>重新为全部照片评分(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Score every photo again with the current model</source>
+            <translation>用当前模型重新为每张照片评分</translation>
+        </message>
+        <message>
+            <source>&amp;Cancel scoring</source>
+            <translation>取消评分(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Stop scoring after the current photos</source>
+            <translation>当前照片完成后停止评分</translation>
+        </message>
+        <message>
+            <source>&amp;Operating point…</source>
+            <translation>工作点(&amp;O)…</translation>
+        </message>
+        <message>
+            <source>How many foreign bodies the pass line has caught in past reviews, and what moving it would change</source>
+            <translation>放行线在以往复核中检出了多少异物，以及移动它会带来什么变化</translation>
+        </message>
+        <message>
+            <source>Save thresholds to &amp;model</source>
+            <translation>将阈值保存到模型(&amp;M)</translation>
+        </message>
+        <message>
+            <source>Write the batch's pass and alarm thresholds into the model file</source>
+            <translation>将本批次的放行阈值和报警阈值写入模型文件</translation>
+        </message>
+        <message>
+            <source>&amp;Train new model…</source>
+            <translation>训练新模型(&amp;T)…</translation>
+        </message>
+        <message>
+            <source>Train a model from photos without foreign bodies</source>
+            <translation>用无异物的照片训练模型</translation>
+        </message>
+        <message>
+            <source>Train…</source>
+            <translation>训练…</translation>
+        </message>
+        <message>
+            <source>&amp;Improve model from this review…</source>
+            <translation>用本次复核改进模型(&amp;I)…</translation>
+        </message>
+        <message>
+            <source>Retrain with the photos rejected as false alarms; you decide whether to use the result</source>
+            <translation>用判为误报的照片重新训练；由您决定是否使用结果</translation>
+        </message>
+        <message>
+            <source>Improve…</source>
+            <translation>改进…</translation>
+        </message>
+        <message>
+            <source>Model &amp;versions…</source>
+            <translation>模型版本(&amp;V)…</translation>
+        </message>
+        <message>
+            <source>Earlier versions of this model; make one active again</source>
+            <translation>本模型的早期版本；可重新启用其中之一</translation>
+        </message>
+        <message>
+            <source>Re&amp;fresh model library</source>
+            <translation>刷新模型库(&amp;F)</translation>
+        </message>
+        <message>
+            <source>Look for new models in the library folder</source>
+            <translation>在模型库文件夹中查找新模型</translation>
+        </message>
+        <message>
+            <source>&amp;Next photo</source>
+            <translation>下一张照片(&amp;N)</translation>
+        </message>
+        <message>
+            <source>Next photo</source>
+            <translation>下一张照片</translation>
+        </message>
+        <message>
+            <source>Next ▸</source>
+            <translation>下一张 ▸</translation>
+        </message>
+        <message>
+            <source>&amp;Previous photo</source>
+            <translation>上一张照片(&amp;P)</translation>
+        </message>
+        <message>
+            <source>Previous photo</source>
+            <translation>上一张照片</translation>
+        </message>
+        <message>
+            <source>◂ Previous</source>
+            <translation>◂ 上一张</translation>
+        </message>
+        <message>
+            <source>Next &amp;undecided</source>
+            <translation>下一张未判定(&amp;U)</translation>
+        </message>
+        <message>
+            <source>Next photo without a decision</source>
+            <translation>下一张尚未判定的照片</translation>
+        </message>
+        <message>
+            <source>Next undecided</source>
+            <translation>下一张未判定</translation>
+        </message>
+        <message>
+            <source>&amp;Find photo by name…</source>
+            <translation>按名称查找照片(&amp;F)…</translation>
+        </message>
+        <message>
+            <source>Search the photo list by file name</source>
+            <translation>按文件名搜索照片列表</translation>
+        </message>
+        <message>
+            <source>&amp;Confirm foreign body</source>
+            <translation>确认异物(&amp;C)</translation>
+        </message>
+        <message>
+            <source>Confirm: a foreign body is present</source>
+            <translation>确认：存在异物</translation>
+        </message>
+        <message>
+            <source>Confirm</source>
+            <translation>确认</translation>
+        </message>
+        <message>
+            <source>&amp;Reject false alarm</source>
+            <translation>否决误报(&amp;R)</translation>
+        </message>
+        <message>
+            <source>Reject: no foreign body, a false alarm</source>
+            <translation>否决：没有异物，是误报</translation>
+        </message>
+        <message>
+            <source>Reject</source>
+            <translation>否决</translation>
+        </message>
+        <message>
+            <source>&amp;Unsure</source>
+            <translation>存疑(&amp;U)</translation>
+        </message>
+        <message>
+            <source>Mark as unsure, for a second opinion</source>
+            <translation>标为存疑，请他人再看</translation>
+        </message>
+        <message>
+            <source>Unsure</source>
+            <translation>存疑</translation>
+        </message>
+        <message>
+            <source>&amp;Note…</source>
+            <translation>备注(&amp;N)…</translation>
+        </message>
+        <message>
+            <source>Write a note for this photo</source>
+            <translation>为这张照片写备注</translation>
+        </message>
+        <message>
+            <source>&amp;Undo last decision</source>
+            <translation>撤销上一个判定(&amp;U)</translation>
+        </message>
+        <message>
+            <source>Undo your last decision</source>
+            <translation>撤销您的上一个判定</translation>
+        </message>
+        <message>
+            <source>Undo</source>
+            <translation>撤销</translation>
+        </message>
+        <message>
+            <source>Heatmap &amp;overlay</source>
+            <translation>热力图叠加(&amp;O)</translation>
+        </message>
+        <message>
+            <source>Show or hide the heatmap</source>
+            <translation>显示或隐藏热力图</translation>
+        </message>
+        <message>
+            <source>Heatmap</source>
+            <translation>热力图</translation>
+        </message>
+        <message>
+            <source>Region o&amp;utline</source>
+            <translation>区域轮廓(&amp;U)</translation>
+        </message>
+        <message>
+            <source>Show or hide region outlines</source>
+            <translation>显示或隐藏区域轮廓</translation>
+        </message>
+        <message>
+            <source>&amp;Fit to window</source>
+            <translation>适应窗口(&amp;F)</translation>
+        </message>
+        <message>
+            <source>Fit the photo to the window</source>
+            <translation>使照片适应窗口</translation>
+        </message>
+        <message>
+            <source>Fit</source>
+            <translation>适应</translation>
+        </message>
+        <message>
+            <source>&amp;Actual size (1:1)</source>
+            <translation>实际大小 (1:1)(&amp;A)</translation>
+        </message>
+        <message>
+            <source>One photo pixel per screen pixel</source>
+            <translation>照片像素与屏幕像素一比一</translation>
+        </message>
+        <message>
+            <source>1:1</source>
+            <translation>1:1</translation>
+        </message>
+        <message>
+            <source>Zoom &amp;in</source>
+            <translation>放大(&amp;I)</translation>
+        </message>
+        <message>
+            <source>Zoom into the photo</source>
+            <translation>放大照片</translation>
+        </message>
+        <message>
+            <source>Zoom ou&amp;t</source>
+            <translation>缩小(&amp;T)</translation>
+        </message>
+        <message>
+            <source>Zoom out of the photo</source>
+            <translation>缩小照片</translation>
+        </message>
+        <message>
+            <source>Go to &amp;hottest spot</source>
+            <translation>转到最热点(&amp;H)</translation>
+        </message>
+        <message>
+            <source>Centre and zoom on the hottest part of the heatmap</source>
+            <translation>以热力图最热处为中心放大</translation>
+        </message>
+        <message>
+            <source>Hottest spot</source>
+            <translation>最热点</translation>
+        </message>
+    </context>
+    <context>
+        <name>EngineController</name>
+        <message>
+            <source>Loading engine…</source>
+            <translation>正在加载引擎…</translation>
+        </message>
+        <message>
+            <source>Engine unavailable</source>
+            <translation>引擎不可用</translation>
+        </message>
+        <message>
+            <source>The scoring engine could not be loaded: {error}</source>
+            <translation>无法加载评分引擎：{error}</translation>
+        </message>
+        <message>
+            <source>Loading model…</source>
+            <translation>正在加载模型…</translation>
+        </message>
+        <message>
+            <source>Device: {device}</source>
+            <translation>设备：{device}</translation>
+        </message>
+        <message>
+            <source>Runtime: {runtime}</source>
+            <translation>运行时：{runtime}</translation>
+        </message>
+        <message>
+            <source>{name} not used: {reason}</source>
+            <translation>未使用 {name}：{reason}</translation>
+        </message>
+        <message>
+            <source>{device} (GPU out of memory)</source>
+            <translation>{device}（GPU 显存不足）</translation>
+        </message>
+        <message>
+            <source>Backbone runtime: {runtime}</source>
+            <translation>骨干网络运行时：{runtime}</translation>
+        </message>
+    </context>
+    <context>
         <name>ExportDialog</name>
         <message>
             <source>PDF document</source>
@@ -186,6 +629,78 @@ Replace it?</source>
             <source>catch rate</source>
             <extracomment>检出率 — share of confirmed foreign bodies that scored at or above the pass threshold</extracomment>
             <translation>检出率</translation>
+        </message>
+    </context>
+    <context>
+        <name>HelpController</name>
+        <message>
+            <source>Mouse wheel</source>
+            <extracomment>Rows added to the F1 list for what the mouse does (actions only know their keys).</extracomment>
+            <translation>鼠标滚轮</translation>
+        </message>
+        <message>
+            <source>Zoom the photo in or out where the pointer is</source>
+            <translation>以指针位置为中心缩放照片</translation>
+        </message>
+        <message>
+            <source>Drag on the photo</source>
+            <translation>在照片上拖动</translation>
+        </message>
+        <message>
+            <source>Move the zoomed photo</source>
+            <translation>移动放大后的照片</translation>
+        </message>
+        <message>
+            <source>Click a thumbnail</source>
+            <translation>单击缩略图</translation>
+        </message>
+        <message>
+            <source>Show that photo</source>
+            <translation>显示该照片</translation>
+        </message>
+        <message>
+            <source>Drag the threshold line</source>
+            <translation>拖动阈值线</translation>
+        </message>
+        <message>
+            <source>Move the threshold; release to save it for the batch</source>
+            <translation>移动阈值；松开后为本批次保存</translation>
+        </message>
+        <message>
+            <source>Keyboard shortcuts</source>
+            <translation>键盘快捷键</translation>
+        </message>
+        <message>
+            <source>Finds foreign bodies on braking devices in inspection photos with a CSA-Flow anomaly model trained on photos without defects.</source>
+            <translation>利用以无缺陷照片训练的 CSA-Flow 异常检测模型，在检查照片中查找制动装置上的异物。</translation>
+        </message>
+        <message>
+            <source>Model:</source>
+            <translation>模型：</translation>
+        </message>
+        <message>
+            <source>{name} v{version} — {variant}, {backbone}, {size} px, threshold {threshold}</source>
+            <translation>{name} v{version} — {variant}，{backbone}，{size} 像素，阈值 {threshold}</translation>
+        </message>
+        <message>
+            <source>none loaded</source>
+            <translation>未加载</translation>
+        </message>
+        <message>
+            <source>loading…</source>
+            <translation>正在加载…</translation>
+        </message>
+        <message>
+            <source>not loaded yet</source>
+            <translation>尚未加载</translation>
+        </message>
+        <message>
+            <source>Device:</source>
+            <translation>设备：</translation>
+        </message>
+        <message>
+            <source>Review log:</source>
+            <translation>复核记录：</translation>
         </message>
     </context>
     <context>
@@ -567,6 +1082,132 @@ Replace it?</source>
         </message>
     </context>
     <context>
+        <name>MainWindow</name>
+        <message>
+            <source>Photos</source>
+            <translation>照片</translation>
+        </message>
+        <message>
+            <source>Review</source>
+            <translation>复核</translation>
+        </message>
+        <message>
+            <source>Score histogram</source>
+            <translation>分数直方图</translation>
+        </message>
+        <message>
+            <source>Main toolbar</source>
+            <translation>主工具栏</translation>
+        </message>
+        <message>
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+        <message>
+            <source>Photos at or above the pass line (alarm first, then the review band)</source>
+            <translation>达到或高于放行线的照片（先报警，再复核带）</translation>
+        </message>
+        <message>
+            <source>{name} [read-only]</source>
+            <translation>{name} [只读]</translation>
+        </message>
+        <message>
+            <source>Stop training?</source>
+            <translation>停止训练？</translation>
+        </message>
+        <message>
+            <source>A model is still being trained. Stop it and quit?</source>
+            <translation>模型仍在训练中。要停止并退出吗？</translation>
+        </message>
+        <message>
+            <source>Stopping background work…</source>
+            <translation>正在停止后台任务…</translation>
+        </message>
+    </context>
+    <context>
+        <name>Menus</name>
+        <message>
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <source>&amp;Model</source>
+            <translation>模型(&amp;M)</translation>
+        </message>
+        <message>
+            <source>&amp;Navigate</source>
+            <translation>浏览(&amp;N)</translation>
+        </message>
+        <message>
+            <source>&amp;Review</source>
+            <translation>复核(&amp;R)</translation>
+        </message>
+        <message>
+            <source>&amp;View</source>
+            <extracomment>How much one press of + or - zooms.</extracomment>
+            <translation>视图(&amp;V)</translation>
+        </message>
+    </context>
+    <context>
+        <name>ModelController</name>
+        <message>
+            <source>Open model file</source>
+            <translation>打开模型文件</translation>
+        </message>
+        <message>
+            <source>CSA Inspector models ({pattern});;All files (*)</source>
+            <translation>CSA Inspector 模型 ({pattern});;所有文件 (*)</translation>
+        </message>
+        <message>
+            <source>Loading model {name}…</source>
+            <translation>正在加载模型 {name}…</translation>
+        </message>
+        <message>
+            <source>{name} ({variant}, {size} px)</source>
+            <translation>{name}（{variant}，{size} 像素）</translation>
+        </message>
+        <message>
+            <source>Model {name} ready on {device}</source>
+            <translation>模型 {name} 已在 {device} 上就绪</translation>
+        </message>
+        <message>
+            <source>Review log</source>
+            <translation>复核记录</translation>
+        </message>
+        <message>
+            <source>The improved model is in use, but the batch log says:
+
+{error}</source>
+            <translation>改进后的模型已启用，但批次记录报告：
+
+{error}</translation>
+        </message>
+        <message>
+            <source>Model not loaded</source>
+            <translation>模型未加载</translation>
+        </message>
+        <message>
+            <source>The model {name} cannot be used:
+
+{error}</source>
+            <translation>无法使用模型 {name}：
+
+{error}</translation>
+        </message>
+        <message>
+            <source>Open a reviewed batch and its model first</source>
+            <translation>请先打开已复核的批次及其模型</translation>
+        </message>
+        <message>
+            <source>Choose a model first</source>
+            <translation>请先选择模型</translation>
+        </message>
+    </context>
+    <context>
         <name>ModelLibraryModel</name>
         <message>
             <source>{name} (file)</source>
@@ -871,6 +1512,23 @@ Replace it?</source>
         <message>
             <source>Browse…</source>
             <translation>浏览…</translation>
+        </message>
+    </context>
+    <context>
+        <name>PhotoController</name>
+        <message>
+            <source>{name} is no longer in the batch folder
+(deleted or moved away); no decision can be recorded for it</source>
+            <translation>{name} 已不在批次文件夹中
+（已删除或移走）；无法为它记录判定</translation>
+        </message>
+        <message>
+            <source>Loading {name}…</source>
+            <translation>正在加载 {name}…</translation>
+        </message>
+        <message>
+            <source>Every scored photo in this list has a decision</source>
+            <translation>此列表中每张已评分照片都已判定</translation>
         </message>
     </context>
     <context>
@@ -1371,6 +2029,123 @@ Replace it?</source>
         </message>
     </context>
     <context>
+        <name>ReportController</name>
+        <message>
+            <source>Report written to {path}</source>
+            <translation>报告已写入 {path}</translation>
+        </message>
+        <message>
+            <source>Report not written</source>
+            <translation>报告未写入</translation>
+        </message>
+        <message>
+            <source>Writing {name}…</source>
+            <translation>正在写入 {name}…</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReviewController</name>
+        <message>
+            <source>Reviewer</source>
+            <translation>复核员</translation>
+        </message>
+        <message>
+            <source>Your name, recorded with each decision:</source>
+            <translation>您的姓名，将随每个判定记录：</translation>
+        </message>
+        <message>
+            <source>The batch is read-only: the {what} is not saved</source>
+            <translation>批次为只读：{what}未保存</translation>
+        </message>
+        <message>
+            <source>the batch is read-only</source>
+            <translation>批次为只读</translation>
+        </message>
+        <message>
+            <source>the photo is no longer in the folder</source>
+            <translation>照片已不在文件夹中</translation>
+        </message>
+        <message>
+            <source>this photo has no score yet</source>
+            <translation>这张照片尚无分数</translation>
+        </message>
+        <message>
+            <source>Cannot record a decision: {reason}</source>
+            <translation>无法记录判定：{reason}</translation>
+        </message>
+        <message>
+            <source>Decision not saved</source>
+            <translation>判定未保存</translation>
+        </message>
+        <message>
+            <source>The decision could not be saved:
+
+{error}</source>
+            <translation>无法保存判定：
+
+{error}</translation>
+        </message>
+        <message>
+            <source>Nothing to undo</source>
+            <translation>没有可撤销的操作</translation>
+        </message>
+        <message>
+            <source>Undo failed</source>
+            <translation>撤销失败</translation>
+        </message>
+        <message>
+            <source>Nothing left to undo</source>
+            <translation>已无可撤销的操作</translation>
+        </message>
+        <message>
+            <source>The note will be saved with your decision (C, R or U)</source>
+            <translation>备注将随您的判定一起保存（C、R 或 U）</translation>
+        </message>
+        <message>
+            <source>Note not saved</source>
+            <translation>备注未保存</translation>
+        </message>
+        <message>
+            <source>Note saved</source>
+            <translation>备注已保存</translation>
+        </message>
+        <message>
+            <source>Note kept. {hint}</source>
+            <translation>备注已保留。{hint}</translation>
+        </message>
+        <message>
+            <source>alarm threshold</source>
+            <translation>报警阈值</translation>
+        </message>
+        <message>
+            <source>threshold</source>
+            <translation>阈值</translation>
+        </message>
+    </context>
+    <context>
+        <name>ReviewCounts</name>
+        <message>
+            <source>n/a</source>
+            <translation>不适用</translation>
+        </message>
+        <message>
+            <source>{flagged} of {total} to review ({share}: {alarm} alarm)</source>
+            <translation>{total} 张中 {flagged} 张待复核（{share}：报警 {alarm} 张）</translation>
+        </message>
+        <message>
+            <source>{workload}, {count} reviewed</source>
+            <translation>{workload}，已复核 {count} 张</translation>
+        </message>
+        <message>
+            <source>, {count} not scored</source>
+            <translation>，未评分 {count} 张</translation>
+        </message>
+        <message>
+            <source>, {count} unreadable</source>
+            <translation>，无法读取 {count} 张</translation>
+        </message>
+    </context>
+    <context>
         <name>ReviewMessages</name>
         <message>
             <source>Nothing recorded: a reviewer name is needed, it is saved with every decision (File ▸ Change reviewer…)</source>
@@ -1523,74 +2298,6 @@ Replace it?</source>
         </message>
     </context>
     <context>
-        <name>ReviewerAids</name>
-        <message>
-            <source>Mouse wheel</source>
-            <extracomment>Rows added to the F1 list for what the mouse does (actions only know their keys).</extracomment>
-            <translation>鼠标滚轮</translation>
-        </message>
-        <message>
-            <source>Zoom the photo in or out where the pointer is</source>
-            <translation>以指针位置为中心缩放照片</translation>
-        </message>
-        <message>
-            <source>Drag on the photo</source>
-            <translation>在照片上拖动</translation>
-        </message>
-        <message>
-            <source>Move the zoomed photo</source>
-            <translation>移动放大后的照片</translation>
-        </message>
-        <message>
-            <source>Click a thumbnail</source>
-            <translation>单击缩略图</translation>
-        </message>
-        <message>
-            <source>Show that photo</source>
-            <translation>显示该照片</translation>
-        </message>
-        <message>
-            <source>Drag the threshold line</source>
-            <translation>拖动阈值线</translation>
-        </message>
-        <message>
-            <source>Move the threshold; release to save it for the batch</source>
-            <translation>移动阈值；松开后为本批次保存</translation>
-        </message>
-        <message>
-            <source>Note kept. {hint}</source>
-            <translation>备注已保留。{hint}</translation>
-        </message>
-        <message>
-            <source>{name} is no longer in the batch folder
-(deleted or moved away); no decision can be recorded for it</source>
-            <translation>{name} 已不在批次文件夹中
-（已删除或移走）；无法为它记录判定</translation>
-        </message>
-        <message>
-            <source>⚠ Batch unlike the training photos</source>
-            <translation>⚠ 本批次与训练照片不相似</translation>
-        </message>
-        <message>
-            <source>Reopen {name}</source>
-            <translation>重新打开 {name}</translation>
-        </message>
-        <message>
-            <source>Open the batch reviewed last: {path} (Ctrl+Shift+O)</source>
-            <translation>打开上次复核的批次：{path} (Ctrl+Shift+O)</translation>
-        </message>
-        <message>
-            <source>Open a batch folder to start (Ctrl+O),
-or reopen {name} (Ctrl+Shift+O)</source>
-            <translation>打开一个批次文件夹开始 (Ctrl+O)，
-或重新打开 {name} (Ctrl+Shift+O)</translation>
-        </message>
-        <message>
-            <source>The batch reviewed last is not there any more</source>
-            <translation>上次复核的批次已不存在</translation>
-        </message>
-    </context>
-    <context>
         <name>RuntimeMenu</name>
         <message>
             <source>Automatic (fastest that matches PyTorch)</source>
@@ -1666,6 +2373,140 @@ or reopen {name} (Ctrl+Shift+O)</source>
         <message>
             <source>Type the pass threshold, or step it with the arrow keys</source>
             <translation>输入放行阈值，或用方向键逐步调整</translation>
+        </message>
+    </context>
+    <context>
+        <name>ScoringController</name>
+        <message>
+            <source>{count} photos are not scored yet: choose a model to score them</source>
+            <translation>有 {count} 张照片尚未评分：请选择模型为其评分</translation>
+        </message>
+        <message>
+            <source>Cannot score</source>
+            <translation>无法评分</translation>
+        </message>
+        <message>
+            <source>Scoring cancelled; the scores so far are kept</source>
+            <translation>评分已取消；已有的分数保留</translation>
+        </message>
+        <message>
+            <source>Scoring</source>
+            <translation>正在评分</translation>
+        </message>
+        <message>
+            <source>Stopping…</source>
+            <translation>正在停止…</translation>
+        </message>
+        <message>
+            <source>Scoring · {time_left}</source>
+            <translation>正在评分 · {time_left}</translation>
+        </message>
+        <message>
+            <source>Scoring stopped</source>
+            <translation>评分已停止</translation>
+        </message>
+        <message>
+            <source>Scoring stopped with an error:
+
+{error}
+
+The scores so far are kept.</source>
+            <translation>评分因错误停止：
+
+{error}
+
+已有的分数保留。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ThresholdController</name>
+        <message>
+            <source>No batch open</source>
+            <translation>未打开批次</translation>
+        </message>
+        <message>
+            <source>Pass {value}</source>
+            <translation>放行 {value}</translation>
+        </message>
+        <message>
+            <source>alarm {value}</source>
+            <translation>报警 {value}</translation>
+        </message>
+        <message>
+            <source>To see: {workload}</source>
+            <translation>待查看：{workload}</translation>
+        </message>
+        <message>
+            <source>Alarm threshold not saved</source>
+            <translation>报警阈值未保存</translation>
+        </message>
+        <message>
+            <source>Alarm threshold {value}: {count} photos in alarm</source>
+            <translation>报警阈值 {value}：{count} 张照片处于报警</translation>
+        </message>
+        <message>
+            <source>Threshold not saved</source>
+            <translation>阈值未保存</translation>
+        </message>
+        <message>
+            <source> and {count} more</source>
+            <translation> 以及另外 {count} 个</translation>
+        </message>
+        <message>
+            <source>Warning: pass {value} lies above {count} confirmed foreign body of this batch ({names}): photos like it would not be sent to review</source>
+            <translation>警告：放行阈值 {value} 高于本批次 {count} 个已确认异物（{names}）：类似照片将不会送交复核</translation>
+        </message>
+        <message>
+            <source>Warning: pass {value} lies above {count} confirmed foreign bodies of this batch ({names}): photos like them would not be sent to review</source>
+            <translation>警告：放行阈值 {value} 高于本批次 {count} 个已确认异物（{names}）：类似照片将不会送交复核</translation>
+        </message>
+        <message>
+            <source>Pass threshold {value}: {count} photos to review</source>
+            <translation>放行阈值 {value}：{count} 张照片待复核</translation>
+        </message>
+        <message>
+            <source>Save threshold</source>
+            <translation>保存阈值</translation>
+        </message>
+        <message>
+            <source>Choose the model first; its file receives the threshold.</source>
+            <translation>请先选择模型；阈值将写入其文件。</translation>
+        </message>
+        <message>
+            <source>Wait until scoring has finished</source>
+            <translation>请等待评分完成</translation>
+        </message>
+        <message>
+            <source> (now {value})</source>
+            <translation>（当前为 {value}）</translation>
+        </message>
+        <message>
+            <source> and alarm {value}</source>
+            <translation>和报警阈值 {value}</translation>
+        </message>
+        <message>
+            <source>Use pass {value}{now}{alarm} for every future batch scored with “{model}”?</source>
+            <translation>以后用“{model}”评分的每个批次都使用放行阈值 {value}{now}{alarm}吗？</translation>
+        </message>
+        <message>
+            <source>Warning: this pass line lies above {count} confirmed foreign body of this batch ({names}). Future photos like these would not be sent to review.</source>
+            <translation>警告：此放行线高于本批次 {count} 个已确认异物（{names}）。以后类似的照片将不会送交复核。</translation>
+        </message>
+        <message>
+            <source>Warning: this pass line lies above {count} confirmed foreign bodies of this batch ({names}). Future photos like these would not be sent to review.</source>
+            <translation>警告：此放行线高于本批次 {count} 个已确认异物（{names}）。以后类似的照片将不会送交复核。</translation>
+        </message>
+        <message>
+            <source>Save thresholds to model</source>
+            <translation>将阈值保存到模型</translation>
+        </message>
+        <message>
+            <source>Pass {value}{alarm} saved to {name}</source>
+            <translation>放行阈值 {value}{alarm}已保存到 {name}</translation>
+        </message>
+        <message>
+            <source>Open a scored batch first</source>
+            <translation>请先打开已评分的批次</translation>
         </message>
     </context>
     <context>
