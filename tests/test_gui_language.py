@@ -112,3 +112,36 @@ def test_report_from_the_chinese_inspector_is_chinese(qtbot, chinese, make_windo
         pass
     text = "\n".join(page.extract_text() for page in PdfReader(str(tmp_path / "报告.pdf")).pages)
     assert "异物检查报告" in text
+
+
+def test_inspector_follows_the_system_language(tmp_path):
+    """Started under LANG=zh_CN.UTF-8 with nothing chosen, the window is Chinese; a choice in settings wins."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    code = ("from app.qt.launch import create_application\n"
+            "app = create_application()\n"
+            "from app.qt.main_window import MainWindow\n"
+            "window = MainWindow(warm_up=False)\n"
+            "print('|'.join(a.text() for a in window.menuBar().actions()))\n"
+            "from PySide6.QtCore import QLocale\n"
+            "print(QLocale().name())\n"
+            "window.close()\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root), LANG="zh_CN.UTF-8",
+               LC_ALL="zh_CN.UTF-8", XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    menus = result.stdout.splitlines()[0]
+    assert menus.startswith("文件(&F)|复核(&R)"), result.stdout
+    assert result.stdout.splitlines()[1] == "zh_CN"  # numbers and dates follow the language
+
+    settings = tmp_path / "config" / "CSA Inspector" / "CSA Inspector.conf"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("[view]\nlanguage=en\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("&File|&Review"), result.stdout
