@@ -119,8 +119,6 @@ GLOSSARY = (
     QT_TRANSLATE_NOOP("Glossary", "batch"),
     #: 异常分数 — the model's score of a photo; higher is more likely a foreign body
     QT_TRANSLATE_NOOP("Glossary", "anomaly score"),
-    #: 存疑 — the reviewer cannot tell; the photo goes to a second look
-    QT_TRANSLATE_NOOP("Glossary", "unsure"),
     #: 检出率 — share of confirmed foreign bodies that scored at or above the pass threshold
     QT_TRANSLATE_NOOP("Glossary", "catch rate"),
 )

@@ -621,11 +621,6 @@ Replace it?</source>
             <translation>异常分数</translation>
         </message>
         <message>
-            <source>unsure</source>
-            <extracomment>存疑 — the reviewer cannot tell; the photo goes to a second look</extracomment>
-            <translation>存疑</translation>
-        </message>
-        <message>
             <source>catch rate</source>
             <extracomment>检出率 — share of confirmed foreign bodies that scored at or above the pass threshold</extracomment>
             <translation>检出率</translation>
@@ -2345,14 +2340,6 @@ Replace it?</source>
         <message>
             <source>all</source>
             <translation>全部</translation>
-        </message>
-        <message>
-            <source>confirmed</source>
-            <translation>已确认</translation>
-        </message>
-        <message>
-            <source>rejected</source>
-            <translation>误报</translation>
         </message>
         <message>
             <source>review</source>
