@@ -28,7 +28,7 @@ from core.i18n import (
 
 log = logging.getLogger(__name__)
 
-#: What the language menu shows: each language in its own words, so anyone can find theirs.
+# What the language menu shows: each language in its own words, so anyone can find theirs.
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
 
 _installed: list[QTranslator] = []
