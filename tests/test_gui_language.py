@@ -16,9 +16,12 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 @pytest.fixture
 def chinese(qapp):
+    """The inspector in Chinese for one test; English and the locale it had afterwards."""
+    before = QLocale()
     assert install_language(qapp, "zh_CN") == "zh_CN"
     yield
     install_language(qapp, "en")
+    QLocale.setDefault(before)
 
 
 @pytest.fixture
@@ -27,12 +30,14 @@ def settings(tmp_path) -> InspectorSettings:
 
 
 def test_catalogue_compiles_and_loads(qapp):
+    before = QLocale()
     catalog = compiled_catalog("zh_CN")
     assert catalog is not None and catalog.stat().st_size > 10_000
     assert install_language(qapp, "zh_CN") == "zh_CN" and active_language() == "zh_CN"
     assert QLocale().name() == "zh_CN"
     install_language(qapp, "en")
     assert active_language() == "en" and QLocale().name() == "en_US"
+    QLocale.setDefault(before)
 
 
 def test_choice_beats_system_language(settings, monkeypatch):
