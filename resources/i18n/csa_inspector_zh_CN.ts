@@ -1066,6 +1066,94 @@ Replace it?</source>
     </message>
 </context>
 <context>
+    <name>Licenses</name>
+    <message>
+        <source>neural network engine</source>
+        <extracomment>(distribution, what it does here, license when the metadata does not say)</extracomment>
+        <translation>神经网络引擎</translation>
+    </message>
+    <message>
+        <source>image operators for the backbone</source>
+        <translation>骨干网络的图像算子</translation>
+    </message>
+    <message>
+        <source>ImageNet backbones</source>
+        <translation>ImageNet 骨干网络</translation>
+    </message>
+    <message>
+        <source>EfficientNet-Lite0 ImageNet weights</source>
+        <translation>EfficientNet-Lite0 ImageNet 权重</translation>
+    </message>
+    <message>
+        <source>EfficientNet-Lite2 ImageNet weights</source>
+        <translation>EfficientNet-Lite2 ImageNet 权重</translation>
+    </message>
+    <message>
+        <source>invertible network blocks</source>
+        <translation>可逆网络模块</translation>
+    </message>
+    <message>
+        <source>backbone runtime on the CPU</source>
+        <translation>CPU 上的骨干网络运行时</translation>
+    </message>
+    <message>
+        <source>exported backbone graphs</source>
+        <translation>导出的骨干网络计算图</translation>
+    </message>
+    <message>
+        <source>backbone runtime on the CPU (optional)</source>
+        <translation>CPU 上的骨干网络运行时（可选）</translation>
+    </message>
+    <message>
+        <source>model file format</source>
+        <translation>模型文件格式</translation>
+    </message>
+    <message>
+        <source>arrays</source>
+        <translation>数组</translation>
+    </message>
+    <message>
+        <source>ROC and AUROC</source>
+        <translation>ROC 与 AUROC</translation>
+    </message>
+    <message>
+        <source>statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>image decoding and resizing</source>
+        <translation>图像解码与缩放</translation>
+    </message>
+    <message>
+        <source>image decoding</source>
+        <translation>图像解码</translation>
+    </message>
+    <message>
+        <source>Qt user interface</source>
+        <translation>Qt 用户界面</translation>
+    </message>
+    <message>
+        <source>Qt bindings runtime</source>
+        <translation>Qt 绑定运行库</translation>
+    </message>
+    <message>
+        <source>score histogram</source>
+        <translation>分数直方图</translation>
+    </message>
+    <message>
+        <source>PDF reports</source>
+        <translation>PDF 报告</translation>
+    </message>
+    <message>
+        <source>settings and data folders</source>
+        <translation>设置与数据文件夹</translation>
+    </message>
+    <message>
+        <source>progress bars</source>
+        <translation>进度条</translation>
+    </message>
+</context>
+<context>
     <name>ListTools</name>
     <message>
         <source>Search file name… (Ctrl+F)</source>
