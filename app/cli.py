@@ -88,9 +88,9 @@ def _model_config(args: argparse.Namespace):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from core.datasets import training_images
-    from core.detector import Detector
-    from core.feature_cache import FeatureCache
+    from core.photos.datasets import training_images
+    from core.scoring.detector import Detector
+    from core.features.feature_cache import FeatureCache
 
     data = Path(args.data)
     if not data.is_dir():
@@ -120,7 +120,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from core.batch import score_batch
+    from core.scoring.batch import score_batch
 
     detector = _load_detector(args.model, args.device, args.runtime)
     images = Path(args.images)
@@ -175,7 +175,7 @@ def _engine(detector) -> str:
 
 def _load_detector(model: str, device: Optional[str], runtime: str = "torch"):
     """Load a model and tell the user how an older file was read (e.g. its alarm threshold derived)."""
-    from core.detector import Detector
+    from core.scoring.detector import Detector
 
     detector = Detector.load(model, device=device, runtime=runtime)
     for note in detector.load_notes:
@@ -185,7 +185,7 @@ def _load_detector(model: str, device: Optional[str], runtime: str = "torch"):
 
 def _print_score_table(results, root: Path, limit: Optional[int] = None,
                        thresholds: Optional[tuple[float, float]] = None) -> None:
-    from core.operating_point import zone_of
+    from core.scoring.operating_point import zone_of
 
     ordered = sorted((r for r in results if r.ok), key=lambda r: -r.score)
     shown = ordered if limit is None else ordered[:limit]
@@ -205,7 +205,7 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from core.evaluation import evaluate_category
+    from core.evaluation.category import evaluate_category
 
     if args.from_logs:
         return _eval_from_logs(args)
@@ -267,9 +267,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _eval_from_logs(args: argparse.Namespace) -> int:
     """The catch rate at the model's pass threshold, measured on the confirmed foreign bodies of past reviews."""
-    from core.history import CONFIDENCE, curve_rows, estimate, model_family, pass_curve, read_history
-    from core.modelfile import load_model_file
-    from core.operating_point import derived_alarm_threshold
+    from core.review.history import CONFIDENCE, curve_rows, estimate, model_family, pass_curve, read_history
+    from core.models.modelfile import load_model_file
+    from core.scoring.operating_point import derived_alarm_threshold
 
     if args.pass_threshold is not None:
         pass_threshold, alarm_threshold, family = args.pass_threshold, args.alarm_threshold, None
@@ -333,7 +333,7 @@ def _nan_to_none(values) -> list:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the audit trail is whole, 1 when something breaks it (each problem on its own line)."""
-    from core.reviewlog import ReviewLog
+    from core.review import ReviewLog
 
     with ReviewLog.open(args.batch, read_only=True) as log:
         result = log.verify()
@@ -362,11 +362,11 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Synthetic sample -> trained model -> scored batch -> report; opens the inspector where a display exists."""
-    from core.batch import score_batch
+    from core.scoring.batch import score_batch
     from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig
-    from core.datasets import training_images
-    from core.detector import Detector
-    from core.evaluation import evaluate_category
+    from core.photos.datasets import training_images
+    from core.scoring.detector import Detector
+    from core.evaluation.category import evaluate_category
     from core.synthetic import SceneConfig, generate_batch, generate_dataset
 
     out = Path(args.out).resolve()
@@ -414,8 +414,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_retrain(args: argparse.Namespace) -> int:
     from core import retrain_from_review
-    from core.datasets import training_images
-    from core.detector import Detector
+    from core.photos.datasets import training_images
+    from core.scoring.detector import Detector
 
     model = Path(args.model)
     out = Path(args.out)
@@ -597,9 +597,9 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     """Exception types that describe a problem with the user's input rather than a bug."""
     kinds: list[type[BaseException]] = [UserError, FileNotFoundError, FileExistsError, PermissionError, ValueError]
     for module, name in (
-        ("core.modelfile", "ModelFileError"),
-        ("core.reviewlog", "ReviewLogError"),
-        ("core.backbone", "BackboneError"),
+        ("core.models.modelfile", "ModelFileError"),
+        ("core.review", "ReviewLogError"),
+        ("core.features.backbone", "BackboneError"),
         ("core.report", "ReportError"),
         ("core.results", "Cancelled"),
     ):

@@ -35,8 +35,8 @@ from FrEIA.framework import GraphINN, InputNode, Node, OutputNode
 
 from bench.shared_features import PreparedFeatures, SharedFeatureDetector
 from core.config import ModelConfig, TrainConfig
-from core.device import pick_device
-from core.features import FeatureExtractor
+from core.features.device import pick_device
+from core.features.extractor import FeatureExtractor
 
 
 class SharedFeatureCrossScaleFlow(CrossScaleFlow):
@@ -121,7 +121,7 @@ def fit_cross_scale_flow(
     device: torch.device,
     on_epoch: Optional[Callable[[int, Optional[dict]], None]] = None,
 ) -> FlowFitSummary:
-    """The loop of :func:`core.trainer.fit_flow` with anomalib's loss; keeps the epoch with the lowest held-out loss.
+    """The loop of :func:`core.training.trainer.fit_flow` with anomalib's loss; keeps the epoch with the lowest held-out loss.
 
     ``on_epoch(epoch, best_state)`` is called after each epoch with the weights that would be kept so far.
     """

@@ -3,12 +3,12 @@
 For every MVTec-layout category the test photos (good ones and anomalies, each defect type spread evenly) are
 split into rounds. The loop runs the program as a user would, through the engine's own API:
 
-1. a model is trained on ``train/good`` (:meth:`core.detector.Detector.train`), saved and loaded again;
-2. round k's photos are a batch folder, scored into its review log by :func:`core.batch.score_batch`;
-3. a simulated reviewer works through the flagged photos (:func:`core.reviewlog.iter_flagged`) and records
-   "confirmed" for an anomaly and "rejected" for a good photo, with :meth:`core.reviewlog.ReviewLog.decide`,
+1. a model is trained on ``train/good`` (:meth:`core.scoring.detector.Detector.train`), saved and loaded again;
+2. round k's photos are a batch folder, scored into its review log by :func:`core.scoring.batch.score_batch`;
+3. a simulated reviewer works through the flagged photos (:func:`core.review.iter_flagged`) and records
+   "confirmed" for an anomaly and "rejected" for a good photo, with :meth:`core.review.ReviewLog.decide`,
    exactly what the inspector writes;
-4. :func:`core.retrain.retrain_from_log` continues training on the rejected photos (with ``train/good`` mixed
+4. :func:`core.training.retrain.retrain_from_log` continues training on the rejected photos (with ``train/good`` mixed
    in against forgetting) and resets the threshold at the same target false-alarm rate; the new model is
    saved, loaded and scores round k+1; every anomaly caught in an earlier round is scored again with it.
 
@@ -43,16 +43,16 @@ from bench.loop_report import (  # noqa: E402
     CategoryResult, RoundResult, TargetCheck, check_target, format_table, write_json,
 )
 from bench.subsets import evenly_spaced  # noqa: E402
-from core.batch import score_batch  # noqa: E402
+from core.scoring.batch import score_batch  # noqa: E402
 from core.config import (  # noqa: E402
     DEFAULT_RETRAIN_EPOCHS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig,
 )
-from core.datasets import TestItem, find_categories, test_items, training_images  # noqa: E402
-from core.detector import Detector  # noqa: E402
-from core.feature_cache import FeatureCache  # noqa: E402
-from core.metrics import false_alarm_rate_at_recall, image_auroc  # noqa: E402
-from core.retrain import retrain_from_log  # noqa: E402
-from core.reviewlog import ReviewLog, iter_flagged  # noqa: E402
+from core.photos.datasets import TestItem, find_categories, test_items, training_images  # noqa: E402
+from core.scoring.detector import Detector  # noqa: E402
+from core.features.feature_cache import FeatureCache  # noqa: E402
+from core.evaluation.metrics import false_alarm_rate_at_recall, image_auroc  # noqa: E402
+from core.training.retrain import retrain_from_log  # noqa: E402
+from core.review import ReviewLog, iter_flagged  # noqa: E402
 
 DEFAULT_DATASETS = REPO_ROOT.parent / "shared" / "datasets"
 DEFAULT_OUT = Path("bench-results") / "review_loop.json"

@@ -40,9 +40,9 @@ from sklearn.metrics import roc_auc_score  # noqa: E402
 from bench.report import json_safe  # noqa: E402
 from bench.subsets import evenly_spaced  # noqa: E402
 from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig  # noqa: E402
-from core.datasets import find_categories, training_images  # noqa: E402
-from core.detector import Detector  # noqa: E402
-from core.runtime import available_runtimes  # noqa: E402
+from core.photos.datasets import find_categories, training_images  # noqa: E402
+from core.scoring.detector import Detector  # noqa: E402
+from core.features.runtime import available_runtimes  # noqa: E402
 
 DEFAULT_DATASETS = REPO_ROOT.parent / "shared" / "datasets"
 TOLERANCE = 1e-4

@@ -81,7 +81,7 @@ class TrainConfig:
     early_stop_patience: int = 8  # epochs without improvement of the held-out NLL
     time_budget_s: float | None = None  # stop after the epoch that crosses this (keeps the best epoch so far)
     holdout_fraction: float = 0.1  # good images kept back for early stopping and the thresholds
-    # The operating point (see core.operating_point): shares of held-out normal photos at or above each line.
+    # The operating point (see core.scoring.operating_point): shares of held-out normal photos at or above each line.
     # Pass at 10 %: a depot accepts a person looking at one photo in ten to keep thin foreign bodies from
     # passing unseen; alarm at 0.5 %: only clear outliers are marked as very likely foreign bodies.
     target_false_alarm_rate: float = 0.10  # pass threshold: share of normal photos sent to review
@@ -143,7 +143,7 @@ class MapConfig:
             raise ValueError(f"top_k must lie in (0, 1] and smooth be >= 0, got {self.top_k}, {self.smooth}")
 
 
-#: Backbone runtimes: ``auto`` picks the fastest one that matches PyTorch (see :mod:`core.runtime`).
+#: Backbone runtimes: ``auto`` picks the fastest one that matches PyTorch (see :mod:`core.features.runtime`).
 RUNTIMES = ("torch", "onnxruntime", "openvino", "auto")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from core.reviewlog import REVIEW_DECISIONS, ReviewLog  # noqa: E402
+from core.review import REVIEW_DECISIONS, ReviewLog  # noqa: E402
 
 
 def main() -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.heatmap_store import load_heatmap
-from core.reviewlog import (
+from core.scoring.heatmap_store import load_heatmap
+from core.review import (
     SCHEMA_VERSION,
     ReviewLog,
     ReviewLogCorrupt,

@@ -17,10 +17,10 @@ from typing import Any, Iterable, Optional
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from app.qt.batch_files import list_batch_images
-from core.photo_check import PhotoCheck, check_photos
+from core.photos.photo_check import PhotoCheck, check_photos
 from core import CancelToken, ScoreResult
-from core.operating_point import REVIEW, ordered, zone_of
-from core.reviewlog import (
+from core.scoring.operating_point import REVIEW, ordered, zone_of
+from core.review import (
     DecisionRecord,
     ImageRecord,
     ReviewLog,
