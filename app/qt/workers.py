@@ -238,9 +238,10 @@ class ReportJob(Job):
     """Writes the batch report; pictures for a PDF of a large batch take a while."""
 
     def __init__(self, log: object, out_path: Path, fmt: str, include_flagged: bool = False,
-                 inspection: object = None) -> None:
+                 inspection: object = None, language: Optional[str] = None) -> None:
         super().__init__()
         self.log = log
+        self.language = language  # of a PDF or HTML report (the inspector's own); English when None
         self.out_path = Path(out_path)
         self.fmt = fmt
         self.include_flagged = include_flagged
@@ -251,7 +252,7 @@ class ReportJob(Job):
 
         # the reviewer already agreed to replace an existing file
         return write_report(self.log, self.out_path, self.fmt, include_flagged=self.include_flagged, force=True,
-                            inspection=self.inspection)
+                            inspection=self.inspection, language=self.language)
 
 
 class FunctionJob(Job):
