@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from core import __version__
-from core.config import DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, FlowConfig, RuntimeConfig, TrainConfig
-from core.vocabulary import EPOCH_STAGES, STAGE_BAR_LABELS
+from core import DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, FlowConfig, RuntimeConfig, TrainConfig
+from core import EPOCH_STAGES, STAGE_BAR_LABELS
 
 EXIT_USER_ERROR = 2
 
@@ -64,7 +64,7 @@ class _TqdmProgress:
 
 
 def _model_config(args: argparse.Namespace):
-    from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
+    from core import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
 
     train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, target_false_alarm_rate=args.review_share,
                         alarm_false_alarm_rate=args.alarm_share, seed=args.seed)
@@ -88,9 +88,9 @@ def _model_config(args: argparse.Namespace):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from core.photos.datasets import training_images
-    from core.scoring.detector import Detector
-    from core.features.feature_cache import FeatureCache
+    from core import training_images
+    from core import Detector
+    from core import FeatureCache
 
     data = Path(args.data)
     if not data.is_dir():
@@ -120,7 +120,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from core.scoring.batch import score_batch
+    from core import score_batch
 
     detector = _load_detector(args.model, args.device, args.runtime)
     images = Path(args.images)
@@ -175,7 +175,7 @@ def _engine(detector) -> str:
 
 def _load_detector(model: str, device: Optional[str], runtime: str = "torch"):
     """Load a model and tell the user how an older file was read (e.g. its alarm threshold derived)."""
-    from core.scoring.detector import Detector
+    from core import Detector
 
     detector = Detector.load(model, device=device, runtime=runtime)
     for note in detector.load_notes:
@@ -185,7 +185,7 @@ def _load_detector(model: str, device: Optional[str], runtime: str = "torch"):
 
 def _print_score_table(results, root: Path, limit: Optional[int] = None,
                        thresholds: Optional[tuple[float, float]] = None) -> None:
-    from core.scoring.operating_point import zone_of
+    from core import zone_of
 
     ordered = sorted((r for r in results if r.ok), key=lambda r: -r.score)
     shown = ordered if limit is None else ordered[:limit]
@@ -205,7 +205,7 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from core.evaluation.category import evaluate_category
+    from core import evaluate_category
 
     if args.from_logs:
         return _eval_from_logs(args)
@@ -267,9 +267,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _eval_from_logs(args: argparse.Namespace) -> int:
     """The catch rate at the model's pass threshold, measured on the confirmed foreign bodies of past reviews."""
-    from core.review.history import CONFIDENCE, curve_rows, estimate, model_family, pass_curve, read_history
-    from core.models.modelfile import load_model_file
-    from core.scoring.operating_point import derived_alarm_threshold
+    from core import CONFIDENCE, curve_rows, estimate, model_family, pass_curve, read_history
+    from core import load_model_file
+    from core import derived_alarm_threshold
 
     if args.pass_threshold is not None:
         pass_threshold, alarm_threshold, family = args.pass_threshold, args.alarm_threshold, None
@@ -333,7 +333,7 @@ def _nan_to_none(values) -> list:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the audit trail is whole, 1 when something breaks it (each problem on its own line)."""
-    from core.review import ReviewLog
+    from core import ReviewLog
 
     with ReviewLog.open(args.batch, read_only=True) as log:
         result = log.verify()
@@ -350,7 +350,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from core.report import InspectionDetails, write_report
+    from core import InspectionDetails, write_report
 
     details = InspectionDetails(unit_id=args.unit or "", site=args.site or "", inspection_date=args.inspection_date or "",
                                 signed_off_by=args.signed_off_by or "")
@@ -362,12 +362,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Synthetic sample -> trained model -> scored batch -> report; opens the inspector where a display exists."""
-    from core.scoring.batch import score_batch
-    from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig
-    from core.photos.datasets import training_images
-    from core.scoring.detector import Detector
-    from core.evaluation.category import evaluate_category
-    from core.synthetic import SceneConfig, generate_batch, generate_dataset
+    from core import score_batch
+    from core import FlowConfig, InputConfig, ModelConfig, TrainConfig
+    from core import training_images
+    from core import Detector
+    from core import evaluate_category
+    from core import SceneConfig, generate_batch, generate_dataset
 
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -398,7 +398,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     print(f"{len(outcome.flagged)} of {len(outcome.scored)} batch images flagged")
     try:
-        from core.report import write_report
+        from core import write_report
 
         report = write_report(batch_dir, out / "report.pdf", include_flagged=True, force=True)
         print(f"report: {report}")
@@ -414,8 +414,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_retrain(args: argparse.Namespace) -> int:
     from core import retrain_from_review
-    from core.photos.datasets import training_images
-    from core.scoring.detector import Detector
+    from core import training_images
+    from core import Detector
 
     model = Path(args.model)
     out = Path(args.out)

@@ -2,6 +2,9 @@
 
 Importing ``core`` is cheap (no torch): the inspector imports it at start-up and loads the engine
 (torch, timm) in the background through :func:`load_detector` / :func:`train_detector`.
+
+This module is the one door the front-ends (command line, inspector) use: they import from ``core`` only, never
+from a stage's modules. Names that need a stage's heavier modules are loaded on first use.
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import TYPE_CHECKING, Optional, Sequence
 
 from core.photos.batch_folder import (
     BatchListing, SkippedEntry, folder_of, list_batch, list_batch_photos, photo_key, resolve_batch_folder,
+    subfolder_order,
 )
 from core.config import (
     DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, RuntimeConfig,
@@ -35,6 +39,7 @@ __all__ = [
     "Cancelled", "CancelToken", "ProgressCallback", "ProgressEvent", "ScoreResult",
     "ModelSummary", "summarize_model",
     "BatchListing", "SkippedEntry", "folder_of", "list_batch", "list_batch_photos", "photo_key", "resolve_batch_folder",
+    "subfolder_order", "DEFAULT_RETRAIN_EPOCHS",
     "MODEL_SUFFIXES", "LibraryModel", "activate_fresh_model", "active_version", "is_model_file", "library_path_for",
     "list_library_models", "model_library_dir", "model_versions", "next_version_path", "safe_model_name",
     "set_active_version", "split_version",
@@ -43,13 +48,48 @@ __all__ = [
 ]
 
 
-#: Loaded on first use: the review session reads photos (OpenCV), which a command that never opens a batch
-#: should not pay for at start-up.
-_ON_FIRST_USE = {
-    "ReviewCounts": "core.review.session",
-    "ReviewSession": "core.review.session",
-    "SessionListener": "core.review.session",
+#: Loaded on first use, so ``import core`` stays cheap: some of these need torch (the detector, model files, the
+#: feature cache), others OpenCV (the review session reads photos) or SQLite, which a command that never opens a
+#: batch should not pay for at start-up.
+_LAZY_EXPORTS_BY_MODULE: dict[str, tuple[str, ...]] = {
+    "core.vocabulary": (
+        "Decision", "LogMark", "Zone", "PhotoStatus", "JobStage", "LOGGED_DECISIONS", "DECISION_LABELS",
+        "DECISION_WORDS", "DECISION_ORDER", "STATUS_BADGES", "NO_BADGE", "badge_of", "STAGE_LABELS",
+        "TRAINING_STAGE_LABELS", "IMPROVE_STAGE_LABELS", "STAGE_BAR_LABELS", "EPOCH_STAGES",
+    ),
+    "core.i18n": ("DEFAULT_LANGUAGE", "LANGUAGES", "TS_PREFIX", "normalize_language", "translation_source"),
+    "core.photos.imageio": ("ImageReadError", "load_image"),
+    "core.photos.datasets": ("training_images",),
+    "core.photos.photo_check": ("MISSING", "MODIFIED", "PhotoCheck", "check_photos"),
+    "core.features.feature_cache": ("FeatureCache",),
+    "core.scoring.detector": ("Detector",),
+    "core.scoring.batch": ("score_batch",),
+    "core.scoring.operating_point": ("ALARM", "PASS", "REVIEW", "ZONES", "derived_alarm_threshold", "ordered", "zone_of"),
+    "core.scoring.overlay": (
+        "COLORMAPS", "DEFAULT_COLORMAP", "OUTLINE_COLOR", "color_range", "colorize", "hottest_box", "region_contours",
+    ),
+    "core.scoring.heatmap_store": ("HeatmapFileError", "load_heatmap"),
+    "core.scoring.training_likeness": (
+        "HeldOutNormals", "LikenessWarning", "check_training_likeness", "normals_from_meta", "normals_from_model_file",
+    ),
+    "core.models.modelfile": ("load_model_file",),
+    "core.review": (
+        "REVIEW_DECISIONS", "DecisionRecord", "ImageRecord", "ReviewLog", "ReviewLogError", "ReviewLogReadOnly",
+        "open_for_batch",
+    ),
+    "core.review.session": ("ReviewCounts", "ReviewSession", "SessionListener"),
+    "core.review.history": (
+        "CONFIDENCE", "CatchEstimate", "PassCurve", "ReviewHistory", "curve_rows", "estimate", "model_family",
+        "pass_curve", "read_history",
+    ),
+    "core.report": ("InspectionDetails", "write_report"),
+    "core.evaluation.category": ("evaluate_category",),
+    "core.synthetic": ("SceneConfig", "generate_batch", "generate_dataset"),
+    "core.resources": ("resource_path",),
+    "core.atomicfile": ("atomic_write_text",),
 }
+_ON_FIRST_USE = {name: module for module, names in _LAZY_EXPORTS_BY_MODULE.items() for name in names}
+__all__ += sorted(set(_ON_FIRST_USE) - set(__all__))
 
 
 def __getattr__(name: str):
@@ -61,6 +101,10 @@ def __getattr__(name: str):
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_ON_FIRST_USE))
 
 
 def warm_up_engine() -> str:

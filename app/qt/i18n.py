@@ -18,7 +18,7 @@ from typing import Optional
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QMenu, QMenuBar
 
-from core.i18n import (
+from core import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     TS_PREFIX,

@@ -56,7 +56,7 @@ from app.qt.widgets.model_picker import ModelPicker
 from app.qt.widgets.review_panel import ReviewPanel
 from app.qt.widgets.thumbnail_list import ThumbnailPanel, add_folder_commands
 from app.qt.workers import FunctionJob, JobRunner, LoadModelJob, ReportJob, ScoreJob
-from core.vocabulary import Decision
+from core import Decision
 
 
 class MainWindow(QMainWindow):

@@ -10,8 +10,8 @@ from typing import Optional, Sequence
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from core.review import DecisionRecord, ImageRecord
-from core.vocabulary import DECISION_WORDS
+from core import DecisionRecord, ImageRecord
+from core import DECISION_WORDS
 
 #: Names listed in a status message; more are counted.
 NAMES_SHOWN = 5

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from core import ReviewSession, SessionListener
 
 if TYPE_CHECKING:
-    from core.review import ReviewLog
+    from core import ReviewLog
 
 
 class SessionSignals(QObject, SessionListener):

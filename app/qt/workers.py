@@ -248,7 +248,7 @@ class ReportJob(Job):
         self.inspection = inspection  # unit, site, date, signer (core.report.InspectionDetails)
 
     def execute(self) -> Path:
-        from core.report import write_report
+        from core import write_report
 
         # the reviewer already agreed to replace an existing file
         return write_report(self.log, self.out_path, self.fmt, include_flagged=self.include_flagged, force=True,

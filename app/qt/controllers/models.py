@@ -14,7 +14,7 @@ from app.qt.dialogs.improve_dialog import ImproveModelDialog
 from app.qt.dialogs.train_dialog import TrainDialog
 from app.qt.dialogs.versions_dialog import ModelVersionsDialog
 from app.qt.workers import LoadModelJob
-from core.review import ReviewLogError
+from core import ReviewLogError
 
 
 class ModelController(Controller):

@@ -11,7 +11,7 @@ from app.qt.controllers.base import Controller
 from app.qt.dialogs.export_dialog import ExportDialog
 from app.qt.i18n import active_language
 from app.qt.workers import ReportJob
-from core.report import InspectionDetails
+from core import InspectionDetails
 
 
 class ReportController(Controller):

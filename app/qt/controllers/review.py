@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from app.qt.controllers.base import Controller
 from app.qt.review_messages import reviewer_needed, undo_message
-from core.review import ReviewLogError
+from core import ReviewLogError
 
 
 class ReviewController(Controller):

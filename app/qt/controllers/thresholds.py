@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QMessageBox
 from app.qt.controllers.base import Controller
 from app.qt.dialogs.operating_point_dialog import OperatingPointDialog
 from app.qt.workers import SaveThresholdJob
-from core.review import ReviewLogError
-from core.vocabulary import Decision
+from core import ReviewLogError
+from core import Decision
 
 if TYPE_CHECKING:
     from app.qt.main_window import MainWindow
@@ -203,7 +203,7 @@ class ThresholdController(Controller):
         if session is None or session.threshold is None:
             self.say(self.tr("Open a scored batch first"), 5000)
             return None
-        from core.review.history import model_family
+        from core import model_family
 
         name = session.model_name or (w.detector.info().get("name") if w.detector is not None else None)
         family = model_family(name) or model_family(session.model_path)

@@ -32,9 +32,9 @@ from app.qt.dialogs.job_dialog import JobDialog
 from app.qt.theme import COLORS
 from app.qt.widgets.path_row import path_row
 from app.qt.workers import JobRunner, RetrainJob
-from core.config import DEFAULT_RETRAIN_EPOCHS
-from core.review import ImageRecord
-from core.vocabulary import IMPROVE_STAGE_LABELS, Decision
+from core import DEFAULT_RETRAIN_EPOCHS
+from core import ImageRecord
+from core import IMPROVE_STAGE_LABELS, Decision
 
 MAX_LISTED_SKIPS = 12
 

@@ -28,7 +28,7 @@ from app.qt.widgets.path_row import path_row
 from app.qt.dialogs.job_dialog import JobDialog
 from app.qt.workers import JobRunner, TrainJob
 from core import VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
-from core.vocabulary import TRAINING_STAGE_LABELS
+from core import TRAINING_STAGE_LABELS
 
 #: Backbones whose weights ship with the application (no download needed on a depot workstation).
 BACKBONES: tuple[tuple[str, str], ...] = (

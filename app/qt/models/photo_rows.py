@@ -7,10 +7,10 @@ from typing import Optional
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from core.photos.photo_check import MISSING
-from core.review import REVIEW_DECISIONS, ImageRecord
-from core.scoring.operating_point import ALARM
-from core.vocabulary import DECISION_ORDER, NO_BADGE, STATUS_BADGES, Decision, PhotoStatus, Zone
+from core import MISSING
+from core import REVIEW_DECISIONS, ImageRecord
+from core import ALARM
+from core import DECISION_ORDER, NO_BADGE, STATUS_BADGES, Decision, PhotoStatus, Zone
 
 FILTERS: tuple[tuple[str, str], ...] = (
     ("all", QT_TRANSLATE_NOOP("ImageListModel", "All photos")),

@@ -5,7 +5,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtGui import QKeySequence
 
 from app.qt.qactions.command import Command, Menu
-from core.vocabulary import Decision
+from core import Decision
 
 MENU = Menu("review", QT_TRANSLATE_NOOP("Menus", "&Review"), dict(
     confirm=Command(

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, 
 from app.qt.review_messages import decision_word
 from app.qt.theme import COLORS
 from app.qt.widgets.plots import themed_plot, threshold_line
-from core.vocabulary import Decision
+from core import Decision
 
 
 def histogram_bins(scores: np.ndarray, n_bins: int = 40) -> np.ndarray:

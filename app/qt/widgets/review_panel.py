@@ -23,9 +23,9 @@ from app.qt.models.photo_groups import photo_title
 from app.qt.theme import COLORS
 from app.qt.widgets.note_field import NoteField
 from app.qt.widgets.thumbnail_list import BADGE_COLORS
-from core.scoring.operating_point import ALARM, PASS, REVIEW, zone_of
-from core.review import ImageRecord
-from core.vocabulary import Decision, PhotoStatus
+from core import ALARM, PASS, REVIEW, zone_of
+from core import ImageRecord
+from core import Decision, PhotoStatus
 
 
 def action_button(action: QAction, object_name: str = "") -> QPushButton:

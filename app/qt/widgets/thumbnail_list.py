@@ -30,7 +30,7 @@ from app.qt.models.photo_rows import FILTERS, list_label, status_label
 from app.qt.models.photo_groups import GroupCounts, GroupRow, counts_with_folders_above, folder_choices
 from app.qt.theme import COLORS
 from app.qt.widgets.list_tools import ListTools
-from core.vocabulary import Decision, PhotoStatus, Zone
+from core import Decision, PhotoStatus, Zone
 
 BADGE_COLORS = {
     Decision.CONFIRMED: COLORS.confirmed,
