@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from core import __version__
-from core.config import DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, FlowConfig, RuntimeConfig, TrainConfig
+from core.config import (
+    RUNTIMES, VARIANTS, BackboneConfig, FlowConfig, InputConfig, RetrainConfig, RuntimeConfig, ScoringConfig, TrainConfig,
+)
 from core.vocabulary import EPOCH_STAGES, STAGE_BAR_LABELS
 
 EXIT_USER_ERROR = 2
@@ -63,27 +65,30 @@ class _TqdmProgress:
 # --------------------------------------------------------------------------------------------- commands
 
 
+def _given(**options) -> dict:
+    """The options the user gave; the ones left out take the config dataclasses' defaults."""
+    return {name: value for name, value in options.items() if value is not None}
+
+
 def _model_config(args: argparse.Namespace):
     from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
 
-    train = TrainConfig(epochs=args.epochs, batch_size=args.batch_size, target_false_alarm_rate=args.review_share,
-                        alarm_false_alarm_rate=args.alarm_share, seed=args.seed)
-    if args.patience is not None:
-        train.early_stop_patience = args.patience
-    if args.time_budget is not None:
-        train.time_budget_s = args.time_budget * 60.0
+    time_budget_s = args.time_budget * 60.0 if args.time_budget is not None else None
+    train = TrainConfig(**_given(epochs=args.epochs, batch_size=args.batch_size, target_false_alarm_rate=args.review_share,
+                                 alarm_false_alarm_rate=args.alarm_share, seed=args.seed,
+                                 early_stop_patience=args.patience, time_budget_s=time_budget_s))
+    weights = _given(name=args.backbone, weights=args.backbone_weights)
     if args.stages:
-        backbone = BackboneConfig(name=args.backbone, weights=args.backbone_weights,
-                                  stages=tuple(int(s) for s in args.stages.split(",") if s.strip()))
+        backbone = BackboneConfig(**weights, stages=tuple(int(s) for s in args.stages.split(",") if s.strip()))
     elif args.stage is not None:  # one stage on the 3-scale input pyramid
-        backbone = BackboneConfig(name=args.backbone, weights=args.backbone_weights, stage=args.stage, stages=())
+        backbone = BackboneConfig(**weights, stage=args.stage, stages=())
     else:
-        backbone = BackboneConfig(name=args.backbone, weights=args.backbone_weights)
+        backbone = BackboneConfig(**weights)
     return ModelConfig(
         backbone=backbone,
-        flow=FlowConfig(variant=args.variant, hidden_channels=args.hidden, seed=args.seed),
+        flow=FlowConfig(**_given(variant=args.variant, hidden_channels=args.hidden, seed=args.seed)),
         train=train,
-        input=InputConfig(image_size=args.image_size),
+        input=InputConfig(**_given(image_size=args.image_size)),
     )
 
 
@@ -127,7 +132,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     progress = _TqdmProgress(args.quiet)
     try:
         outcome = score_batch(detector, images, out_dir=args.out, write_log=not args.no_log,
-                              heatmap_pictures=not args.no_heatmaps, progress=progress, batch_size=args.batch_size,
+                              heatmap_pictures=not args.no_heatmaps, progress=progress,
+                              **_given(batch_size=args.batch_size),
                               on_busy=lambda message: print(f"warning: {message}", file=sys.stderr))
     finally:
         progress.close()
@@ -476,38 +482,45 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--quiet", action="store_true", help="no progress bars")
 
     def runtime_opt(p):
-        p.add_argument("--runtime", choices=RUNTIMES, default=RuntimeConfig().runtime,
+        p.add_argument("--runtime", choices=RUNTIMES, default=RuntimeConfig.runtime,
                        help="what runs the backbone on the CPU (default %(default)s: the fastest runtime that "
                             "matches PyTorch, measured once per machine); CUDA always runs PyTorch")
 
     p = sub.add_parser("train", help="train a model on defect-free images")
     p.add_argument("--data", required=True, help="MVTec category (uses train/good) or a folder of good images")
     p.add_argument("--out", required=True, help="model file to write (.csa)")
-    p.add_argument("--variant", choices=VARIANTS, default=FlowConfig().variant,
-                   help="flow variant (default: %(default)s; csa = with the paper's channel and self-attention)")
-    p.add_argument("--backbone", default="tf_efficientnet_lite0",
-                   help="timm name: tf_efficientnet_lite0 (default), tf_efficientnet_lite2, efficientnet_b5")
-    p.add_argument("--backbone-weights", default="offline",
-                   help="offline (packaged lite weights), timm (download) or a path to a state-dict file")
+    p.add_argument("--variant", choices=VARIANTS, default=None,
+                   help=f"flow variant (default: {FlowConfig.variant}; csa = with the paper's channel and self-attention)")
+    p.add_argument("--backbone", default=None,
+                   help=f"timm name: tf_efficientnet_lite0, tf_efficientnet_lite2, efficientnet_b5 "
+                        f"(default: {BackboneConfig.name})")
+    p.add_argument("--backbone-weights", default=None,
+                   help=f"offline (packaged lite weights), timm (download) or a path to a state-dict file "
+                        f"(default: {BackboneConfig.weights})")
     p.add_argument("--stage", type=int, default=None,
                    help="one backbone block, read on the photo at full, 1/2 and 1/4 size (the older layout)")
     p.add_argument("--stages", default=None, metavar="I,J",
                    help="backbone blocks read from one pass, finest first (default: the engine's)")
-    p.add_argument("--image-size", type=int, default=384)
-    p.add_argument("--epochs", type=int, default=TrainConfig().epochs,
-                   help="most epochs; training stops earlier when the held-out NLL stops improving (default: %(default)s)")
-    p.add_argument("--patience", type=int, default=None, help="early stop after N epochs without improvement")
+    p.add_argument("--image-size", type=int, default=None,
+                   help=f"input size at the largest scale, in pixels (default: {InputConfig.image_size})")
+    p.add_argument("--epochs", type=int, default=None,
+                   help=f"most epochs; training stops earlier when the held-out NLL stops improving "
+                        f"(default: {TrainConfig.epochs})")
+    p.add_argument("--patience", type=int, default=None,
+                   help=f"early stop after N epochs without improvement (default: {TrainConfig.early_stop_patience})")
     p.add_argument("--time-budget", type=float, default=None, metavar="MINUTES",
                    help="stop training after this many minutes (the best epoch so far is kept)")
-    p.add_argument("--hidden", type=int, default=FlowConfig().hidden_channels,
-                   help="hidden channels of the coupling subnetworks (default: %(default)s)")
-    p.add_argument("--batch-size", type=int, default=8)
-    p.add_argument("--review-share", "--false-alarm-rate", dest="review_share", type=float,
-                   default=TrainConfig.target_false_alarm_rate,
-                   help="pass threshold: share of held-out normal photos sent to a person (default %(default)s)")
-    p.add_argument("--alarm-share", type=float, default=TrainConfig.alarm_false_alarm_rate,
-                   help="alarm threshold: share of held-out normal photos marked alarm (default %(default)s)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--hidden", type=int, default=None,
+                   help=f"hidden channels of the coupling subnetworks (default: {FlowConfig.hidden_channels})")
+    p.add_argument("--batch-size", type=int, default=None,
+                   help=f"photos per optimiser step (default: {TrainConfig.batch_size})")
+    p.add_argument("--review-share", "--false-alarm-rate", dest="review_share", type=float, default=None,
+                   help=f"pass threshold: share of held-out normal photos sent to a person "
+                        f"(default {TrainConfig.target_false_alarm_rate})")
+    p.add_argument("--alarm-share", type=float, default=None,
+                   help=f"alarm threshold: share of held-out normal photos marked alarm "
+                        f"(default {TrainConfig.alarm_false_alarm_rate})")
+    p.add_argument("--seed", type=int, default=None, help=f"random seed (default: {TrainConfig.seed})")
     device_opt(p)
     runtime_opt(p)
     p.set_defaults(func=cmd_train)
@@ -516,7 +529,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", required=True)
     p.add_argument("--images", required=True, help="folder of images (a batch)")
     p.add_argument("--out", required=True, help="folder for scores.csv, scores.json and heatmaps/")
-    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--batch-size", type=int, default=None,
+                   help=f"photos scored at once (default: {ScoringConfig.batch_size})")
     p.add_argument("--top", type=int, default=30, help="rows of the table printed (all are in scores.csv)")
     p.add_argument("--no-log", action="store_true", help="do not write the batch's review log")
     p.add_argument("--no-heatmaps", action="store_true", help="do not write heatmap pictures")
@@ -577,8 +591,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--normals", default=None,
                    help="the original defect-free photos (MVTec category or folder), mixed in so they are not forgotten; "
                         "default: the folder the model was trained from, if it is still there")
-    p.add_argument("--epochs", type=int, default=DEFAULT_RETRAIN_EPOCHS,
-                   help="epochs continued from the model's current weights")
+    p.add_argument("--epochs", type=int, default=None,
+                   help=f"epochs continued from the model's current weights (default: {RetrainConfig.epochs})")
     device_opt(p)
     runtime_opt(p)
     p.set_defaults(func=cmd_retrain)

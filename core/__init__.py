@@ -12,8 +12,8 @@ from core.batch_folder import (
     BatchListing, SkippedEntry, folder_of, list_batch, list_batch_photos, photo_key, resolve_batch_folder,
 )
 from core.config import (
-    DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, RuntimeConfig,
-    TrainConfig,
+    DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, RetrainConfig,
+    RuntimeConfig, ScoringConfig, TrainConfig,
 )
 from core.modelheader import ModelSummary, summarize_model
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
@@ -26,6 +26,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "RUNTIMES", "RuntimeConfig", "VARIANTS", "BackboneConfig", "FlowConfig", "InputConfig", "ModelConfig", "TrainConfig",
+    "ScoringConfig", "RetrainConfig", "DEFAULT_RETRAIN_EPOCHS",
     "Cancelled", "CancelToken", "ProgressCallback", "ProgressEvent", "ScoreResult",
     "ModelSummary", "summarize_model",
     "BatchListing", "SkippedEntry", "folder_of", "list_batch", "list_batch_photos", "photo_key", "resolve_batch_folder",
@@ -86,5 +87,5 @@ def retrain_from_review(
 
     with ReviewLog.open(review_log, read_only=True) as log:
         return retrain_from_log(detector, log, include_reviewed_normals=include_reviewed_normals,
-                                epochs=epochs or DEFAULT_RETRAIN_EPOCHS, old_normals=old_normals,
+                                epochs=epochs or None, old_normals=old_normals,
                                 progress=progress, cancel=cancel, feature_cache=FeatureCache())

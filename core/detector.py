@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 import numpy as np
 import torch
 
-from core.config import ModelConfig
+from core.config import ModelConfig, ScoringConfig
 from core.device import CPU, MemoryGuard, describe_device, pick_device
 from core.feature_cache import FeatureCache, extract_with_cache
 from core.features import FeatureExtractor, FeatureSet, LoadedImage, iter_loaded
@@ -223,7 +223,8 @@ class Detector:
         return z
 
     @torch.inference_mode()
-    def score_features(self, features: FeatureSet, batch_size: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    def score_features(self, features: FeatureSet, batch_size: int = ScoringConfig.feature_rows,
+                       ) -> tuple[np.ndarray, np.ndarray]:
         """Image scores (N) and feature-grid maps (N x h x w) of already extracted features."""
 
         def score_rows(rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -299,7 +300,7 @@ class Detector:
         paths: Sequence[str | Path],
         progress: Optional[ProgressCallback] = None,
         cancel: Optional[CancelToken] = None,
-        batch_size: int = 8,
+        batch_size: int = ScoringConfig.batch_size,
     ) -> Iterator[ScoreResult]:
         """Score images in order, streaming one result per path; unreadable files come back with ``error`` set.
 

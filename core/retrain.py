@@ -24,7 +24,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from core.config import DEFAULT_RETRAIN_EPOCHS
+from core.config import RetrainConfig
 from core.detector import Detector, _report_dict, seed_everything, split_holdout
 from core.feature_cache import FeatureCache, digests_of, extract_with_cache
 from core.features import FeatureSet
@@ -34,11 +34,6 @@ from core.reviewlog import ImageRecord, ReviewLog
 from core.trainer import FitReport, fit_flow
 from core.vocabulary import Decision, JobStage
 
-#: Fewer new normals than this all go to training; from this many on, some are held out for the threshold.
-MIN_NEW_FOR_HOLDOUT = 5
-#: New normals are repeated until they are at least this share of the training set, so a few epochs learn them.
-NEW_SHARE = 0.25
-MAX_REPEATS = 20
 
 
 @dataclass(frozen=True)
@@ -179,11 +174,12 @@ def retrain_from_log(
     detector: Detector,
     log: ReviewLog,
     include_reviewed_normals: bool = False,
-    epochs: int = DEFAULT_RETRAIN_EPOCHS,
+    epochs: Optional[int] = None,
     old_normals: Optional[Sequence[str | Path]] = None,
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
     feature_cache: Optional[FeatureCache] = None,
+    settings: RetrainConfig = RetrainConfig(),
 ) -> RetrainOutcome:
     """Continue training ``detector``'s flow on the photos the reviewer declared normal; ``detector`` is untouched.
 
@@ -191,9 +187,11 @@ def retrain_from_log(
     model does not forget them while it learns the new variation. Without them the flow sees only the new
     photos, which is acceptable for a few epochs from the trained weights but drifts further from the original.
     With ``feature_cache`` their features come from disk when the model's training stored them there.
-    Raises ``ValueError`` when the log holds no usable reviewed normal photo.
+    ``settings`` gives the epochs (unless ``epochs`` is given), how many new photos are held out and how often
+    they are repeated. Raises ``ValueError`` when the log holds no usable reviewed normal photo.
     """
     started = time.monotonic()
+    epochs = settings.epochs if epochs is None else epochs
     config = copy.deepcopy(detector.config)
     seed_everything(config.train.seed)
     chosen, skipped = select_reviewed_normals(log, include_reviewed_normals, lineage_hashes(detector.meta))
@@ -232,12 +230,12 @@ def retrain_from_log(
     # epoch, or a few epochs would hardly move the model.
     fraction = config.train.holdout_fraction
     n_reviewed = len(reviewed_features)
-    new_hold = _holdout_indices(n_reviewed, fraction, config.train.seed, minimum=MIN_NEW_FOR_HOLDOUT)
+    new_hold = _holdout_indices(n_reviewed, fraction, config.train.seed, minimum=settings.min_new_for_holdout)
     reviewed_train = reviewed_features.subset([i for i in range(n_reviewed) if i not in new_hold])
     parts_hold = [reviewed_features.subset(sorted(new_hold))] if new_hold else []
     if old_features is not None:
         old_train, old_hold = split_holdout(len(old_features), fraction, config.train.seed)
-        repeats = _repeats_for_share(len(reviewed_train), len(old_train), NEW_SHARE)
+        repeats = _repeats_for_share(len(reviewed_train), len(old_train), settings.new_share, settings.max_repeats)
         train_set = FeatureSet.concat([old_features.subset(old_train)] + [reviewed_train] * repeats)
         if old_hold:
             parts_hold.insert(0, old_features.subset(old_hold))
@@ -326,12 +324,12 @@ def retrain_from_log(
     )
 
 
-def _repeats_for_share(n_new: int, n_old: int, share: float) -> int:
-    """How often to repeat the new photos so they are at least ``share`` of the training set (at most 20 times)."""
+def _repeats_for_share(n_new: int, n_old: int, share: float, most: int) -> int:
+    """How often to repeat the new photos so they are at least ``share`` of the training set (at most ``most``)."""
     if n_new <= 0 or n_old <= 0:
         return 1
     wanted = share * n_old / ((1.0 - share) * n_new)
-    return int(min(MAX_REPEATS, max(1, np.ceil(wanted))))
+    return int(min(most, max(1, np.ceil(wanted))))
 
 
 def _holdout_indices(n: int, fraction: float, seed: int, minimum: int) -> set[int]:

@@ -12,7 +12,15 @@ the English text as it is. No Qt import is needed for that marker.
 """
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum
+
+try:
+    from enum import StrEnum
+except ImportError:  # Python 3.10: the same behaviour, spelled out
+
+    class StrEnum(str, Enum):  # type: ignore[no-redef]
+        def __str__(self) -> str:
+            return str.__str__(self)
 
 #: Translation context under which every label below is collected.
 CONTEXT = "Vocabulary"

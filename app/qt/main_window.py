@@ -68,7 +68,7 @@ from app.qt.workers import (
     TrainJob,
     WarmUpJob,
 )
-from core import ProgressEvent, __version__
+from core import ProgressEvent, ScoringConfig, __version__
 from core.reviewlog import ImageRecord, ReviewLogError
 from core.vocabulary import Decision
 
@@ -116,7 +116,7 @@ class MainWindow(ReviewerAidsMixin, QMainWindow):
         self._rescore_after_load = False
         self._pending_model: Optional[Path] = None
         self._closing = False
-        self.score_batch_size = 8  # photos per engine call; smaller batches report progress more often
+        self.score_batch_size = ScoringConfig.batch_size  # photos per engine call
         self.open_seconds: Optional[float] = None  # how long the last open_batch took (for benchmarks)
         self._auto_selected = False  # True while the shown photo was picked by the program, not the reviewer
         self.photo_watch = ShownPhotoWatcher(self)
