@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint bench bench-ablation stress venv clean package package-test
+.PHONY: demo test lint translations update-translations bench bench-ablation stress venv clean package package-test
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,10 +15,23 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+# Compiled translations (.qm) are built from the .ts files, never committed; update-translations collects new
+# texts from the sources into the .ts files for translating.
+TS_FILES := $(wildcard resources/i18n/*.ts)
+QM_FILES := $(TS_FILES:.ts=.qm)
+
+translations: $(QM_FILES)
+
+resources/i18n/%.qm: resources/i18n/%.ts $(STAMP)
+	$(VENV)/bin/pyside6-lrelease -silent $< -qm $@
+
+update-translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate -extensions py -locations none -no-obsolete app core -ts $(TS_FILES)
+
+demo: $(STAMP) translations
 	$(VENV)/bin/csa-inspector demo --out demo-output
 
-test: $(STAMP)
+test: $(STAMP) translations
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -41,7 +54,7 @@ stress: $(STAMP)
 	$(PY) bench/stress.py --out bench-results/stress.json
 
 # Desktop bundle (PyInstaller, one folder): dist/csa-inspector/csa-inspector. Several minutes; not part of `make test`.
-package: $(STAMP)
+package: $(STAMP) translations
 	$(PY) -m pip install -q -e '.[package,runtimes]'
 	$(PY) -m PyInstaller --clean --noconfirm --distpath dist --workpath build packaging/csa_inspector.spec
 
@@ -49,4 +62,4 @@ package-test: package
 	bash packaging/package_test.sh dist/csa-inspector
 
 clean:
-	rm -rf demo-output bench-results test-artifacts build dist .pytest_cache
+	rm -rf resources/i18n/*.qm demo-output bench-results test-artifacts build dist .pytest_cache

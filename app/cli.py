@@ -361,7 +361,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     details = InspectionDetails(unit_id=args.unit or "", site=args.site or "", inspection_date=args.inspection_date or "",
                                 signed_off_by=args.signed_off_by or "")
     out = write_report(args.batch, args.out, fmt=args.format, include_flagged=args.include_flagged, force=args.force,
-                       history_folders=args.history, inspection=details)
+                       history_folders=args.history, inspection=details, language=args.language)
     print(f"report written to {out}")
     return 0
 
@@ -568,6 +568,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--signed-off-by", help="name printed in the sign-off block")
     p.add_argument("--history", nargs="+", metavar="FOLDER", default=None,
                    help="folders of past batches for the catch rate (default: the batches beside this one)")
+    p.add_argument("--language", choices=("en", "zh_CN"), default="en",
+                   help="language of a PDF or HTML report (CSV and JSON stay English)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("verify", help="check a batch's audit trail for changes made outside CSA Inspector")

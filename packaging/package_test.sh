@@ -76,6 +76,12 @@ bundled_resources=$( (find "$INTERNAL/resources" -type f 2>/dev/null || true) | 
 (( bundled_resources == source_resources )) \
     || fail "resources/ holds $source_resources files but the bundle $bundled_resources; rebuild with 'make package'"
 echo "ok: weights, torchvision operators and $bundled_resources resource files present"
+for ts in "$REPO"/resources/i18n/*.ts; do
+    name=$(basename "${ts%.ts}")
+    [[ -s $INTERNAL/resources/i18n/$name.qm ]] || fail "the compiled translation $name.qm is not in the bundle"
+    [[ -s $INTERNAL/resources/i18n/$name.ts ]] || fail "$name.ts (read by the reports) is not in the bundle"
+done
+echo "ok: compiled translations present: $(cd "$INTERNAL/resources/i18n" && ls ./*.qm | xargs -n1 basename | tr '\n' ' ')"
 
 step "bundle contents: package metadata of every part the About box lists (app/licenses.py)"
 # Looked up the way the frozen program's importlib.metadata does: dist-info folders on its path, _internal/.

@@ -291,7 +291,7 @@ def test_folder_counts_fill_in_while_a_tree_batch_is_scored(make_window, tmp_pat
         generate_batch(batch / folder, 2, 1, config=SceneConfig(size=128, seed=40 + seed), labels_csv=None)
     engine = GatedEngine(trained_detector)
     window = make_window()
-    window._on_model_loaded(trained_model_file, engine)
+    window.models.on_model_loaded(trained_model_file, engine)
     assert window.open_batch(batch)
     model = window.list_model
     assert model.folders() == folders

@@ -108,7 +108,7 @@ def test_the_photo_on_screen_deleted_while_the_batch_is_open(make_window, scored
     batch, _ = scored_batch(n_good=6, n_bad=4, hash_files=True)
     window = make_window()
     window.open_batch(batch)
-    qtbot.waitUntil(lambda: window._folder_check_for is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.batches.folder_check_for is None, timeout=10000)
     order = window.list_model.rel_paths
     shown = order[0]
     qtbot.waitUntil(lambda: window.inspector.current is not None, timeout=10000)
@@ -204,18 +204,18 @@ def test_a_batch_unlike_the_training_photos_is_warned_about_once(make_window, sc
     window = make_window()
     window.open_batch(ordinary)
     assert window.check_training_likeness() is None
-    assert not window._likeness_status.isVisible()
+    assert not window.batches.likeness_status.isVisible()
 
     window.open_batch(strange)
     message = window.statusBar().currentMessage()
     assert "looks unlike the photos the model was trained on" in message and "12 of 12 photos" in message
-    assert window._likeness_status.isVisible()
+    assert window.batches.likeness_status.isVisible()
     save_artifact(window, "first-day-unlike-training.png", qtbot)
     window.statusBar().clearMessage()
     window.check_training_likeness()  # e.g. after rescoring: the label stays, the message is not repeated
-    assert window.statusBar().currentMessage() == "" and window._likeness_status.isVisible()
+    assert window.statusBar().currentMessage() == "" and window.batches.likeness_status.isVisible()
     window.open_batch(ordinary)
-    assert not window._likeness_status.isVisible()
+    assert not window.batches.likeness_status.isVisible()
 
 
 def test_search_sort_and_the_confirmed_and_unsure_filters(make_window, scored_batch, qtbot):
@@ -283,7 +283,7 @@ def test_starting_without_a_batch_offers_the_last_one(make_window, scored_batch,
     save_artifact(window, "first-day-reopen-offer.png")
     qtbot.mouseClick(button, Qt.LeftButton)
     assert window.session is not None and window.session.batch_dir == batch.resolve()
-    assert window._reopen_button is None
+    assert window.batches.reopen_button is None
     window.close_batch()
     press(qtbot, window, Qt.Key_O, Qt.ControlModifier | Qt.ShiftModifier)
     assert window.session is not None

@@ -56,7 +56,7 @@ def test_the_window_stays_live_while_scoring_is_pending_and_results_arrive_one_b
     (batch / "zz_cut_off.png").write_bytes(b"\x89PNG\r\n\x1a\n-cut-off")
     engine = GatedEngine(trained_detector)
     window = make_window()
-    window._on_model_loaded(trained_model_file, engine)
+    window.models.on_model_loaded(trained_model_file, engine)
 
     assert window.open_batch(batch)
     assert window.session.counts().total == 13  # listed at once, scores still to come
@@ -91,7 +91,7 @@ def test_a_batch_scored_instantly_is_shown_complete(make_window, synthetic_batch
 
     engine = InstantEngine(trained_detector, list_batch_photos(batch))
     window = make_window()
-    window._on_model_loaded(trained_model_file, engine)
+    window.models.on_model_loaded(trained_model_file, engine)
     with qtbot.waitSignal(window.scoring_finished, timeout=60000):
         assert window.open_batch(batch)
     assert not window.progress_bar.isVisible()
@@ -128,7 +128,7 @@ def test_cancel_keeps_what_was_scored_and_reopening_resumes(make_window, synthet
     batch = synthetic_batch(n_good=14, n_bad=4, size=128)
     engine = GatedEngine(trained_detector)
     window = make_window()
-    window._on_model_loaded(trained_model_file, engine)
+    window.models.on_model_loaded(trained_model_file, engine)
     window.score_batch_size = 2
     window.open_batch(batch)
     qtbot.waitUntil(lambda: window.score_job is not None, timeout=30000)
@@ -189,7 +189,7 @@ def test_gpu_out_of_memory_mid_batch_moves_scoring_to_the_cpu_and_says_so(
     detector, backbone, _ = on_full_gpu(trained_detector, max_batch=0)  # not even one photo fits on the GPU
     batch = synthetic_batch(n_good=3, n_bad=1, size=128)
     window = make_window()
-    window._on_model_loaded(trained_model_file, detector)
+    window.models.on_model_loaded(trained_model_file, detector)
     messages = []
     window.statusBar().messageChanged.connect(messages.append)
     with qtbot.waitSignal(window.scoring_finished, timeout=120000):

@@ -87,8 +87,11 @@ def create_application(argv: Optional[list[str]] = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(app_icon())
-    app.setApplicationVersion(__version__)
+    from app.qt.i18n import effective_language, install_language
+    from app.qt.settings import InspectorSettings
     from app.qt.theme import apply_theme
+
+    install_language(app, effective_language(InspectorSettings().language))
 
     apply_theme(app)
     return app

@@ -11,7 +11,7 @@ from typing import Optional
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 
 from app.qt.widgets.image_view import InspectionImage, colour_overlay
 from core.heatmap_store import HeatmapFileError, load_heatmap
@@ -39,11 +39,14 @@ def cache_key(record: ImageRecord, scale: OverlayScale) -> tuple:
 def prepare_inspection(record: ImageRecord, scale: OverlayScale) -> InspectionImage:
     """Decode the photo and its heatmap; any failure becomes a message in place of the photo."""
     if record.error:
-        return InspectionImage(path=str(record.path), image=None, error=f"Unreadable: {record.error}")
+        return InspectionImage(path=str(record.path), image=None, error=QCoreApplication.translate("Preload",
+            "Unreadable: {error}").format(error=record.error))
     try:
         image = load_image(record.path)
     except ImageReadError as exc:
-        return InspectionImage(path=str(record.path), image=None, error=f"Cannot show {record.path.name}: {exc}")
+        return InspectionImage(path=str(record.path), image=None, error=QCoreApplication.translate("Preload",
+            "Cannot show {name}: {error}").format(
+            name=record.path.name, error=exc))
     height, width = image.shape[:2]
     full = image
     if max(height, width) > MAX_DISPLAY_SIDE:
@@ -100,7 +103,8 @@ class _PrepareTask(QRunnable):
         try:
             item = prepare_inspection(self.record, self.scale)
         except Exception as exc:  # a broken file must not take the pool thread down
-            item = InspectionImage(path=str(self.record.path), image=None, error=f"Cannot show this photo: {exc}")
+            item = InspectionImage(path=str(self.record.path), image=None, error=QCoreApplication.translate(
+                "Preload", "Cannot show this photo: {error}").format(error=exc))
         self.signals.done.emit(self.key, item)
 
 

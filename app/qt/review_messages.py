@@ -8,18 +8,30 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional, Sequence
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from core.reviewlog import DecisionRecord, ImageRecord
-from core.vocabulary import DECISION_WORDS, PhotoStatus
+from core.vocabulary import DECISION_WORDS
 
 #: Names listed in a status message; more are counted.
 NAMES_SHOWN = 5
 
-REVIEWER_NEEDED = ("Nothing recorded: a reviewer name is needed, it is saved with every decision "
-                   "(File ▸ Change reviewer…)")
+REVIEWER_NEEDED = QT_TRANSLATE_NOOP("ReviewMessages", "Nothing recorded: a reviewer name is needed, it is saved with "
+                                                      "every decision (File ▸ Change reviewer…)")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ReviewMessages", text)
+
+
+def reviewer_needed() -> str:
+    return _tr(REVIEWER_NEEDED)
 
 
 def _word(decision: Optional[str]) -> str:
-    return DECISION_WORDS.get(decision or "", decision or PhotoStatus.NOT_REVIEWED)
+    if decision in DECISION_WORDS:
+        return QCoreApplication.translate("Vocabulary", DECISION_WORDS[decision])
+    return decision or QCoreApplication.translate("ReviewMessages", "not reviewed")
 
 
 def undo_message(undone: DecisionRecord, now: Optional[ImageRecord]) -> str:
@@ -27,29 +39,41 @@ def undo_message(undone: DecisionRecord, now: Optional[ImageRecord]) -> str:
     name = Path(undone.rel_path).name
     if now is not None and now.decision == undone.decision:
         if (now.note or "") != (undone.note or ""):
-            kept = f"; the note is “{now.note}” again" if now.note else ""
-            return f"Undid the note on {name}: it stays “{_word(now.decision)}”{kept}"
-        return f"Undid the repeated “{_word(undone.decision)}” on {name}: it stays “{_word(now.decision)}”"
+            kept = QCoreApplication.translate("ReviewMessages", "; the note is “{note}” again").format(
+                note=now.note) if now.note else ""
+            return QCoreApplication.translate("ReviewMessages", "Undid the note on {name}: it stays “{decision}”").format(
+                name=name, decision=_word(now.decision)) + kept
+        return QCoreApplication.translate("ReviewMessages",
+            "Undid the repeated “{undone}” on {name}: it stays “{decision}”").format(
+            undone=_word(undone.decision), name=name, decision=_word(now.decision))
     if now is None or now.decision is None:
-        return f"Undid “{_word(undone.decision)}” on {name}: not reviewed again"
-    return f"Undid “{_word(undone.decision)}” on {name}: back to “{_word(now.decision)}”"
+        return QCoreApplication.translate("ReviewMessages", "Undid “{undone}” on {name}: not reviewed again").format(
+            undone=_word(undone.decision), name=name)
+    return QCoreApplication.translate("ReviewMessages", "Undid “{undone}” on {name}: back to “{decision}”").format(
+        undone=_word(undone.decision), name=name, decision=_word(now.decision))
 
 
 def name_list(rel_paths: Sequence[str], shown: int = NAMES_SHOWN) -> str:
     names = [Path(rel).name for rel in rel_paths[:shown]]
     more = len(rel_paths) - len(names)
-    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+    return ", ".join(names) + (QCoreApplication.translate("ReviewMessages", " and {count} more").format(
+        count=more) if more > 0 else "")
 
 
 def scored_message(scored: int, missing: Sequence[str] = ()) -> str:
     """"Scored N photos", naming the photos of the batch that could not be scored because they are gone."""
-    text = f"Scored {scored} photos"
+    text = QCoreApplication.translate("ReviewMessages", "Scored {count} photos").format(count=scored)
     if missing:
-        text += (f"; {len(missing)} photo{'s' if len(missing) != 1 else ''} missing from the folder "
-                 f"{'were' if len(missing) != 1 else 'was'} not scored: {name_list(missing)}")
+        if len(missing) == 1:
+            more = QCoreApplication.translate("ReviewMessages", "; {count} photo missing from the folder was not scored: {names}")
+        else:
+            more = QCoreApplication.translate("ReviewMessages",
+                "; {count} photos missing from the folder were not scored: {names}")
+        text += more.format(count=len(missing), names=name_list(missing))
     return text
 
 
 def vanished_message(rel_path: str) -> str:
-    return (f"{Path(rel_path).name} was deleted or moved away while the batch is open: its score and decision are "
-            "kept in the review log, but no decision can be recorded for it")
+    return QCoreApplication.translate("ReviewMessages",
+        "{name} was deleted or moved away while the batch is open: its score and decision are kept in the "
+              "review log, but no decision can be recorded for it").format(name=Path(rel_path).name)

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QMenu, QMenuBar
 
+from app.qt.i18n import find_menu
 from app.qt.settings import InspectorSettings
 from core.config import RUNTIMES
 
 LABELS = {
-    "auto": "Automatic (fastest that matches PyTorch)",
+    "auto": QT_TRANSLATE_NOOP("RuntimeMenu", "Automatic (fastest that matches PyTorch)"),
     "torch": "PyTorch",
     "onnxruntime": "ONNX Runtime",
     "openvino": "OpenVINO",
@@ -23,19 +25,18 @@ LABELS = {
 
 def add_runtime_menu(menubar: QMenuBar, settings: InspectorSettings, changed: Callable[[str], None]) -> QMenu:
     """A submenu of the Model menu (or of the menu bar when there is none) with one checkable entry per runtime."""
-    model_menu = next((a.menu() for a in menubar.actions() if a.menu() and a.text().replace("&", "") == "Model"),
-                      None)
-    menu = (model_menu or menubar).addMenu("Backbone &runtime")
+    model_menu = find_menu(menubar, "&Model")
+    menu = (model_menu or menubar).addMenu(QCoreApplication.translate("RuntimeMenu", "Backbone &runtime"))
     menu.setToolTipsVisible(True)
     group = QActionGroup(menu)
     group.setExclusive(True)
     current = settings.runtime
     for name in RUNTIMES:
-        action = QAction(LABELS.get(name, name), menu, checkable=True)
+        action = QAction(QCoreApplication.translate("RuntimeMenu", LABELS.get(name, name)), menu, checkable=True)
         action.setData(name)
         action.setChecked(name == current)
-        action.setToolTip("Checked against PyTorch on every load; if it differs, PyTorch runs. CUDA always runs "
-                          "PyTorch.")
+        action.setToolTip(QCoreApplication.translate(
+            "RuntimeMenu", "Checked against PyTorch on every load; if it differs, PyTorch runs. CUDA always runs PyTorch."))
         group.addAction(action)
         menu.addAction(action)
 

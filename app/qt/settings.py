@@ -112,6 +112,16 @@ class InspectorSettings:
     def set_flag(self, key: str, value: bool) -> None:
         self._store.setValue(key, bool(value))
 
+    # -- language ---------------------------------------------------------------------------------
+    @property
+    def language(self) -> str:
+        """The language the reviewer chose (``en``, ``zh_CN``); empty means "the system's"."""
+        return str(self._store.value("view/language", "") or "")
+
+    @language.setter
+    def language(self, name: str) -> None:
+        self._store.setValue("view/language", name or "")
+
     # -- report ------------------------------------------------------------------------------------
     def text(self, key: str) -> str:
         """A remembered line of text (the site and the signer of the last report), empty by default."""

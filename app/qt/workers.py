@@ -13,7 +13,7 @@ import traceback
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from core import Cancelled, ModelConfig, ProgressEvent, ScoreResult, ScoringConfig
 
@@ -124,7 +124,8 @@ class ScoreJob(Job):
     def execute(self) -> int:
         total = len(self.paths)
         started = time.monotonic()
-        self.progress.emit(ProgressEvent(stage="score", done=0, total=total, message="Scoring…"))
+        self.progress.emit(ProgressEvent(stage="score", done=0, total=total, message=QCoreApplication.translate(
+            "Workers", "Scoring…")))
         def engine_progress(event: ProgressEvent) -> None:
             # the job reports progress per stored result itself; from the engine only a device change matters
             if event.extra.get("device"):

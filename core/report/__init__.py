@@ -13,13 +13,14 @@ from core.atomicfile import ReadOnlyFolderError, atomic_writer
 from core.history import CatchEstimate, estimate, model_family, read_history
 from core.report.content import InspectionDetails, ReportData, collect_report_data
 from core.report.pictures import Picture, entry_picture
+from core.i18n import LANGUAGES, report_language
 from core.reviewlog import ReviewLog, ReviewLogError
 
 FORMATS = ("pdf", "html", "csv", "json")
 _SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}
 
-__all__ = ["FORMATS", "InspectionDetails", "ReportData", "ReportError", "ReportExistsError", "collect_report_data", "format_for",
-           "write_report"]
+__all__ = ["FORMATS", "LANGUAGES", "InspectionDetails", "ReportData", "ReportError", "ReportExistsError",
+           "collect_report_data", "format_for", "write_report"]
 
 
 class ReportError(Exception):
@@ -57,7 +58,7 @@ def _catch_estimate(log: ReviewLog, folders: Optional[Sequence[str | Path]]) -> 
 def write_report(log_or_batch: ReviewLog | str | Path, out_path: str | Path, fmt: Optional[str] = None,
                  include_flagged: bool = False, force: bool = False, title: Optional[str] = None,
                  history_folders: Optional[Sequence[str | Path]] = None,
-                 inspection: Optional[InspectionDetails] = None) -> Path:
+                 inspection: Optional[InspectionDetails] = None, language: Optional[str] = None) -> Path:
     """Write the report of a reviewed batch and return its path.
 
     ``log_or_batch`` is an open :class:`ReviewLog`, a batch folder or a review-log file (opened read-only).
@@ -65,6 +66,8 @@ def write_report(log_or_batch: ReviewLog | str | Path, out_path: str | Path, fmt
     The catch rate is measured on the review logs in ``history_folders`` (default: this batch and the batches
     beside it) that were scored by a version of this batch's model.
     ``inspection`` names the unit, site, date and the person signing the report off.
+    ``language`` (``en`` or ``zh_CN``; English when None) is the language of a PDF or HTML report; CSV and JSON
+    are read by programs and stay English whatever it is.
     """
     out_path = Path(out_path)
     kind = format_for(out_path, fmt)
@@ -93,7 +96,7 @@ def write_report(log_or_batch: ReviewLog | str | Path, out_path: str | Path, fmt
         if kind == "pdf":
             from core.report.pdf import write_pdf
 
-            with atomic_writer(out_path) as stream:
+            with atomic_writer(out_path) as stream, report_language(language):
                 write_pdf(data, stream, picture_of)
         else:
             with atomic_writer(out_path, binary=False, encoding="utf-8-sig" if kind == "csv" else "utf-8",
@@ -101,7 +104,8 @@ def write_report(log_or_batch: ReviewLog | str | Path, out_path: str | Path, fmt
                 if kind == "html":
                     from core.report.html import write_html
 
-                    write_html(data, stream, picture_of)
+                    with report_language(language):
+                        write_html(data, stream, picture_of)
                 elif kind == "csv":
                     from core.report.tabular import write_csv
 

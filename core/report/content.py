@@ -10,14 +10,18 @@ from core.audit_chain import VerifyResult
 from core.batch_folder import folder_of, photo_sort_key, subfolder_order
 from core.history import CatchEstimate
 from core.operating_point import ALARM, REVIEW, zone_of
+from core.i18n import QT_TRANSLATE_NOOP, translate
 from core.photo_check import MISSING, MODIFIED, check_photos
 from core.reviewlog import BatchInfo, EventRecord, ImageRecord, ReviewLog, Summary, summarize
 from core.training_likeness import check_training_likeness, normals_from_model_file
-from core.vocabulary import Decision, PhotoStatus
+from core.vocabulary import DECISION_LABELS, Decision, PhotoStatus
 
-DEFAULT_TITLE = "Foreign-body inspection report"
+DEFAULT_TITLE = QT_TRANSLATE_NOOP("Report", "Foreign-body inspection report")
 
-FOLDER_COLUMNS = ("Folder", "Photos", "Flagged", "Confirmed", "Rejected", "Unsure", "Not reviewed")
+FOLDER_COLUMNS = (QT_TRANSLATE_NOOP("Report", "Folder"), QT_TRANSLATE_NOOP("Report", "Photos"), QT_TRANSLATE_NOOP(
+    "Report", "Flagged"), QT_TRANSLATE_NOOP("Report", "Confirmed"),
+                  QT_TRANSLATE_NOOP("Report", "Rejected"), QT_TRANSLATE_NOOP("Report", "Unsure"), QT_TRANSLATE_NOOP(
+                      "Report", "Not reviewed"))
 
 
 
@@ -116,15 +120,16 @@ class ReportData:
             records = [r for r in self.images if folder_of(r.rel_path) == folder]
             waiting = sum(1 for rel in self.not_scored if folder_of(rel) == folder)
             counts = summarize(records)
-            rows.append((folder or "(batch folder)", str(len(records) + waiting), str(counts.flagged),
+            rows.append((folder or translate("Report", "(batch folder)"), str(len(records) + waiting), str(counts.flagged),
                          str(counts.confirmed), str(counts.rejected), str(counts.unsure), str(counts.unreviewed)))
         return rows
 
     def pictured_sections(self) -> list[tuple[str, list[ImageRecord]]]:
         """The sections with one entry (photo, heatmap, decision) per image, in report order (folder by folder)."""
-        sections = [("Confirmed foreign bodies", self.confirmed), ("Unsure", self.unsure)]
+        sections = [(translate("Report", "Confirmed foreign bodies"), self.confirmed), (translate("Report",
+            "Unsure"), self.unsure)]
         if self.include_flagged:
-            sections.append(("Other flagged photos", self.other_flagged))
+            sections.append((translate("Report", "Other flagged photos"), self.other_flagged))
         return sections
 
 
@@ -210,19 +215,39 @@ def format_time(value: Optional[datetime | str]) -> str:
     return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
 
 
+def columns(names: tuple[str, ...]) -> list[str]:
+    """Column headers in the report's language."""
+    return [translate("Report", name) for name in names]
+
+
+def decision_label(decision: Optional[str]) -> str:
+    """A decision in words for a picture entry, in the report's language."""
+    label = DECISION_LABELS.get(decision or "")
+    return translate("Vocabulary", label) if label else translate("Report", "not reviewed")
+
+
+def changed_reason_text(reason: Optional[str]) -> str:
+    """What happened to a photo after it was scored, in the report's language."""
+    if reason == "missing":
+        return translate("Report", "missing")
+    if reason == MODIFIED:
+        return translate("Report", "modified")
+    return translate("Report", "changed")
+
+
 def format_share(value: Optional[float]) -> str:
-    return "n/a" if value is None else f"{100.0 * value:.1f} %"
+    return translate("Report", "n/a") if value is None else f"{100.0 * value:.1f} %"
 
 
 def format_score(value: Optional[float]) -> str:
-    return "n/a" if value is None else f"{value:.3g}"
+    return translate("Report", "n/a") if value is None else f"{value:.3g}"
 
 
 def model_description(batch: BatchInfo) -> str:
-    parts = [batch.model_name or "unknown model"]
+    parts = [batch.model_name or translate("Report", "unknown model")]
     details = [d for d in (batch.variant, batch.backbone) if d]
     if batch.image_size:
-        details.append(f"input {batch.image_size} px")
+        details.append(translate("Report", "input {size} px").format(size=batch.image_size))
     if details:
         parts.append(f"({', '.join(details)})")
     return " ".join(parts)
@@ -230,42 +255,48 @@ def model_description(batch: BatchInfo) -> str:
 
 def review_period(data: ReportData) -> str:
     if data.first_decision is None:
-        return "no decisions yet"
+        return translate("Report", "no decisions yet")
     first, last = format_time(data.first_decision), format_time(data.last_decision)
-    return first if first == last else f"{first} to {last}"
+    return first if first == last else translate("Report", "{first} to {last}").format(first=first, last=last)
 
 
 def overview_rows(data: ReportData) -> list[tuple[str, str]]:
     """Label/value pairs of the report's first table."""
     batch = data.batch
     details = data.inspection
+    not_given = translate("Report", "not given")
     return [
-        ("Unit / train set", details.unit_id or "not given"),
-        ("Site", details.site or "not given"),
-        ("Inspection date", details.inspection_date or "not given"),
-        ("Batch folder", str(batch.batch_dir)),
-        ("Review period", review_period(data)),
-        ("Reviewer(s)", ", ".join(data.reviewers) or "none yet"),
-        ("Model", model_description(batch)),
-        ("Report created", format_time(data.generated_at)),
+        (translate("Report", "Unit / train set"), details.unit_id or not_given),
+        (translate("Report", "Site"), details.site or not_given),
+        (translate("Report", "Inspection date"), details.inspection_date or not_given),
+        (translate("Report", "Batch folder"), str(batch.batch_dir)),
+        (translate("Report", "Review period"), review_period(data)),
+        (translate("Report", "Reviewer(s)"), ", ".join(data.reviewers) or translate("Report", "none yet")),
+        (translate("Report", "Model"), model_description(batch)),
+        (translate("Report", "Report created"), format_time(data.generated_at)),
     ]
 
 
 def summary_rows(data: ReportData) -> list[tuple[str, str]]:
     s = data.summary
-    folder = "folder not found" if data.folder_photos is None else str(data.folder_photos)
+    folder = translate("Report", "folder not found") if data.folder_photos is None else str(data.folder_photos)
+    waiting = (translate("Report", " ({count} not scored yet)").format(count=len(data.not_scored)) if data.not_scored else "")
     return [
-        ("Photos in the batch folder", folder),
-        ("Scored", f"{s.scored}" + (f" ({len(data.not_scored)} not scored yet)" if data.not_scored else "")),
-        ("Status", "finished" if data.finished else "not finished"),
-        ("Flagged by the model", f"{s.flagged} ({format_share(data.flagged_share)} of scored photos)"),
-        ("Confirmed foreign bodies", str(s.confirmed)),
-        ("Rejected false alarms", str(s.rejected)),
-        ("Unsure", str(s.unsure)),
-        ("Flagged, not yet reviewed", str(s.unreviewed)),
-        ("Unreadable files", str(s.errors)),
-        ("Reviewed by a person", f"{s.reviewed} ({format_share(data.reviewed_share_of_flagged)} of flagged, "
-                                 f"{format_share(data.reviewed_share_of_all)} of all photos)"),
+        (translate("Report", "Photos in the batch folder"), folder),
+        (translate("Report", "Scored"), f"{s.scored}" + waiting),
+        (translate("Report", "Status"), translate("Report", "finished") if data.finished else translate("Report",
+            "not finished")),
+        (translate("Report", "Flagged by the model"), translate("Report", "{count} ({share} of scored photos)").format(
+            count=s.flagged, share=format_share(data.flagged_share))),
+        (translate("Report", "Confirmed foreign bodies"), str(s.confirmed)),
+        (translate("Report", "Rejected false alarms"), str(s.rejected)),
+        (translate("Report", "Unsure"), str(s.unsure)),
+        (translate("Report", "Flagged, not yet reviewed"), str(s.unreviewed)),
+        (translate("Report", "Unreadable files"), str(s.errors)),
+        (translate("Report", "Reviewed by a person"), translate("Report",
+            "{count} ({flagged} of flagged, {all} of all photos)").format(
+            count=s.reviewed, flagged=format_share(data.reviewed_share_of_flagged),
+            all=format_share(data.reviewed_share_of_all))),
     ]
 
 
@@ -275,22 +306,26 @@ def score_text(data: ReportData, record: ImageRecord) -> str:
     zone = data.zone(record)
     if zone is None:
         return text
-    lines = f"pass {format_score(data.pass_threshold)}"
+    lines = translate("Report", "pass {value}").format(value=format_score(data.pass_threshold))
     if data.alarm_threshold is not None:
-        lines += f", alarm {format_score(data.alarm_threshold)}"
-    return f"{text} ({zone} zone; {lines})"
+        lines += ", " + translate("Report", "alarm {value}").format(value=format_score(data.alarm_threshold))
+    zone_names = {"pass": translate("Report", "pass zone"), "review": translate("Report", "review zone"),
+        "alarm": translate("Report", "alarm zone")}
+    return f"{text} ({zone_names.get(zone, zone)}; {lines})"
 
 
 def catch_text(catch: Optional[CatchEstimate]) -> str:
     """The catch rate in words, with its bound and the number of examples behind it."""
     if catch is None:
-        return "not estimated (no past review logs were read)"
+        return translate("Report", "not estimated (no past review logs were read)")
     if not catch.n_foreign_bodies:
-        return f"no confirmed foreign bodies yet (in {catch.n_logs} review log(s) of this model)"
-    models = f" scored by {', '.join(catch.models)}" if catch.models else ""
-    return (f"{100 * catch.catch_rate:.0f} % ({catch.n_caught} of {catch.n_foreign_bodies} confirmed foreign bodies "
-            f"scored at or above pass); at least {100 * (catch.lower_bound or 0.0):.0f} % with 95 % confidence; "
-            f"from {catch.n_logs} review log(s){models}")
+        return translate("Report", "no confirmed foreign bodies yet (in {count} review log(s) of this model)").format(
+            count=catch.n_logs)
+    models = translate("Report", " scored by {models}").format(models=", ".join(catch.models)) if catch.models else ""
+    return translate("Report", "{rate} % ({caught} of {total} confirmed foreign bodies scored at or above pass); at least "
+                     "{bound} % with 95 % confidence; from {count} review log(s)").format(
+        rate=f"{100 * catch.catch_rate:.0f}", caught=catch.n_caught, total=catch.n_foreign_bodies,
+        bound=f"{100 * (catch.lower_bound or 0.0):.0f}", count=catch.n_logs) + models
 
 
 def operating_point_rows(data: ReportData) -> list[tuple[str, str]]:
@@ -298,20 +333,26 @@ def operating_point_rows(data: ReportData) -> list[tuple[str, str]]:
     s = data.summary
     alarm, review = data.zone_count(ALARM), data.zone_count(REVIEW)
     rows = [
-        ("Pass threshold", f"{format_score(data.pass_threshold)} (below it a photo is treated as normal)"),
-        ("Alarm threshold", f"{format_score(data.alarm_threshold)} (at or above it: very likely a foreign body)"
-         if data.alarm_threshold is not None else "not set (every photo at or above pass is in the review band)"),
-        ("Photos a person must see", f"{alarm + review} of {s.scored} scored ({format_share(data.flagged_share)}): "
-                                     f"{alarm} alarm, {review} review band"),
-        ("Catch rate from past reviews", catch_text(data.catch)),
+        (translate("Report", "Pass threshold"), translate("Report", "{value} (below it a photo is treated as normal)").format(
+            value=format_score(data.pass_threshold))),
+        (translate("Report", "Alarm threshold"), translate("Report",
+            "{value} (at or above it: very likely a foreign body)").format(
+            value=format_score(data.alarm_threshold)) if data.alarm_threshold is not None else
+         translate("Report", "not set (every photo at or above pass is in the review band)")),
+        (translate("Report", "Photos a person must see"), translate("Report",
+            "{count} of {scored} scored ({share}): {alarm} alarm, {review} "
+                                                     "review band").format(
+            count=alarm + review, scored=s.scored, share=format_share(data.flagged_share), alarm=alarm, review=review)),
+        (translate("Report", "Catch rate from past reviews"), catch_text(data.catch)),
     ]
     catch = data.catch
     if catch is not None and catch.review_share is not None:
-        rows.append(("Share reviewed in past batches", f"{format_share(catch.review_share)} of {catch.n_photos} photos "
-                                                       "at this pass threshold"))
+        rows.append((translate("Report", "Share reviewed in past batches"), translate("Report",
+            "{share} of {count} photos at this pass threshold")
+                     .format(share=format_share(catch.review_share), count=catch.n_photos)))
     if catch is not None and catch.missed:
         names = ", ".join(m.rel_path for m in catch.missed[:5]) + (" ..." if len(catch.missed) > 5 else "")
-        rows.append(("Missed (confirmed below pass)", f"{len(catch.missed)}: {names}"))
+        rows.append((translate("Report", "Missed (confirmed below pass)"), f"{len(catch.missed)}: {names}"))
     return rows
 
 
@@ -322,16 +363,17 @@ def unfinished_message(data: ReportData) -> Optional[str]:
     parts = []
     waiting = len(data.not_scored) + data.unscored_in_log
     if waiting:
-        parts.append(f"{waiting} photo(s) of the folder are not scored yet")
+        parts.append(translate("Report", "{count} photo(s) of the folder are not scored yet").format(count=waiting))
     if s.unreviewed:
-        parts.append(f"{s.unreviewed} of {s.flagged} flagged photos have not been reviewed yet")
-    return "Review not finished: " + "; ".join(parts) + ". This report is provisional."
+        parts.append(translate("Report", "{count} of {flagged} flagged photos have not been reviewed yet").format(
+            count=s.unreviewed, flagged=s.flagged))
+    return translate("Report", "Review not finished: {reasons}. This report is provisional.").format(reasons="; ".join(parts))
 
 
 def audit_message(data: ReportData) -> str:
     """One line on the audit trail: verified (with the chain head that pins it) or what breaks it."""
     if data.audit is None:
-        return "audit trail not checked"
+        return translate("Report", "audit trail not checked")
     return data.audit.headline()
 
 
@@ -339,7 +381,7 @@ def threshold_change_rows(data: ReportData) -> list[tuple[str, str, str, str]]:
     rows = []
     for event in data.threshold_changes:
         detail = event.detail
-        line = "alarm" if event.kind == "alarm_threshold_changed" else "pass"
+        line = translate("Report", "alarm") if event.kind == "alarm_threshold_changed" else translate("Report", "pass")
         rows.append((format_time(event.at), event.reviewer, f"{line} {format_score(detail.get('before'))} -> "
                      f"{format_score(detail.get('after'))}",
                      f"{detail.get('flagged_before', '')} -> {detail.get('flagged_after', '')}"))
@@ -349,14 +391,17 @@ def threshold_change_rows(data: ReportData) -> list[tuple[str, str, str, str]]:
 def changed_message(data: ReportData) -> Optional[str]:
     if not data.changed:
         return None
-    return (f"{len(data.changed)} photo(s) changed or disappeared after scoring; their scores and heatmaps "
-            "may not match the files any more, and a decision made before a change no longer counts.")
+    return translate("Report", "{count} photo(s) changed or disappeared after scoring; their scores and heatmaps may not match "
+                     "the files any more, and a decision made before a change no longer counts.").format(
+        count=len(data.changed))
 
 
-SIGN_OFF_TEXT = ("I have reviewed the flagged photos of this batch; the decisions above are mine or were checked "
-                 "by me.")
+SIGN_OFF_TEXT = QT_TRANSLATE_NOOP("Report",
+    "I have reviewed the flagged photos of this batch; the decisions above are mine or were "
+                                           "checked by me.")
 
 
 def sign_off_rows(data: ReportData) -> list[tuple[str, str]]:
     """The sign-off block: a printed name (when given) and blanks for the date and the signature, filled by hand."""
-    return [("Name", data.inspection.signed_off_by), ("Date", ""), ("Signature", "")]
+    return [(translate("Report", "Name"), data.inspection.signed_off_by), (translate("Report", "Date"), ""), (
+        translate("Report", "Signature"), "")]

@@ -11,6 +11,9 @@ from core.report.content import (
     FOLDER_COLUMNS,
     audit_message,
     changed_message,
+    changed_reason_text,
+    columns,
+    decision_label,
     threshold_change_rows,
     format_score,
     format_time,
@@ -23,11 +26,12 @@ from core.report.content import (
     unfinished_message,
 )
 from core.report.pictures import Picture
+from core.i18n import current_language, translate
 from core.reviewlog import ImageRecord
-from core.vocabulary import DECISION_LABELS, PhotoStatus
 
 _CSS = """
-body { font-family: "Segoe UI", "DejaVu Sans", Arial, sans-serif; color: #222; margin: 2em auto;
+body { font-family: "Segoe UI", "DejaVu Sans", Arial, "Microsoft YaHei", "Noto Sans CJK SC",
+       "PingFang SC", sans-serif; color: #222; margin: 2em auto;
        max-width: 960px; padding: 0 1em; line-height: 1.4; }
 h1 { color: #1f4e79; margin-bottom: .2em; }
 h2 { color: #1f4e79; border-bottom: 1px solid #b0b7c3; padding-bottom: .2em; margin-top: 1.8em; }
@@ -70,6 +74,15 @@ def _list(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _paragraph(text: str) -> str:
+    return f"<p>{_e(text)}</p>"
+
+
+def _h2(heading: str, count: int | None = None) -> str:
+    """A section title, with the number of entries below it when given."""
+    return f"<h2>{_e(heading)}{'' if count is None else f' ({count})'}</h2>\n"
+
+
 def _entry(record: ImageRecord, picture: Picture, data: ReportData) -> str:
     parts = [f'<div class="entry"><h3>{_e(record.rel_path)}</h3>']
     if picture.jpeg:
@@ -79,19 +92,20 @@ def _entry(record: ImageRecord, picture: Picture, data: ReportData) -> str:
                      f'height="{picture.height}" alt="{_e(record.rel_path)}: as taken and with heatmap">')
         if picture.crop_jpeg:
             crop = base64.b64encode(picture.crop_jpeg).decode("ascii")
+            caption = translate("Report", "hottest spot, full resolution")
             parts.append(f'<figure class="crop"><img src="data:image/jpeg;base64,{crop}" width="{picture.crop_side}" '
-                         f'height="{picture.crop_side}" alt="hottest spot of {_e(record.rel_path)}">'
-                         f'<figcaption>hottest spot, full resolution</figcaption></figure>')
+                         f'height="{picture.crop_side}" alt="{_e(record.rel_path)}">'
+                         f'<figcaption>{_e(caption)}</figcaption></figure>')
         parts.append('</div>')
     if picture.remark:
         parts.append(f'<p class="remark">{_e(picture.remark)}</p>')
     score = score_text(data, record)
     parts.append(_key_value([
-        ("Score", score),
-        ("Decision", DECISION_LABELS.get(record.decision or "", PhotoStatus.NOT_REVIEWED)),
-        ("Reviewer", record.reviewer or ""),
-        ("Time", format_time(record.decided_at)),
-        ("Note", record.note or ""),
+        (translate("Report", "Score"), score),
+        (translate("Report", "Decision"), decision_label(record.decision)),
+        (translate("Report", "Reviewer"), record.reviewer or ""),
+        (translate("Report", "Time"), format_time(record.decided_at)),
+        (translate("Report", "Note"), record.note or ""),
     ]))
     parts.append("</div>")
     return "".join(parts)
@@ -99,11 +113,16 @@ def _entry(record: ImageRecord, picture: Picture, data: ReportData) -> str:
 
 def write_html(data: ReportData, stream: TextIO, picture_of: Callable[[ImageRecord], Picture]) -> None:
     out = stream.write
-    out(f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+    title = translate("Report", data.title)
+    none = translate("Report", "None.")
+    lang = "zh-CN" if current_language() == "zh_CN" else "en"
+    out(f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(data.title)} - {_e(data.batch_name)}</title><style>{_CSS}</style></head><body>\n")
-    out(f"<h1>{_e(data.title)}</h1>\n")
-    out(f'<p class="meta">Batch {_e(data.batch.batch_dir)} - created {_e(format_time(data.generated_at))}</p>\n')
+        f"<title>{_e(title)} - {_e(data.batch_name)}</title><style>{_CSS}</style></head><body>\n")
+    out(f"<h1>{_e(title)}</h1>\n")
+    meta = translate("Report", "Batch {path} - created {time}").format(path=data.batch.batch_dir, time=format_time(
+        data.generated_at))
+    out(f'<p class="meta">{_e(meta)}</p>\n')
     warning = unfinished_message(data)
     if warning:
         out(f'<div class="banner">{_e(warning)}</div>\n')
@@ -113,49 +132,57 @@ def write_html(data: ReportData, stream: TextIO, picture_of: Callable[[ImageReco
     if changed:
         out(f'<div class="banner changed">{_e(changed)}</div>\n')
     out(_key_value(overview_rows(data)) + "\n")
-    out("<h2>Summary</h2>\n" + _key_value(summary_rows(data)) + "\n")
+    out(_h2(translate("Report", "Summary")) + _key_value(summary_rows(data)) + "\n")
     out(f'<p class="audit">{_e(audit_message(data))}</p>\n')
     if data.has_folders:
-        out("<h2>Per folder</h2>\n" + _list(FOLDER_COLUMNS, data.folder_rows()) + "\n")
-    out("<h2>Operating point</h2>\n" + _key_value(operating_point_rows(data)) + "\n")
+        out(_h2(translate("Report", "Per folder")) + _list(columns(FOLDER_COLUMNS), data.folder_rows()) + "\n")
+    out(_h2(translate("Report", "Operating point")) + _key_value(operating_point_rows(data)) + "\n")
 
     for heading, records in data.pictured_sections():
-        out(f"<h2>{_e(heading)} ({len(records)})</h2>\n")
+        out(_h2(heading, len(records)))
         if not records:
-            out("<p>None.</p>\n")
+            out(f"<p>{_e(none)}</p>\n")
             continue
-        out('<p class="meta">Left: the photo as taken; right: with the heatmap. '
-            "Heatmap colours: blue = like the defect-free training photos, yellow to red = unusual. "
-            "Green outline: region above the model's pixel threshold.</p>\n")
+        legend = translate("Report", "Left: the photo as taken; right: with the heatmap. Heatmap colours: blue = like the "
+                                      "defect-free training photos, yellow to red = unusual. Green outline: region "
+                                      "above the model's pixel threshold.")
+        out(f'<p class="meta">{_e(legend)}</p>\n')
         folder = None
         for record in records:
             if data.has_folders and folder_of(record.rel_path) != folder:
                 folder = folder_of(record.rel_path)
-                out(f"<h3>Folder {_e(folder or '(batch folder)')}</h3>\n")
+                name = folder or translate("Report", "(batch folder)")
+                folder_title = translate("Report", "Folder {name}")
+                out(f"<h3>{_e(folder_title.format(name=name))}</h3>\n")
             out(_entry(record, picture_of(record), data) + "\n")
 
-    out(f"<h2>Flagged, not yet reviewed ({len(data.unreviewed)})</h2>\n")
-    out(_list(["Photo", "Score"], [(r.rel_path, format_score(r.score)) for r in data.unreviewed])
-        if data.unreviewed else "<p>None: every flagged photo has been reviewed.</p>")
+    photo, score, file = translate("Report", "Photo"), translate("Report", "Score"), translate("Report", "File")
+    out(_h2(translate("Report", "Flagged, not yet reviewed"), len(data.unreviewed)))
+    out(_list([photo, score], [(r.rel_path, format_score(r.score)) for r in data.unreviewed])
+        if data.unreviewed else _paragraph(translate("Report", "None: every flagged photo has been reviewed.")))
     if data.rejected:
-        out(f"\n<h2>Rejected false alarms ({len(data.rejected)})</h2>\n")
-        out(_list(["Photo", "Score", "Reviewer", "Note"],
+        out("\n" + _h2(translate("Report", "Rejected false alarms"), len(data.rejected)))
+        out(_list([photo, score, translate("Report", "Reviewer"), translate("Report", "Note")],
                   [(r.rel_path, format_score(r.score), r.reviewer or "", r.note) for r in data.rejected]))
-    out(f"\n<h2>Unreadable files ({len(data.unreadable)})</h2>\n")
-    out(_list(["File", "Reason"], [(r.rel_path, r.error or "") for r in data.unreadable])
-        if data.unreadable else "<p>None.</p>")
+    out("\n" + _h2(translate("Report", "Unreadable files"), len(data.unreadable)))
+    out(_list([file, translate("Report", "Reason")], [(r.rel_path, r.error or "") for r in data.unreadable])
+        if data.unreadable else f"<p>{_e(none)}</p>")
     if data.changed:
-        out(f"\n<h2>Changed after scoring ({len(data.changed)})</h2>\n")
-        out(_list(["File", "What happened"], [(r.rel_path, r.changed_reason or "changed") for r in data.changed]))
+        out("\n" + _h2(translate("Report", "Changed after scoring"), len(data.changed)))
+        out(_list([file, translate("Report", "What happened")],
+                  [(r.rel_path, changed_reason_text(r.changed_reason)) for r in data.changed]))
     if data.not_scored:
-        out(f"\n<h2>Not scored yet ({len(data.not_scored)})</h2>\n" + _list(["File"], [(rel,) for rel in data.not_scored]))
+        out("\n" + _h2(translate("Report", "Not scored yet"), len(data.not_scored))
+            + _list([file], [(rel,) for rel in data.not_scored]))
     if data.renamed:
-        out(f"\n<h2>Renamed since scoring ({len(data.renamed)})</h2>\n" + _list(["Was", "Is now"], data.renamed))
-    out(f"\n<h2>Threshold changes ({len(data.threshold_changes)})</h2>\n")
-    out(_list(["When", "Who", "Threshold", "Flagged photos"], threshold_change_rows(data))
-        if data.threshold_changes else "<p>None: the model's threshold was used.</p>")
-    out(f"\n<h2>Sign-off</h2>\n<p>{_e(SIGN_OFF_TEXT)}</p>\n")
-    rows = "".join(f'<tr class="{_e(label.lower())}"><th>{_e(label)}</th><td>{_e(value)}</td></tr>'
-                   for label, value in sign_off_rows(data))
+        out("\n" + _h2(translate("Report", "Renamed since scoring"), len(data.renamed))
+            + _list([translate("Report", "Was"), translate("Report", "Is now")], data.renamed))
+    out("\n" + _h2(translate("Report", "Threshold changes"), len(data.threshold_changes)))
+    out(_list([translate("Report", "When"), translate("Report", "Who"), translate("Report", "Threshold"), translate(
+        "Report", "Flagged photos")], threshold_change_rows(data))
+        if data.threshold_changes else _paragraph(translate("Report", "None: the model's threshold was used.")))
+    out("\n" + _h2(translate("Report", "Sign-off")) + f"<p>{_e(translate('Report', SIGN_OFF_TEXT))}</p>\n")
+    rows = "".join(f'<tr class="{css}"><th>{_e(label)}</th><td>{_e(value)}</td></tr>'
+                   for css, (label, value) in zip(("name", "date", "signature"), sign_off_rows(data)))
     out(f'<table class="signoff">{rows}</table>')
     out("\n</body></html>\n")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, Callable, Sequence
@@ -13,6 +14,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
@@ -30,8 +32,11 @@ from core.batch_folder import folder_of
 from core.report.content import (
     ReportData,
     FOLDER_COLUMNS,
+    columns,
+    decision_label,
     audit_message,
     changed_message,
+    changed_reason_text,
     threshold_change_rows,
     format_score,
     format_time,
@@ -44,8 +49,8 @@ from core.report.content import (
     unfinished_message,
 )
 from core.report.pictures import Picture
+from core.i18n import current_language, translate
 from core.reviewlog import ImageRecord
-from core.vocabulary import DECISION_LABELS, PhotoStatus
 
 MARGIN = 18 * mm
 PICTURE_MAX_HEIGHT = 84 * mm  # two entries and a section title fit on a page
@@ -65,8 +70,17 @@ _FONT_CANDIDATES = (
 )
 
 
-@lru_cache(maxsize=1)
-def report_fonts() -> tuple[str, str]:
+#: Adobe's Simplified Chinese CID font: reportlab carries its metrics and PDF readers carry the glyphs, so a
+#: Chinese report needs no font file from this machine (it also covers Latin letters and digits).
+CJK_FONT = "STSong-Light"
+
+
+@lru_cache(maxsize=4)
+def report_fonts(language: str = "en") -> tuple[str, str]:
+    """(regular, bold) font names for a report in ``language``."""
+    if language == "zh_CN":
+        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+        return CJK_FONT, CJK_FONT
     for regular, bold in _FONT_CANDIDATES:
         if Path(regular).is_file() and Path(bold).is_file():
             try:
@@ -79,9 +93,10 @@ def report_fonts() -> tuple[str, str]:
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = report_fonts()
+    language = current_language()
+    regular, bold = report_fonts(language)
     base = getSampleStyleSheet()
-    return {
+    styles = {
         "title": ParagraphStyle("title", parent=base["Title"], fontName=bold, fontSize=18, leading=22,
                                 textColor=ACCENT, spaceAfter=4 * mm),
         "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName=bold, fontSize=13, leading=16,
@@ -98,16 +113,35 @@ def _styles() -> dict[str, ParagraphStyle]:
         "remark": ParagraphStyle("remark", parent=base["BodyText"], fontName=regular, fontSize=8.5, leading=10.5,
                                  textColor=WARNING),
     }
+    if language == "zh_CN":  # Chinese has no spaces between words: a line may break between any two characters
+        for style in styles.values():
+            style.wordWrap = "CJK"
+    return styles
+
+
+#: Chinese, Japanese and Korean characters and their punctuation, which the Latin fonts above lack.
+_CJK_RUN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+")
+
+
+def _has_cjk(text: str) -> bool:
+    return _CJK_RUN.search(text) is not None
 
 
 def _text(value: object) -> str:
-    """Paragraphs parse a little markup, so every piece of data is escaped."""
-    return escape("" if value is None else str(value))
+    """Paragraphs parse a little markup, so every piece of data is escaped. In a report set in a Latin font, a
+    Chinese name or note is printed in the CJK font instead of as empty boxes."""
+    text = escape("" if value is None else str(value))
+    if current_language() == "zh_CN" or not _has_cjk(text):
+        return text
+    report_fonts("zh_CN")  # registers the CJK font
+    return _CJK_RUN.sub(lambda run: f'<font name="{CJK_FONT}">{run.group(0)}</font>', text)
 
 
 def _numbered_canvas(header_left: str, header_right: str) -> type:
     """A canvas that waits until the end to draw the headers, so it can print "page N of M"."""
-    regular, _bold = report_fonts()
+    regular, _bold = report_fonts(current_language())
+    page_text = translate("Report", "page {number} of {total}")
+    header_font = report_fonts("zh_CN")[0] if _has_cjk(header_left + header_right) else regular
 
     class NumberedCanvas(pdf_canvas.Canvas):
         def __init__(self, *args, **kwargs):
@@ -129,17 +163,22 @@ def _numbered_canvas(header_left: str, header_right: str) -> type:
         def _decorate(self, number: int, total: int) -> None:
             width, height = A4
             self.saveState()
-            self.setFont(regular, 8)
+            self.setFont(header_font, 8)
             self.setFillColor(colors.HexColor("#555555"))
             self.drawString(MARGIN, height - 11 * mm, header_left[:110])
             self.drawRightString(width - MARGIN, height - 11 * mm, header_right)
             self.setStrokeColor(GRID)
             self.setLineWidth(0.5)
             self.line(MARGIN, height - 12.5 * mm, width - MARGIN, height - 12.5 * mm)
-            self.drawCentredString(width / 2, 9 * mm, f"page {number} of {total}")
+            self.drawCentredString(width / 2, 9 * mm, page_text.format(number=number, total=total))
             self.restoreState()
 
     return NumberedCanvas
+
+
+def _counted(heading: str, count: int, styles: dict) -> Paragraph:
+    """A section title with the number of entries below it, e.g. "Unreadable files (2)"."""
+    return Paragraph(f"{_text(heading)} ({count})", styles["h2"])
 
 
 def _key_value_table(rows: Sequence[tuple[str, str]], styles: dict, width: float) -> Table:
@@ -188,11 +227,12 @@ def _details_table(record: ImageRecord, score: str, styles: dict, width: float) 
     def value(text):
         return Paragraph(_text(text), styles["cell"])
 
-    decision = DECISION_LABELS.get(record.decision or "", PhotoStatus.NOT_REVIEWED)
     data = [
-        [label("Score"), value(score), label("Decision"), value(decision)],
-        [label("Reviewer"), value(record.reviewer or ""), label("Time"), value(format_time(record.decided_at))],
-        [label("Note"), value(record.note or ""), "", ""],
+        [label(translate("Report", "Score")), value(score), label(translate("Report", "Decision")),
+         value(decision_label(record.decision))],
+        [label(translate("Report", "Reviewer")), value(record.reviewer or ""), label(translate("Report", "Time")),
+         value(format_time(record.decided_at))],
+        [label(translate("Report", "Note")), value(record.note or ""), "", ""],
     ]
     table = Table(data, colWidths=[0.13 * width, 0.37 * width, 0.13 * width, 0.37 * width], hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -216,7 +256,7 @@ def _entry(record: ImageRecord, picture: Picture, data: ReportData, styles: dict
         scale = min(main_width / picture.width, PICTURE_MAX_HEIGHT / picture.height)
         photo = Image(io.BytesIO(picture.jpeg), width=picture.width * scale, height=picture.height * scale)
         crop = Image(io.BytesIO(picture.crop_jpeg), width=crop_width, height=crop_width)
-        row = Table([[photo, [crop, Paragraph("hottest spot, full resolution", styles["legend"])]]],
+        row = Table([[photo, [crop, Paragraph(_text(translate("Report", "hottest spot, full resolution")), styles["legend"])]]],
                     colWidths=[main_width + 4 * mm, crop_width], hAlign="LEFT")
         row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                  ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
@@ -242,14 +282,16 @@ def _sign_off(data: ReportData, styles: dict, width: float) -> list:
         ("BACKGROUND", (0, 0), (0, -1), STRIPE),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]))
-    return [KeepTogether([Paragraph("Sign-off", styles["h2"]), Paragraph(_text(SIGN_OFF_TEXT), styles["body"]),
+    return [KeepTogether([Paragraph(_text(translate("Report", "Sign-off")), styles["h2"]),
+                          Paragraph(_text(translate("Report", SIGN_OFF_TEXT)), styles["body"]),
                           Spacer(1, 2 * mm), table])]
 
 
 def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRecord], Picture]) -> None:
     styles = _styles()
     width = A4[0] - 2 * MARGIN
-    story: list = [Paragraph(_text(data.title), styles["title"])]
+    title_text = translate("Report", data.title)
+    story: list = [Paragraph(_text(title_text), styles["title"])]
     warning = unfinished_message(data)
     if warning:
         story += [_banner(warning, styles, width), Spacer(1, 3 * mm)]
@@ -259,72 +301,79 @@ def write_pdf(data: ReportData, stream: BinaryIO, picture_of: Callable[[ImageRec
     if changed:
         story += [_banner(changed, styles, width, colour=colors.HexColor("#8a5a00")), Spacer(1, 3 * mm)]
     story += [_key_value_table(overview_rows(data), styles, width),
-              Paragraph("Summary", styles["h2"]), _key_value_table(summary_rows(data), styles, width),
+              Paragraph(_text(translate("Report", "Summary")), styles["h2"]), _key_value_table(summary_rows(data), styles, width),
               Paragraph(_text(audit_message(data)), styles["body"])]
     if data.has_folders:
-        story.append(Paragraph("Per folder", styles["h2"]))
+        story.append(Paragraph(_text(translate("Report", "Per folder")), styles["h2"]))
         counts = len(FOLDER_COLUMNS) - 1  # narrow count columns, headers on one line where they fit
-        story.append(_list_table(FOLDER_COLUMNS, data.folder_rows(),
+        story.append(_list_table(columns(FOLDER_COLUMNS), data.folder_rows(),
                                  [0.25 * width] + [0.75 * width / counts] * counts, styles))
-    story += [Paragraph("Operating point", styles["h2"]), _key_value_table(operating_point_rows(data), styles, width)]
+    story += [Paragraph(_text(translate("Report", "Operating point")), styles["h2"]), _key_value_table(
+        operating_point_rows(data), styles, width)]
 
     for heading, records in data.pictured_sections():
         title = Paragraph(f"{_text(heading)} ({len(records)})", styles["h2"])
         if not records:
-            story += [title, Paragraph("None.", styles["body"])]
+            story += [title, Paragraph(_text(translate("Report", "None.")), styles["body"])]
             continue
-        legend = Paragraph("Left: the photo as taken; right: with the heatmap. Heatmap colours: blue = like the "
-                           "defect-free training photos, yellow to red = unusual. Green outline: region above the "
-                           "model's pixel threshold.", styles["legend"])
+        legend = Paragraph(_text(translate("Report", "Left: the photo as taken; right: with the heatmap. Heatmap colours: blue = "
+                                             "like the defect-free training photos, yellow to red = unusual. Green "
+                                             "outline: region above the model's pixel threshold.")), styles["legend"])
         folder = None
         for number, record in enumerate(records):
             parts = _entry(record, picture_of(record), data, styles, width)
             if data.has_folders and folder_of(record.rel_path) != folder:
                 folder = folder_of(record.rel_path)
-                parts = [Paragraph(_text(f"Folder {folder or '(batch folder)'}"), styles["h3"]), *parts]
+                parts = [Paragraph(_text(translate("Report", "Folder {name}").format(
+                    name=folder or translate("Report", "(batch folder)"))), styles["h3"]), *parts]
             # The section title never stays behind alone at the bottom of a page.
             story.append(KeepTogether([title, legend, *parts] if number == 0 else parts))
 
-    story.append(Paragraph(f"Flagged, not yet reviewed ({len(data.unreviewed)})", styles["h2"]))
+    story.append(_counted(translate("Report", "Flagged, not yet reviewed"), len(data.unreviewed), styles))
     if data.unreviewed:
-        story.append(_list_table(["Photo", "Score"], [(r.rel_path, format_score(r.score)) for r in data.unreviewed],
+        story.append(_list_table([translate("Report", "Photo"), translate("Report", "Score")], [(r.rel_path,
+            format_score(r.score)) for r in data.unreviewed],
                                  [0.8 * width, 0.2 * width], styles))
     else:
-        story.append(Paragraph("None: every flagged photo has been reviewed.", styles["body"]))
+        story.append(Paragraph(_text(translate("Report", "None: every flagged photo has been reviewed.")), styles["body"]))
     if data.rejected:
-        story.append(Paragraph(f"Rejected false alarms ({len(data.rejected)})", styles["h2"]))
-        story.append(_list_table(["Photo", "Score", "Reviewer", "Note"],
+        story.append(_counted(translate("Report", "Rejected false alarms"), len(data.rejected), styles))
+        story.append(_list_table([translate("Report", "Photo"), translate("Report", "Score"), translate("Report",
+            "Reviewer"), translate("Report", "Note")],
                                  [(r.rel_path, format_score(r.score), r.reviewer or "", r.note) for r in data.rejected],
                                  [0.4 * width, 0.12 * width, 0.18 * width, 0.3 * width], styles))
-    story.append(Paragraph(f"Unreadable files ({len(data.unreadable)})", styles["h2"]))
+    story.append(_counted(translate("Report", "Unreadable files"), len(data.unreadable), styles))
     if data.unreadable:
-        story.append(_list_table(["File", "Reason"], [(r.rel_path, r.error or "") for r in data.unreadable],
+        story.append(_list_table([translate("Report", "File"), translate("Report", "Reason")], [(r.rel_path,
+            r.error or "") for r in data.unreadable],
                                  [0.5 * width, 0.5 * width], styles))
     else:
-        story.append(Paragraph("None.", styles["body"]))
+        story.append(Paragraph(_text(translate("Report", "None.")), styles["body"]))
     if data.changed:
-        story.append(Paragraph(f"Changed after scoring ({len(data.changed)})", styles["h2"]))
-        story.append(_list_table(["File", "What happened"],
-                                 [(r.rel_path, r.changed_reason or "changed") for r in data.changed],
+        story.append(_counted(translate("Report", "Changed after scoring"), len(data.changed), styles))
+        story.append(_list_table([translate("Report", "File"), translate("Report", "What happened")],
+                                 [(r.rel_path, changed_reason_text(r.changed_reason)) for r in data.changed],
                                  [0.5 * width, 0.5 * width], styles))
     if data.not_scored:
-        story.append(Paragraph(f"Not scored yet ({len(data.not_scored)})", styles["h2"]))
-        story.append(_list_table(["File"], [(rel,) for rel in data.not_scored], [width], styles))
+        story.append(_counted(translate("Report", "Not scored yet"), len(data.not_scored), styles))
+        story.append(_list_table([translate("Report", "File")], [(rel,) for rel in data.not_scored], [width], styles))
     if data.renamed:
-        story.append(Paragraph(f"Renamed since scoring ({len(data.renamed)})", styles["h2"]))
-        story.append(_list_table(["Was", "Is now"], data.renamed, [0.5 * width, 0.5 * width], styles))
-    story.append(Paragraph(f"Threshold changes ({len(data.threshold_changes)})", styles["h2"]))
+        story.append(_counted(translate("Report", "Renamed since scoring"), len(data.renamed), styles))
+        story.append(_list_table([translate("Report", "Was"), translate("Report", "Is now")], data.renamed,
+            [0.5 * width, 0.5 * width], styles))
+    story.append(_counted(translate("Report", "Threshold changes"), len(data.threshold_changes), styles))
     if data.threshold_changes:
-        story.append(_list_table(["When", "Who", "Threshold", "Flagged photos"], threshold_change_rows(data),
+        story.append(_list_table([translate("Report", "When"), translate("Report", "Who"), translate("Report",
+            "Threshold"), translate("Report", "Flagged photos")], threshold_change_rows(data),
                                  [0.3 * width, 0.25 * width, 0.25 * width, 0.2 * width], styles))
     else:
-        story.append(Paragraph("None: the model's threshold was used.", styles["body"]))
+        story.append(Paragraph(_text(translate("Report", "None: the model's threshold was used.")), styles["body"]))
 
     story += _sign_off(data, styles, width)
 
     doc = SimpleDocTemplate(stream, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN, title=data.title, author="CSA Inspector",
-                            subject=f"Batch {data.batch.batch_dir}")
-    header_left = f"{data.title} \u2013 {data.batch_name}"
-    header_right = f"created {format_time(data.generated_at)}"
+                            bottomMargin=MARGIN, title=title_text, author="CSA Inspector",
+                            subject=translate("Report", "Batch {path}").format(path=data.batch.batch_dir))
+    header_left = f"{title_text} \u2013 {data.batch_name}"
+    header_right = translate("Report", "created {time}").format(time=format_time(data.generated_at))
     doc.build(story, canvasmaker=_numbered_canvas(header_left, header_right))

@@ -11,6 +11,7 @@ from PIL import Image
 
 from core.heatmap_store import HeatmapFileError, load_heatmap
 from core.overlay import DEFAULT_COLORMAP, as_rgb, blend, hottest_box, render_overlay
+from core.i18n import translate
 from core.reviewlog import BatchInfo, ImageRecord
 
 #: Wide enough to see a small foreign body on a printed A4 page, small enough to keep a 50-entry report light.
@@ -45,11 +46,11 @@ def entry_picture(record: ImageRecord, batch: BatchInfo, max_width: int = PICTUR
     try:
         photo = as_rgb(load_photo(record.path))
     except Exception as exc:  # any unreadable photo becomes a remark, never a failed report
-        return Picture(None, 0, 0, f"photo not available: {exc}")
+        return Picture(None, 0, 0, translate("Report", "photo not available: {error}").format(error=exc))
     plain = photo
     remarks = []
     if record.changed:
-        remarks.append("the file changed after scoring; the heatmap may not match it")
+        remarks.append(translate("Report", "the file changed after scoring; the heatmap may not match it"))
     heatmap = None
     if record.heatmap_path is not None:
         try:
@@ -57,7 +58,7 @@ def entry_picture(record: ImageRecord, batch: BatchInfo, max_width: int = PICTUR
         except HeatmapFileError as exc:
             remarks.append(str(exc))
     else:
-        remarks.append("no heatmap stored")
+        remarks.append(translate("Report", "no heatmap stored"))
     crop = None
     if heatmap is not None:
         x0, y0, x1, y1 = hottest_box(heatmap, photo.shape[1], photo.shape[0])

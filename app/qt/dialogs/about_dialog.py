@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,13 +25,14 @@ from PySide6.QtWidgets import (
 
 from app.licenses import bundled_components, license_text
 
-COLUMNS = ("Part", "Version", "License", "Used for")
+COLUMNS = (QT_TRANSLATE_NOOP("AboutDialog", "Part"), QT_TRANSLATE_NOOP("AboutDialog", "Version"),
+           QT_TRANSLATE_NOOP("AboutDialog", "License"), QT_TRANSLATE_NOOP("AboutDialog", "Used for"))
 
 
 class AboutDialog(QDialog):
     def __init__(self, summary_html: str, icon: Optional[QIcon] = None, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("About CSA Inspector")
+        self.setWindowTitle(self.tr("About CSA Inspector"))
         self.setMinimumSize(760, 560)
         header = QHBoxLayout()
         if icon is not None and not icon.isNull():
@@ -47,7 +48,7 @@ class AboutDialog(QDialog):
 
         self.components = bundled_components()
         self.table = QTableWidget(len(self.components), len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([QCoreApplication.translate("AboutDialog", c) for c in COLUMNS])
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -55,14 +56,14 @@ class AboutDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
         for row, part in enumerate(self.components):
-            cells = (part.name, part.version or "not installed", part.license, part.role)
+            cells = (part.name, part.version or self.tr("not installed"), part.license, part.role)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
         self.license_view = QTextBrowser()
         self.license_view.setLineWrapMode(QTextBrowser.WidgetWidth)
-        self.license_view.setPlaceholderText("Select a part to read its license")
+        self.license_view.setPlaceholderText(self.tr("Select a part to read its license"))
         self.table.itemSelectionChanged.connect(self._show_license)
 
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
@@ -70,7 +71,7 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.addLayout(header)
-        notices = QLabel("Bundled parts and their licenses:")
+        notices = QLabel(self.tr("Bundled parts and their licenses:"))
         notices.setObjectName("muted")
         layout.addWidget(notices)
         layout.addWidget(self.table, 3)
@@ -85,4 +86,5 @@ class AboutDialog(QDialog):
             return
         part = self.components[rows[0].row()]
         text = license_text(part.name)
-        self.license_view.setPlainText(text or f"{part.name}: {part.license} (no license file shipped)")
+        self.license_view.setPlainText(text or self.tr("{name}: {license} (no license file shipped)").format(
+            name=part.name, license=part.license))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,9 +24,9 @@ from app.qt.widgets.path_row import path_row
 from core.report import InspectionDetails
 
 FORMATS: tuple[tuple[str, str, str], ...] = (
-    ("pdf", "PDF document", ".pdf"),
-    ("html", "Web page (HTML)", ".html"),
-    ("csv", "Table (CSV)", ".csv"),
+    ("pdf", QT_TRANSLATE_NOOP("ExportDialog", "PDF document"), ".pdf"),
+    ("html", QT_TRANSLATE_NOOP("ExportDialog", "Web page (HTML)"), ".html"),
+    ("csv", QT_TRANSLATE_NOOP("ExportDialog", "Table (CSV)"), ".csv"),
 )
 
 
@@ -34,7 +34,9 @@ def confirm_overwrite(parent: Optional[QWidget], path: Path) -> bool:
     if not path.exists():
         return True
     answer = QMessageBox.question(
-        parent, "Replace report?", f"{path.name} already exists in {path.parent}.\nReplace it?",
+        parent, QCoreApplication.translate("ExportDialog", "Replace report?"),
+        QCoreApplication.translate("ExportDialog", "{name} already exists in {folder}.\nReplace it?").format(
+            name=path.name, folder=path.parent),
         QMessageBox.Yes | QMessageBox.No, QMessageBox.No,
     )
     return answer == QMessageBox.Yes
@@ -46,43 +48,44 @@ class ExportDialog(QDialog):
     def __init__(self, default_path: Path, parent: Optional[QWidget] = None,
                  details: Optional[InspectionDetails] = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Export report")
+        self.setWindowTitle(self.tr("Export report"))
         self.setMinimumWidth(520)
         self.format_combo = QComboBox()
         for key, label, _suffix in FORMATS:
-            self.format_combo.addItem(label, key)
+            self.format_combo.addItem(self.tr(label), key)
         self.path_edit = QLineEdit(str(default_path))
         row = path_row(self.path_edit, self._browse)
         # short enough never to be cut off; the longer explanation wraps below it
-        self.include_flagged = QCheckBox("Picture every flagged photo")
-        self.include_flagged.setToolTip("Add a picture of every flagged photo, not only of the confirmed and unsure ones")
-        flagged_hint = QLabel("Without it, only confirmed and unsure photos get a picture.")
+        self.include_flagged = QCheckBox(self.tr("Picture every flagged photo"))
+        self.include_flagged.setToolTip(self.tr(
+            "Add a picture of every flagged photo, not only of the confirmed and unsure ones"))
+        flagged_hint = QLabel(self.tr("Without it, only confirmed and unsure photos get a picture."))
         flagged_hint.setObjectName("muted")
         flagged_hint.setWordWrap(True)
         details = details or InspectionDetails()
         self.unit_edit = QLineEdit(details.unit_id)
-        self.unit_edit.setPlaceholderText("e.g. train set 4012, wagon 3")
+        self.unit_edit.setPlaceholderText(self.tr("e.g. train set 4012, wagon 3"))
         self.site_edit = QLineEdit(details.site)
-        self.site_edit.setPlaceholderText("depot or workshop")
+        self.site_edit.setPlaceholderText(self.tr("depot or workshop"))
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
         chosen = QDate.fromString(details.inspection_date, "yyyy-MM-dd") if details.inspection_date else QDate()
         self.date_edit.setDate(chosen if chosen.isValid() else QDate.currentDate())
         self.signer_edit = QLineEdit(details.signed_off_by)
-        self.signer_edit.setPlaceholderText("printed under the signature field")
+        self.signer_edit.setPlaceholderText(self.tr("printed under the signature field"))
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
-        form.addRow("Format", self.format_combo)
-        form.addRow("File", row)
+        form.addRow(self.tr("Format"), self.format_combo)
+        form.addRow(self.tr("File"), row)
         form.addRow("", self.include_flagged)
         form.addRow("", flagged_hint)
-        form.addRow("Unit / train set", self.unit_edit)
-        form.addRow("Site", self.site_edit)
-        form.addRow("Inspection date", self.date_edit)
-        form.addRow("Signed off by", self.signer_edit)
+        form.addRow(self.tr("Unit / train set"), self.unit_edit)
+        form.addRow(self.tr("Site"), self.site_edit)
+        form.addRow(self.tr("Inspection date"), self.date_edit)
+        form.addRow(self.tr("Signed off by"), self.signer_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.Cancel)
-        self.export_button = buttons.addButton("Export", QDialogButtonBox.AcceptRole)
+        self.export_button = buttons.addButton(self.tr("Export"), QDialogButtonBox.AcceptRole)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -116,10 +119,10 @@ class ExportDialog(QDialog):
             self.path_edit.setText(str(Path(text).with_suffix(suffix)))
 
     def _browse(self) -> None:
-        filters = ";;".join(f"{label} (*{suffix})" for _k, label, suffix in FORMATS)
-        current = next(f"{label} (*{suffix})" for k, label, suffix in FORMATS if k == self.fmt)
+        filters = ";;".join(f"{self.tr(label)} (*{suffix})" for _k, label, suffix in FORMATS)
+        current = next(f"{self.tr(label)} (*{suffix})" for k, label, suffix in FORMATS if k == self.fmt)
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export report", self.path_edit.text(), filters, current, QFileDialog.DontConfirmOverwrite
+            self, self.tr("Export report"), self.path_edit.text(), filters, current, QFileDialog.DontConfirmOverwrite
         )
         if chosen:
             self.path_edit.setText(chosen)
@@ -136,7 +139,8 @@ class ExportDialog(QDialog):
             path = path.with_suffix(expected)
             self.path_edit.setText(str(path))
         if not path.parent.is_dir():
-            QMessageBox.warning(self, "Export report", f"The folder {path.parent} does not exist.")
+            QMessageBox.warning(self, self.tr("Export report"),
+                                self.tr("The folder {folder} does not exist.").format(folder=path.parent))
             return
         if not confirm_overwrite(self, path):
             return

@@ -2,7 +2,7 @@
 
 The model in use stays in use while the improved one trains and is checked against the batch. Only when the
 reviewer has seen the before/after numbers, above all whether every confirmed foreign body is still flagged, and
-pressed "Use improved model" is it saved as the next version and made active.
+pressed self.tr("Use improved model") is it saved as the next version and made active.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 from typing import Callable, Optional, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -50,7 +50,8 @@ class ImproveModelDialog(JobDialog):
 
     model_improved = Signal(str, float)
     stage_labels = IMPROVE_STAGE_LABELS
-    stop_question = ("Stop improving?", "The model is still being improved. Stop it?")
+    stop_question = (QT_TRANSLATE_NOOP("JobDialog", "Stop improving?"),
+                     QT_TRANSLATE_NOOP("JobDialog", "The model is still being improved. Stop it?"))
 
     def __init__(
         self,
@@ -64,7 +65,7 @@ class ImproveModelDialog(JobDialog):
         job_factory: Callable[..., RetrainJob] = RetrainJob,
     ) -> None:
         super().__init__(runner, parent)
-        self.setWindowTitle("Improve model from this review")
+        self.setWindowTitle(self.tr("Improve model from this review"))
         self.setMinimumWidth(660)
         self.detector = detector
         self.model_path = Path(model_path)
@@ -77,32 +78,35 @@ class ImproveModelDialog(JobDialog):
 
         info = detector.info()
         intro = QLabel(
-            f"Photos you rejected as false alarms are added to the normal photos of “{html.escape(str(info.get('name')))}” "
-            "and the model continues training from its current weights. Confirmed and unsure photos are never used. "
-            "The current model stays in use until you accept the result."
+            self.tr("Photos you rejected as false alarms are added to the normal photos of “{name}” "
+                    "and the model continues training from its current weights. Confirmed and unsure photos are never "
+                    "used. The current model stays in use until you accept the result.").format(
+                name=html.escape(str(info.get('name'))))
         )
         intro.setWordWrap(True)
-        self.counts_label = QLabel(f"<b>{self.false_alarms}</b> flagged photos rejected as false alarms in this review")
-        self.include_normals = QCheckBox(f"Also the {self.reviewed_normals} unflagged photos marked “not a defect”")
+        self.counts_label = QLabel(self.tr("<b>{count}</b> flagged photos rejected as false alarms in this review").format(
+            count=self.false_alarms))
+        self.include_normals = QCheckBox(self.tr("Also the {count} unflagged photos marked “not a defect”").format(
+            count=self.reviewed_normals))
         self.include_normals.setEnabled(self.reviewed_normals > 0)
         self.normals_edit = QLineEdit(str(normals_folder) if normals_folder else "")
-        self.normals_edit.setPlaceholderText("Folder of the model's original good photos (recommended)")
+        self.normals_edit.setPlaceholderText(self.tr("Folder of the model's original good photos (recommended)"))
         self.normals_label = QLabel("")
         self.normals_label.setObjectName("muted")
         self.normals_label.setWordWrap(True)
         self.epochs_spin = QSpinBox()
         self.epochs_spin.setRange(1, 200)
         self.epochs_spin.setValue(DEFAULT_RETRAIN_EPOCHS)
-        self.epochs_spin.setToolTip("Epochs continued from the current weights")
+        self.epochs_spin.setToolTip(self.tr("Epochs continued from the current weights"))
 
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
         form.setHorizontalSpacing(14)
-        form.addRow("Learn from", self.counts_label)
+        form.addRow(self.tr("Learn from"), self.counts_label)
         form.addRow("", self.include_normals)
-        form.addRow("Original good photos", path_row(self.normals_edit, self._browse))
+        form.addRow(self.tr("Original good photos"), path_row(self.normals_edit, self._browse))
         form.addRow("", self.normals_label)
-        form.addRow("Epochs", self.epochs_spin)
+        form.addRow(self.tr("Epochs"), self.epochs_spin)
 
         self.result_view = QTextBrowser()
         self.result_view.setOpenLinks(False)
@@ -110,11 +114,11 @@ class ImproveModelDialog(JobDialog):
         self.result_view.hide()
 
         # in the order of use: start (or stop), then take the result or leave
-        self.start_button = QPushButton("Improve")
-        self.cancel_button = QPushButton("Cancel")
-        self.accept_button = QPushButton("Use improved model")
+        self.start_button = QPushButton(self.tr("Improve"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.accept_button = QPushButton(self.tr("Use improved model"))
         self.accept_button.setDefault(True)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(self.tr("Close"))
         self.buttons = QHBoxLayout()
         for button in (self.start_button, self.cancel_button):
             self.buttons.addWidget(button)
@@ -141,22 +145,23 @@ class ImproveModelDialog(JobDialog):
         self.include_normals.toggled.connect(self._update_buttons)
         self._refresh_normals()
         if self.false_alarms == 0:
-            self.stage_label.setText("No rejected false alarm in this review yet: reject some flagged photos first.")
+            self.stage_label.setText(self.tr("No rejected false alarm in this review yet: reject some flagged photos first."))
 
     # -- inputs -----------------------------------------------------------------------------------
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Original good photos", self.normals_edit.text())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Original good photos"), self.normals_edit.text())
         if folder:
             self.normals_edit.setText(folder)
 
     def _refresh_normals(self) -> None:
         folder, self._normals = photos_in_typed_folder(self.normals_edit.text())
         if folder is None:
-            self.normals_label.setText("Without them the model learns only the new photos and may forget the old ones.")
+            self.normals_label.setText(self.tr("Without them the model learns only the new photos and may forget the old ones."))
         elif not folder.is_dir():
-            self.normals_label.setText("This folder does not exist.")
+            self.normals_label.setText(self.tr("This folder does not exist."))
         else:
-            self.normals_label.setText(f"{len(self._normals)} photos found; mixed in so the model keeps what it knew.")
+            self.normals_label.setText(self.tr("{count} photos found; mixed in so the model keeps what it knew.").format(
+                count=len(self._normals)))
         self._update_buttons()
 
     def _has_material(self) -> bool:
@@ -181,16 +186,17 @@ class ImproveModelDialog(JobDialog):
             self.detector, self.review_log, include_reviewed_normals=self.include_normals.isChecked(),
             epochs=int(self.epochs_spin.value()), old_normals=self._normals or None,
         )
-        self.start_job(job, "Starting…")
+        self.start_job(job, self.tr("Starting…"))
 
     def _on_succeeded(self, outcome: object) -> None:
         self.outcome = outcome
         self.show_finished_bar(True)
         lost = len(outcome.lost_confirmed)
         self.stage_label.setText(
-            "Done. Check the numbers below, then use the improved model or close to keep the current one."
+            self.tr("Done. Check the numbers below, then use the improved model or close to keep the current one.")
             if not lost else
-            f"Done, but {lost} confirmed foreign {'body' if lost == 1 else 'bodies'} would no longer be flagged."
+            (self.tr("Done, but {count} confirmed foreign body would no longer be flagged.") if lost == 1 else
+             self.tr("Done, but {count} confirmed foreign bodies would no longer be flagged.")).format(count=lost)
         )
         self.detail_label.setText("")
         self.result_view.setHtml(self.result_html())
@@ -198,12 +204,12 @@ class ImproveModelDialog(JobDialog):
 
     def _on_failed(self, message: str) -> None:
         self.show_finished_bar(False)
-        self.stage_label.setText("The model could not be improved")
+        self.stage_label.setText(self.tr("The model could not be improved"))
         self.detail_label.setText(message)
 
     def _on_cancelled(self) -> None:
         self.show_finished_bar(False)
-        self.stage_label.setText("Cancelled; the current model is unchanged")
+        self.stage_label.setText(self.tr("Cancelled; the current model is unchanged"))
         self.detail_label.setText("")
 
     # -- result -----------------------------------------------------------------------------------
@@ -213,30 +219,40 @@ class ImproveModelDialog(JobDialog):
         if o is None:
             return ""
         ok, bad = COLORS.rejected, COLORS.confirmed
-        rows = [("Flagged in this batch", f"{o.flagged_before} before → <b>{o.flagged_after}</b> after (of {o.scored} photos)")]
+        rows = [(self.tr("Flagged in this batch"),
+                 self.tr("{before} before → <b>{after}</b> after (of {count} photos)").format(
+                     before=o.flagged_before, after=o.flagged_after, count=o.scored))]
         if o.confirmed:
             colour = ok if not o.lost_confirmed else bad
-            rows.append(("Confirmed foreign bodies still flagged",
-                         f"<span style='color:{colour}'><b>{o.confirmed_still_flagged} of {len(o.confirmed)}</b></span>"))
+            rows.append((self.tr("Confirmed foreign bodies still flagged"),
+                         f"<span style='color:{colour}'><b>"
+                         + self.tr("{done} of {total}").format(done=o.confirmed_still_flagged, total=len(o.confirmed))
+                         + "</b></span>"))
         else:
-            rows.append(("Confirmed foreign bodies", "none in this review to check against"))
+            rows.append((self.tr("Confirmed foreign bodies"), self.tr("none in this review to check against")))
         held = sum(a.held_out for a in o.added)
-        rows.append(("Photos learnt", f"{len(o.added)}" + (f" ({held} of them held out to set the threshold)" if held else "")))
-        rows.append(("Threshold", f"{o.threshold_before:.4g} → {o.threshold_after:.4g} (same target false-alarm rate, "
-                                  f"set on {len(o.holdout_paths)} held-out good photos)"
-                      + (f"<br>held below the calibrated {o.calibrated_threshold:.4g} so every confirmed foreign body "
-                         "stays flagged" if o.threshold_held else "")))
-        rows.append(("Time", f"{o.seconds:.0f} s, {o.fit.epochs_run} epochs"))
+        rows.append((self.tr("Photos learnt"), f"{len(o.added)}" + (
+            self.tr(" ({count} of them held out to set the threshold)").format(count=held) if held else "")))
+        rows.append((self.tr("Threshold"),
+                     self.tr("{before} → {after} (same target false-alarm rate, set on {count} held-out good photos)")
+                     .format(before=f"{o.threshold_before:.4g}", after=f"{o.threshold_after:.4g}",
+                             count=len(o.holdout_paths))
+                     + ("<br>" + self.tr("held below the calibrated {value} so every confirmed foreign body stays "
+                                         "flagged").format(value=f"{o.calibrated_threshold:.4g}")
+                        if o.threshold_held else "")))
+        rows.append((self.tr("Time"), self.tr("{seconds} s, {epochs} epochs").format(
+            seconds=f"{o.seconds:.0f}", epochs=o.fit.epochs_run)))
         table = "".join(f"<tr><td style='padding-right:16px'>{k}</td><td>{v}</td></tr>" for k, v in rows)
         parts = [f"<table>{table}</table>"]
         if o.lost_confirmed:
             items = "".join(f"<li>{html.escape(Path(p).name)}</li>" for p in o.lost_confirmed)
-            parts.append(f"<p style='color:{bad}'>No longer flagged:</p><ul>{items}</ul>")
+            parts.append(f"<p style='color:{bad}'>" + self.tr("No longer flagged:") + f"</p><ul>{items}</ul>")
         if o.skipped:
             items = "".join(f"<li>{html.escape(Path(p).name)}: {html.escape(reason)}</li>"
                             for p, reason in o.skipped[:MAX_LISTED_SKIPS])
-            more = f"<li>… and {len(o.skipped) - MAX_LISTED_SKIPS} more</li>" if len(o.skipped) > MAX_LISTED_SKIPS else ""
-            parts.append(f"<p>Skipped {len(o.skipped)} photos:</p><ul>{items}{more}</ul>")
+            more = ("<li>" + self.tr("… and {count} more").format(count=len(
+                o.skipped) - MAX_LISTED_SKIPS) + "</li>") if len(o.skipped) > MAX_LISTED_SKIPS else ""
+            parts.append("<p>" + self.tr("Skipped {count} photos:").format(count=len(o.skipped)) + f"</p><ul>{items}{more}</ul>")
         return "".join(parts)
 
     def use_improved_model(self) -> Optional[Path]:
@@ -246,9 +262,9 @@ class ImproveModelDialog(JobDialog):
             return None
         if o.lost_confirmed:
             answer = QMessageBox.warning(
-                self, "Foreign bodies would be missed",
-                f"The improved model would no longer flag {len(o.lost_confirmed)} photo(s) you confirmed as foreign "
-                "bodies. Use it anyway?", QMessageBox.Yes | QMessageBox.No, QMessageBox.No,
+                self, self.tr("Foreign bodies would be missed"),
+                self.tr("The improved model would no longer flag {count} photo(s) you confirmed as foreign bodies. "
+                        "Use it anyway?").format(count=len(o.lost_confirmed)), QMessageBox.Yes | QMessageBox.No, QMessageBox.No,
             )
             if answer != QMessageBox.Yes:
                 return None
@@ -258,11 +274,14 @@ class ImproveModelDialog(JobDialog):
             o.detector.save(target)
             set_active_version(target)
         except OSError as exc:
-            QMessageBox.warning(self, "Model not saved", f"The improved model could not be saved to {target}:\n\n{exc}")
+            QMessageBox.warning(self, self.tr("Model not saved"),
+                                self.tr("The improved model could not be saved to {path}:\n\n{error}").format(
+                                    path=target, error=exc))
             return None
         self.saved_path = target
         version = split_version(target)[1]
-        self.stage_label.setText(f"Version {version} saved as {target.name} and now in use.")
+        self.stage_label.setText(self.tr("Version {version} saved as {name} and now in use.").format(
+            version=version, name=target.name))
         self._update_buttons()
         self.model_improved.emit(str(target), float(o.threshold_after))
         return target

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QProgressBar, QWidget
 
 from app.qt.workers import Job, JobRunner
@@ -21,12 +22,14 @@ def format_eta(seconds: Optional[float]) -> str:
         return ""
     seconds = int(round(seconds))
     if seconds < 60:
-        return f"{seconds} s left"
+        return QCoreApplication.translate("JobDialog", "{seconds} s left").format(seconds=seconds)
     minutes, seconds = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes} min {seconds:02d} s left"
+        return QCoreApplication.translate("JobDialog", "{minutes} min {seconds} s left").format(
+            minutes=minutes, seconds=f"{seconds:02d}")
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min left"
+    return QCoreApplication.translate("JobDialog", "{hours} h {minutes} min left").format(
+        hours=hours, minutes=f"{minutes:02d}")
 
 
 class JobDialog(QDialog):
@@ -34,7 +37,8 @@ class JobDialog(QDialog):
     and the outcome slots, and start their job with :meth:`start_job`."""
 
     stage_labels: dict[str, str] = STAGE_LABELS
-    stop_question = ("Stop?", "The job is still running. Stop it?")
+    stop_question = (QT_TRANSLATE_NOOP("JobDialog", "Stop?"), QT_TRANSLATE_NOOP("JobDialog",
+        "The job is still running. Stop it?"))
 
     def __init__(self, runner: JobRunner, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -65,7 +69,7 @@ class JobDialog(QDialog):
     def cancel_job(self) -> None:
         if self.job is not None:
             self.job.cancel()
-            self.stage_label.setText("Stopping after the current step…")
+            self.stage_label.setText(QCoreApplication.translate("JobDialog", "Stopping after the current step…"))
             self._update_buttons()
 
     def show_finished_bar(self, done: bool) -> None:
@@ -73,13 +77,18 @@ class JobDialog(QDialog):
         self.progress_bar.setValue(1 if done else 0)
 
     def _on_progress(self, event: ProgressEvent) -> None:
-        stage = self.stage_labels.get(event.stage, event.stage.capitalize())
-        unit = "epoch" if event.stage in EPOCH_STAGES else "photo"
-        self.stage_label.setText(f"{stage}: {unit} {event.done} of {event.total}" if event.total else stage)
+        label = self.stage_labels.get(event.stage)
+        stage = QCoreApplication.translate("Vocabulary", label) if label else event.stage.capitalize()
+        if event.stage in EPOCH_STAGES:
+            step = QCoreApplication.translate("JobDialog", "{stage}: epoch {done} of {total}")
+        else:
+            step = QCoreApplication.translate("JobDialog", "{stage}: photo {done} of {total}")
+        self.stage_label.setText(step.format(stage=stage, done=event.done, total=event.total) if event.total else stage)
         if event.total > 0:
             self.progress_bar.setRange(0, event.total)
             self.progress_bar.setValue(min(event.done, event.total))
-        parts = [f"loss {event.loss:.4g}"] if event.loss is not None else []
+        parts = [QCoreApplication.translate("JobDialog", "loss {value}").format(
+            value=f"{event.loss:.4g}")] if event.loss is not None else []
         parts += [text for text in (format_eta(event.eta_s), event.message) if text]
         if parts:
             self.detail_label.setText(" · ".join(parts))
@@ -102,7 +111,7 @@ class JobDialog(QDialog):
 
     def closeEvent(self, event) -> None:
         if self.job is not None:
-            title, text = self.stop_question
+            title, text = (QCoreApplication.translate("JobDialog", part) for part in self.stop_question)
             if QMessageBox.question(self, title, text) != QMessageBox.Yes:
                 event.ignore()
                 return

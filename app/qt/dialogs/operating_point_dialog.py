@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -34,14 +34,18 @@ from core.history import CONFIDENCE, CatchEstimate, PassCurve, ReviewHistory, es
 
 
 def percent(value: Optional[float]) -> str:
-    return "n/a" if value is None or value != value else f"{100 * value:.1f} %"
+    return QCoreApplication.translate("OperatingPointDialog",
+        "n/a") if value is None or value != value else f"{100 * value:.1f} %"
 
 
 def catch_sentence(result: CatchEstimate) -> str:
     if not result.n_foreign_bodies:
-        return "no confirmed foreign bodies yet: the catch rate cannot be measured"
-    return (f"{result.n_caught} of {result.n_foreign_bodies} caught ({percent(result.catch_rate)}; at least "
-            f"{percent(result.lower_bound)} with {100 * CONFIDENCE:.0f} % confidence)")
+        return QCoreApplication.translate("OperatingPointDialog",
+                                          "no confirmed foreign bodies yet: the catch rate cannot be measured")
+    return QCoreApplication.translate(
+        "OperatingPointDialog", "{caught} of {total} caught ({rate}; at least {bound} with {confidence} % confidence)"
+    ).format(caught=result.n_caught, total=result.n_foreign_bodies, rate=percent(result.catch_rate),
+             bound=percent(result.lower_bound), confidence=f"{100 * CONFIDENCE:.0f}")
 
 
 class OperatingPointDialog(QDialog):
@@ -54,7 +58,7 @@ class OperatingPointDialog(QDialog):
                  alarm_threshold: Optional[float], family: Optional[str], batch_text: str = "",
                  can_apply: bool = True, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Operating point")
+        self.setWindowTitle(self.tr("Operating point"))
         self.setMinimumSize(760, 620)
         self.runner = runner
         self.family = family
@@ -66,22 +70,22 @@ class OperatingPointDialog(QDialog):
         self.job: Optional[FunctionJob] = None
 
         intro = QLabel(
-            "Every photo at or above the <b>pass</b> line goes before a person; photos at or above the "
-            "<b>alarm</b> line are shown first. Each foreign body a reviewer confirmed in the batches below is an "
-            "example: one that scored below pass would have been missed. Drag the line in the curve to see what "
-            "moving pass would change.")
+            self.tr("Every photo at or above the <b>pass</b> line goes before a person; photos at or above the "
+                    "<b>alarm</b> line are shown first. Each foreign body a reviewer confirmed in the batches below is "
+                    "an example: one that scored below pass would have been missed. Drag the line in the curve to see "
+                    "what moving pass would change."))
         intro.setWordWrap(True)
 
         self.folder_list = QListWidget()
         self.folder_list.setMaximumHeight(90)
         for folder in folders:
             self.folder_list.addItem(str(folder))
-        add_button = QPushButton("Add folder…")
+        add_button = QPushButton(self.tr("Add folder…"))
         add_button.clicked.connect(self._add_folder)
-        remove_button = QPushButton("Remove")
+        remove_button = QPushButton(self.tr("Remove"))
         remove_button.clicked.connect(self._remove_folder)
-        self.lineage_box = QCheckBox(f"Only batches scored by versions of “{family}”" if family else
-                                     "Only batches scored by versions of this model")
+        self.lineage_box = QCheckBox(self.tr("Only batches scored by versions of “{name}”").format(name=family) if family else
+                                     self.tr("Only batches scored by versions of this model"))
         self.lineage_box.setChecked(bool(family))
         self.lineage_box.setEnabled(bool(family))
         self.lineage_box.toggled.connect(self.reload)
@@ -94,9 +98,9 @@ class OperatingPointDialog(QDialog):
         folders_row.addLayout(folder_buttons)
 
         self.pass_label = QLabel("—")
-        self.alarm_label = QLabel(f"{alarm_threshold:.4g}" if alarm_threshold is not None else "not set")
+        self.alarm_label = QLabel(f"{alarm_threshold:.4g}" if alarm_threshold is not None else self.tr("not set"))
         self.batch_label = QLabel(batch_text or "—")
-        self.catch_label = QLabel("reading the review logs…")
+        self.catch_label = QLabel(self.tr("reading the review logs…"))
         self.catch_label.setWordWrap(True)
         self.review_label = QLabel("—")
         self.source_label = QLabel("—")
@@ -106,22 +110,24 @@ class OperatingPointDialog(QDialog):
         self.missed_label.setWordWrap(True)
         self.missed_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         form = QFormLayout()
-        form.addRow("Pass threshold", self.pass_label)
-        form.addRow("Alarm threshold", self.alarm_label)
-        form.addRow("This batch", self.batch_label)
-        form.addRow("Foreign bodies caught", self.catch_label)
-        form.addRow("Photos to review", self.review_label)
-        form.addRow("Missed", self.missed_label)
-        form.addRow("From", self.source_label)
+        form.addRow(self.tr("Pass threshold"), self.pass_label)
+        form.addRow(self.tr("Alarm threshold"), self.alarm_label)
+        form.addRow(self.tr("This batch"), self.batch_label)
+        form.addRow(self.tr("Foreign bodies caught"), self.catch_label)
+        form.addRow(self.tr("Photos to review"), self.review_label)
+        form.addRow(self.tr("Missed"), self.missed_label)
+        form.addRow(self.tr("From"), self.source_label)
 
-        self.plot = themed_plot("pass threshold", "%")
+        self.plot = themed_plot(self.tr("pass threshold"), "%")
         self.plot.setYRange(0, 104, padding=0)
         self.plot.addLegend(offset=(-10, 10), labelTextColor=COLORS.text)
-        self.catch_curve = self.plot.plot([], [], pen=pg.mkPen(COLORS.confirmed, width=2), name="foreign bodies caught")
+        self.catch_curve = self.plot.plot([], [], pen=pg.mkPen(COLORS.confirmed, width=2), name=self.tr("foreign bodies caught"))
         self.bound_curve = self.plot.plot([], [], pen=pg.mkPen(COLORS.confirmed, width=1, style=Qt.DashLine),
-                                          name=f"caught, {100 * CONFIDENCE:.0f} % lower bound")
-        self.review_curve = self.plot.plot([], [], pen=pg.mkPen(COLORS.flagged, width=2), name="photos to review")
-        self.line = threshold_line(COLORS.threshold, "pass", 0.95, "Drag to see what another pass line would change")
+                                          name=self.tr("caught, {confidence} % lower bound").format(
+                                              confidence=f"{100 * CONFIDENCE:.0f}"))
+        self.review_curve = self.plot.plot([], [], pen=pg.mkPen(COLORS.flagged, width=2), name=self.tr("photos to review"))
+        self.line = threshold_line(COLORS.threshold, self.tr("pass"), 0.95,
+                                   self.tr("Drag to see what another pass line would change"))
         self.line.setValue(self.batch_pass)
         self.line.sigPositionChanged.connect(self._show_at_line)
         self.plot.addItem(self.line)
@@ -130,7 +136,7 @@ class OperatingPointDialog(QDialog):
                                                 pen=pg.mkPen(COLORS.alarm, width=1, style=Qt.DashLine))
             self.plot.addItem(self.alarm_marker)
 
-        self.apply_button = QPushButton("Use this pass line for the batch")
+        self.apply_button = QPushButton(self.tr("Use this pass line for the batch"))
         self.apply_button.setEnabled(False)
         self.apply_button.setVisible(can_apply)
         self.apply_button.clicked.connect(lambda: self.pass_chosen.emit(self.pass_value))
@@ -140,7 +146,7 @@ class OperatingPointDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(QLabel("Batches read (each folder and two levels below):"))
+        layout.addWidget(QLabel(self.tr("Batches read (each folder and two levels below):")))
         layout.addLayout(folders_row)
         layout.addWidget(self.lineage_box)
         layout.addLayout(form)
@@ -161,10 +167,11 @@ class OperatingPointDialog(QDialog):
         """Read the review logs again in the background (they may be on a network share)."""
         folders = self.folders
         family = self.family if self.lineage_box.isChecked() else None
-        self.catch_label.setText("reading the review logs…")
+        self.catch_label.setText(self.tr("reading the review logs…"))
         job = FunctionJob(lambda: read_history(folders, family=family))
         job.succeeded.connect(lambda history, j=job: self._on_history(j, history))
-        job.failed.connect(lambda message: self.catch_label.setText(f"the review logs could not be read: {message}"))
+        job.failed.connect(lambda message: self.catch_label.setText(
+            self.tr("the review logs could not be read: {error}").format(error=message)))
         self.job = job
         self.runner.start(job)
 
@@ -205,7 +212,8 @@ class OperatingPointDialog(QDialog):
     def _show_at_line(self) -> None:
         value = self.pass_value
         moved = abs(value - self.batch_pass) > 1e-12
-        self.pass_label.setText(f"{value:.4g}" + (f"  (the batch uses {self.batch_pass:.4g})" if moved else ""))
+        self.pass_label.setText(f"{value:.4g}" + (self.tr("  (the batch uses {value})").format(
+            value=f"{self.batch_pass:.4g}") if moved else ""))
         if self.history is None:
             return
         history = self.history
@@ -213,19 +221,22 @@ class OperatingPointDialog(QDialog):
         self.result = result
         self.catch_label.setText(catch_sentence(result))
         if result.review_share is None:
-            self.review_label.setText("no scored photos in these logs")
+            self.review_label.setText(self.tr("no scored photos in these logs"))
         else:
-            self.review_label.setText(f"{percent(result.review_share)} of {result.n_photos} photos in past batches")
+            self.review_label.setText(self.tr("{share} of {count} photos in past batches").format(
+                share=percent(result.review_share), count=result.n_photos))
         if result.missed:
             shown = ", ".join(f"{m.rel_path} ({m.score:.3g}, {m.batch.name})" for m in result.missed[:6])
-            self.missed_label.setText(shown + (f" and {len(result.missed) - 6} more" if len(result.missed) > 6 else ""))
+            self.missed_label.setText(shown + (self.tr(" and {count} more").format(count=len(result.missed) - 6)
+                                                  if len(result.missed) > 6 else ""))
         else:
-            self.missed_label.setText("none" if result.n_foreign_bodies else "—")
-        models = f"; scored with {', '.join(history.models)}" if history.models else ""
-        mixed = (" (different versions score on different scales: re-score older batches for a like-for-like "
-                 "estimate)" if len(history.models) > 1 else "")
-        skipped = f"; {len(history.skipped)} left out" if history.skipped else ""
-        self.source_label.setText(f"{len(history.logs)} review log(s){models}{mixed}{skipped}")
+            self.missed_label.setText(self.tr("none") if result.n_foreign_bodies else "—")
+        models = self.tr("; scored with {models}").format(models=", ".join(history.models)) if history.models else ""
+        mixed = (self.tr(" (different versions score on different scales: re-score older batches for a like-for-like "
+                         "estimate)") if len(history.models) > 1 else "")
+        skipped = self.tr("; {count} left out").format(count=len(history.skipped)) if history.skipped else ""
+        self.source_label.setText(self.tr("{count} review log(s)").format(count=len(history.logs))
+                                  + models + mixed + skipped)
         self.source_label.setToolTip("\n".join(f"{k}: {v}" for k, v in history.skipped.items()))
 
     # -- folders ------------------------------------------------------------------------------------
@@ -236,7 +247,7 @@ class OperatingPointDialog(QDialog):
 
     def _add_folder(self) -> None:
         start = str(self.folders[0]) if self.folders else str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Folder of reviewed batches", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder of reviewed batches"), start)
         if folder:
             self.add_folder(Path(folder))
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Optional
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -32,21 +32,22 @@ from core.vocabulary import TRAINING_STAGE_LABELS
 
 #: Backbones whose weights ship with the application (no download needed on a depot workstation).
 BACKBONES: tuple[tuple[str, str], ...] = (
-    ("tf_efficientnet_lite0", "EfficientNet-Lite0 (fast)"),
-    ("tf_efficientnet_lite2", "EfficientNet-Lite2 (more detail)"),
+    ("tf_efficientnet_lite0", QT_TRANSLATE_NOOP("TrainDialog", "EfficientNet-Lite0 (fast)")),
+    ("tf_efficientnet_lite2", QT_TRANSLATE_NOOP("TrainDialog", "EfficientNet-Lite2 (more detail)")),
 )
 VARIANT_LABELS = {
     "csflow": "CS-Flow",
-    "csflow+ca": "CS-Flow + channel attention",
-    "csflow+sa": "CS-Flow + spatial attention",
-    "csa": "CSA-Flow (both attentions)",
+    "csflow+ca": QT_TRANSLATE_NOOP("TrainDialog", "CS-Flow + channel attention"),
+    "csflow+sa": QT_TRANSLATE_NOOP("TrainDialog", "CS-Flow + spatial attention"),
+    "csa": QT_TRANSLATE_NOOP("TrainDialog", "CSA-Flow (both attentions)"),
 }
 class TrainDialog(JobDialog):
     """Emits ``model_trained(path)`` once the model file is in the library."""
 
     model_trained = Signal(str)
     stage_labels = TRAINING_STAGE_LABELS
-    stop_question = ("Stop training?", "Training is still running. Stop it?")
+    stop_question = (QT_TRANSLATE_NOOP("JobDialog", "Stop training?"),
+                     QT_TRANSLATE_NOOP("JobDialog", "Training is still running. Stop it?"))
 
     def __init__(
         self,
@@ -57,7 +58,7 @@ class TrainDialog(JobDialog):
         job_factory: Callable[..., TrainJob] = TrainJob,
     ) -> None:
         super().__init__(runner, parent)
-        self.setWindowTitle("Train a new model")
+        self.setWindowTitle(self.tr("Train a new model"))
         self.setMinimumWidth(560)
         self.library_folder = library_folder
         self.job_factory = job_factory
@@ -65,24 +66,24 @@ class TrainDialog(JobDialog):
         self._images: list[Path] = []
 
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("e.g. bogie-left-disc")
+        self.name_edit.setPlaceholderText(self.tr("e.g. bogie-left-disc"))
         self.folder_edit = QLineEdit(str(start_folder) if start_folder else "")
-        self.folder_edit.setPlaceholderText("Folder with photos that show no foreign body")
+        self.folder_edit.setPlaceholderText(self.tr("Folder with photos that show no foreign body"))
         folder_row = path_row(self.folder_edit, self._browse)
         self.count_label = QLabel("")
         self.count_label.setObjectName("muted")
         self.variant_combo = QComboBox()
         for variant in VARIANTS:
-            self.variant_combo.addItem(VARIANT_LABELS.get(variant, variant), variant)
+            self.variant_combo.addItem(self.tr(VARIANT_LABELS.get(variant, variant)), variant)
         self.variant_combo.setCurrentIndex(list(VARIANTS).index(FlowConfig().variant))
         self.backbone_combo = QComboBox()
         for name, label in BACKBONES:
-            self.backbone_combo.addItem(label, name)
+            self.backbone_combo.addItem(self.tr(label), name)
         self.size_spin = QSpinBox()
         self.size_spin.setRange(64, 1024)
         self.size_spin.setSingleStep(32)
         self.size_spin.setValue(InputConfig().image_size)
-        self.size_spin.setSuffix(" px")
+        self.size_spin.setSuffix(self.tr(" px"))
         self.epochs_spin = QSpinBox()
         self.epochs_spin.setRange(1, 1000)
         self.epochs_spin.setValue(TrainConfig().epochs)
@@ -91,21 +92,21 @@ class TrainDialog(JobDialog):
         form.setLabelAlignment(Qt.AlignRight)
         form.setHorizontalSpacing(14)
         form.setVerticalSpacing(8)
-        form.addRow("Scenario name", self.name_edit)
-        form.addRow("Good photos", folder_row)
+        form.addRow(self.tr("Scenario name"), self.name_edit)
+        form.addRow(self.tr("Good photos"), folder_row)
         form.addRow("", self.count_label)
-        form.addRow("Variant", self.variant_combo)
-        form.addRow("Backbone", self.backbone_combo)
-        form.addRow("Image size", self.size_spin)
-        form.addRow("Epochs", self.epochs_spin)
+        form.addRow(self.tr("Variant"), self.variant_combo)
+        form.addRow(self.tr("Backbone"), self.backbone_combo)
+        form.addRow(self.tr("Image size"), self.size_spin)
+        form.addRow(self.tr("Epochs"), self.epochs_spin)
 
         self.destination_label = QLabel("")
         self.destination_label.setObjectName("muted")
         self.destination_label.setWordWrap(True)
 
         self.buttons = QDialogButtonBox()
-        self.train_button = self.buttons.addButton("Train", QDialogButtonBox.AcceptRole)
-        self.cancel_button = self.buttons.addButton("Cancel training", QDialogButtonBox.RejectRole)
+        self.train_button = self.buttons.addButton(self.tr("Train"), QDialogButtonBox.AcceptRole)
+        self.cancel_button = self.buttons.addButton(self.tr("Cancel training"), QDialogButtonBox.RejectRole)
         self.close_button = self.buttons.addButton(QDialogButtonBox.Close)
         self.cancel_button.setEnabled(False)
         self.train_button.clicked.connect(self.start_training)
@@ -131,7 +132,7 @@ class TrainDialog(JobDialog):
 
     # -- inputs -----------------------------------------------------------------------------------
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder with good photos", self.folder_edit.text())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder with good photos"), self.folder_edit.text())
         if folder:
             self.folder_edit.setText(folder)
             if not self.name_edit.text().strip():
@@ -142,9 +143,9 @@ class TrainDialog(JobDialog):
         if folder is None:
             self.count_label.setText("")
         elif not folder.is_dir():
-            self.count_label.setText("This folder does not exist")
+            self.count_label.setText(self.tr("This folder does not exist"))
         else:
-            self.count_label.setText(f"{len(self._images)} photos found")
+            self.count_label.setText(self.tr("{count} photos found").format(count=len(self._images)))
         self._update_buttons()
 
     def _refresh_destination(self) -> None:
@@ -153,7 +154,8 @@ class TrainDialog(JobDialog):
             self.destination_label.setText("")
         else:
             folder = self.library_folder or model_library_dir()
-            self.destination_label.setText(f"Goes into the model library as “{safe_model_name(name)}” ({folder})")
+            self.destination_label.setText(self.tr("Goes into the model library as “{name}” ({folder})").format(
+                name=safe_model_name(name), folder=folder))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -198,13 +200,15 @@ class TrainDialog(JobDialog):
         existing = {m.path.resolve() for m in list_library_models(self.library_folder)}
         if target.resolve() in existing:
             answer = QMessageBox.question(
-                self, "Replace model?", f"A model named “{target.stem}” is already in the library. Replace it?"
+                self, self.tr("Replace model?"),
+                self.tr("A model named “{name}” is already in the library. Replace it?").format(name=target.stem)
             )
             if answer != QMessageBox.Yes:
                 return
         config = config if isinstance(config, ModelConfig) else self.config()
-        self.start_job(self.job_factory(self._images, config, target, name=name), "Loading the engine…",
-                       f"{len(self._images)} good photos, {config.train.epochs} epochs")
+        self.start_job(self.job_factory(self._images, config, target, name=name), self.tr("Loading the engine…"),
+                       self.tr("{count} good photos, {epochs} epochs").format(count=len(self._images),
+                                                                             epochs=config.train.epochs))
 
     def cancel_training(self) -> None:
         self.cancel_job()
@@ -212,14 +216,14 @@ class TrainDialog(JobDialog):
     def _on_succeeded(self, path: object) -> None:
         self.saved_path = Path(str(path))
         self.show_finished_bar(True)
-        self.stage_label.setText(f"Model “{self.saved_path.stem}” is ready and selected.")
+        self.stage_label.setText(self.tr("Model “{name}” is ready and selected.").format(name=self.saved_path.stem))
         self.model_trained.emit(str(self.saved_path))
 
     def _on_failed(self, message: str) -> None:
         self.show_finished_bar(False)
-        self.stage_label.setText("Training failed")
+        self.stage_label.setText(self.tr("Training failed"))
         self.detail_label.setText(message)
 
     def _on_cancelled(self) -> None:
         self.show_finished_bar(False)
-        self.stage_label.setText("Training cancelled; nothing was saved")
+        self.stage_label.setText(self.tr("Training cancelled; nothing was saved"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -25,19 +25,25 @@ from PySide6.QtWidgets import (
 from app.model_library import active_version, model_versions, set_active_version, split_version
 from core import ModelSummary, summarize_model
 
-COLUMNS = ("Version", "Created", "Learnt from reviews", "Threshold", "")
+COLUMNS = (QT_TRANSLATE_NOOP("ModelVersionsDialog", "Version"), QT_TRANSLATE_NOOP("ModelVersionsDialog", "Created"),
+           QT_TRANSLATE_NOOP("ModelVersionsDialog", "Learnt from reviews"),
+           QT_TRANSLATE_NOOP("ModelVersionsDialog", "Threshold"), "")
 
 
 def describe_origin(summary: ModelSummary) -> str:
     """"trained from scratch" or "12 photos of 2 batches (Alex) from v2" for the version list."""
     if summary.error:
-        return f"unreadable: {summary.error}"
+        return QCoreApplication.translate("ModelVersionsDialog", "unreadable: {error}").format(error=summary.error)
     if not summary.improved:
-        return "trained from good photos"
-    batches = f"{len(summary.batches)} batch{'es' if len(summary.batches) != 1 else ''}"
+        return QCoreApplication.translate("ModelVersionsDialog", "trained from good photos")
+    count = len(summary.batches)
+    batches = (QCoreApplication.translate("ModelVersionsDialog", "{count} batch") if count == 1 else
+               QCoreApplication.translate("ModelVersionsDialog", "{count} batches")).format(count=count)
     who = f", {', '.join(summary.reviewers)}" if summary.reviewers else ""
-    origin = f"; from v{split_version(Path(summary.parent))[1]}" if summary.parent else ""
-    return f"{summary.added_images} photos of {batches}{who}{origin}"
+    origin = (QCoreApplication.translate("ModelVersionsDialog", "; from v{version}").format(
+        version=split_version(Path(summary.parent))[1]) if summary.parent else "")
+    return QCoreApplication.translate("ModelVersionsDialog", "{count} photos of {batches}").format(
+        count=summary.added_images, batches=batches) + who + origin
 
 
 class ModelVersionsDialog(QDialog):
@@ -49,14 +55,14 @@ class ModelVersionsDialog(QDialog):
         super().__init__(parent)
         self.model_path = Path(model_path)
         base, _ = split_version(self.model_path)
-        self.setWindowTitle(f"Versions of {base}")
+        self.setWindowTitle(self.tr("Versions of {name}").format(name=base))
         self.setMinimumSize(720, 300)
         self.versions: list[Path] = []
-        intro = QLabel("Each improvement from a review is saved as a new version; the older ones stay. "
-                       "Select a version and make it the one in use.")
+        intro = QLabel(self.tr("Each improvement from a review is saved as a new version; the older ones stay. "
+                               "Select a version and make it the one in use."))
         intro.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels([self.tr(c) if c else "" for c in COLUMNS])
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -65,7 +71,7 @@ class ModelVersionsDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.Stretch)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
-        self.activate_button = buttons.addButton("Make active", QDialogButtonBox.ActionRole)
+        self.activate_button = buttons.addButton(self.tr("Make active"), QDialogButtonBox.ActionRole)
         self.activate_button.clicked.connect(self.activate_selected)
         buttons.rejected.connect(self.reject)
         self.table.itemSelectionChanged.connect(self._update_buttons)
@@ -89,7 +95,7 @@ class ModelVersionsDialog(QDialog):
                 (summary.created or "").replace("T", " ")[:16],
                 describe_origin(summary),
                 f"{summary.threshold:.4g}" if summary.threshold is not None else "",
-                "in use" if in_use else "",
+                self.tr("in use") if in_use else "",
             )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -118,7 +124,8 @@ class ModelVersionsDialog(QDialog):
         try:
             set_active_version(path)
         except OSError as exc:
-            QMessageBox.warning(self, "Version not changed", f"Cannot record the version in use:\n\n{exc}")
+            QMessageBox.warning(self, self.tr("Version not changed"),
+                                self.tr("Cannot record the version in use:\n\n{error}").format(error=exc))
             return None
         self.populate()
         self.version_activated.emit(str(path))

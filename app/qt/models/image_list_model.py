@@ -16,7 +16,17 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 
 from app.qt.models.photo_groups import (
     FolderIndex, GroupCounts, GroupHeader, GroupRow, count_groups, in_list_order, is_in_folder,
@@ -26,24 +36,24 @@ from app.qt.thumbnails import ThumbnailCache
 from core.operating_point import ALARM
 from core.photo_check import MISSING
 from core.reviewlog import REVIEW_DECISIONS, ImageRecord
-from core.vocabulary import DECISION_ORDER, NO_BADGE, STATUS_BADGES, Decision, PhotoStatus
+from core.vocabulary import DECISION_ORDER, NO_BADGE, STATUS_BADGES, Decision, PhotoStatus, Zone
 
 FILTERS: tuple[tuple[str, str], ...] = (
-    ("all", "All photos"),
-    ("flagged", "To review (alarm and review band)"),
-    ("unreviewed", "To review, undecided"),
-    ("alarm", "Alarm"),
-    ("decided", "Reviewed"),
-    (Decision.CONFIRMED, "Confirmed foreign bodies"),
-    (Decision.UNSURE, "Unsure"),
-    ("unreadable", "Unreadable or missing"),
+    ("all", QT_TRANSLATE_NOOP("ImageListModel", "All photos")),
+    ("flagged", QT_TRANSLATE_NOOP("ImageListModel", "To review (alarm and review band)")),
+    ("unreviewed", QT_TRANSLATE_NOOP("ImageListModel", "To review, undecided")),
+    ("alarm", QT_TRANSLATE_NOOP("ImageListModel", "Alarm")),
+    ("decided", QT_TRANSLATE_NOOP("ImageListModel", "Reviewed")),
+    (Decision.CONFIRMED, QT_TRANSLATE_NOOP("ImageListModel", "Confirmed foreign bodies")),
+    (Decision.UNSURE, QT_TRANSLATE_NOOP("ImageListModel", "Unsure")),
+    ("unreadable", QT_TRANSLATE_NOOP("ImageListModel", "Unreadable or missing")),
 )
 
 SORTS: tuple[tuple[str, str], ...] = (
-    ("score", "Highest score first"),
-    ("name", "File name"),
-    ("time", "Newest photo first"),
-    ("decision", "Decision"),
+    ("score", QT_TRANSLATE_NOOP("ImageListModel", "Highest score first")),
+    ("name", QT_TRANSLATE_NOOP("ImageListModel", "File name")),
+    ("time", QT_TRANSLATE_NOOP("ImageListModel", "Newest photo first")),
+    ("decision", QT_TRANSLATE_NOOP("ImageListModel", "Decision")),
 )
 
 
@@ -60,6 +70,19 @@ class Roles(IntEnum):
 
 
 STATUS_LABELS = {**STATUS_BADGES, PhotoStatus.NOT_FLAGGED: NO_BADGE}
+
+
+def status_label(status: str) -> str:
+    """The badge word of a status in the inspector's language (the status name itself when unknown)."""
+    label = STATUS_LABELS.get(status)
+    if label is None:
+        return status.upper()
+    return QCoreApplication.translate("Vocabulary", label) if label else ""
+
+
+def list_label(label: str) -> str:
+    """A filter or sort entry's text in the inspector's language."""
+    return QCoreApplication.translate("ImageListModel", label)
 
 
 @dataclass(frozen=True)
@@ -485,8 +508,9 @@ class ImageListModel(QAbstractListModel):
         if role == Qt.DisplayRole:
             return counts.label
         if role == Qt.ToolTipRole:
-            action = "expand" if folder in self._collapsed else "collapse"
-            return f"{counts.label}\n{counts.summary()}\nclick to {action} (G)"
+            action = (self.tr("click to expand (G)") if folder in self._collapsed else
+                      self.tr("click to collapse (G)"))
+            return f"{counts.label}\n{counts.summary()}\n{action}"
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -537,17 +561,30 @@ class ImageListModel(QAbstractListModel):
             self.dataChanged.emit(index, index, [Qt.DecorationRole])
 
 
+def changed_text(reason: Optional[str]) -> str:
+    """Why a photo's score is out of date, as one line."""
+    if reason == PhotoStatus.MISSING:
+        return QCoreApplication.translate("ImageListModel", "photo missing since it was scored")
+    if reason == "modified":
+        return QCoreApplication.translate("ImageListModel", "photo modified since it was scored")
+    return QCoreApplication.translate("ImageListModel", "photo changed since it was scored")
+
+
 def tooltip(record: ImageRecord, status: str, zone: Optional[str] = None) -> str:
     lines = [record.rel_path]
     if record.score is not None:
-        lines.append(f"score {record.score:.4g}" + (f", {zone} zone" if zone else ""))
+        score = QCoreApplication.translate("ImageListModel", "score {value}").format(value=f"{record.score:.4g}")
+        zones = {Zone.PASS: QCoreApplication.translate("ImageListModel", "pass zone"),
+                 Zone.REVIEW: QCoreApplication.translate("ImageListModel", "review zone"),
+                 Zone.ALARM: QCoreApplication.translate("ImageListModel", "alarm zone")}
+        lines.append(score + (", " + zones.get(zone, zone) if zone else ""))
     if record.error:
-        lines.append(f"unreadable: {record.error}")
+        lines.append(QCoreApplication.translate("ImageListModel", "unreadable: {error}").format(error=record.error))
     if record.changed:
-        lines.append(f"photo {record.changed_reason or 'changed'} since it was scored")
+        lines.append(changed_text(record.changed_reason))
     if record.decision:
-        who = f" by {record.reviewer}" if record.reviewer else ""
-        lines.append(f"{STATUS_LABELS.get(status, status).lower()}{who}")
+        who = QCoreApplication.translate("ImageListModel", " by {name}").format(name=record.reviewer) if record.reviewer else ""
+        lines.append(f"{status_label(status).lower()}{who}")
     if record.note:
-        lines.append(f"note: {record.note}")
+        lines.append(QCoreApplication.translate("ImageListModel", "note: {text}").format(text=record.note))
     return "\n".join(lines)

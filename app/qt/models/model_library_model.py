@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from app.model_library import LibraryModel, list_library_models
 
@@ -72,11 +72,14 @@ class ModelLibraryModel(QAbstractListModel):
             return None
         in_library = row < len(self._entries)
         if role == Qt.DisplayRole:
-            return self._entries[row].label if in_library else f"{path.stem} (file)"
+            return self._entries[row].label if in_library else QCoreApplication.translate("ModelLibraryModel",
+                "{name} (file)").format(name=path.stem)
         if role == Qt.ToolTipRole:
             entry = self._entries[row] if in_library else None
             if entry is not None and entry.n_versions > 1:
-                return f"{path}\nversion {entry.version} of {entry.n_versions} is in use (Model ▸ Model versions…)"
+                return f"{path}\n" + QCoreApplication.translate(
+                    "ModelLibraryModel", "version {version} of {count} is in use (Model ▸ Model versions…)").format(
+                    version=entry.version, count=entry.n_versions)
             return str(path)
         if role == PATH_ROLE:
             return str(path)

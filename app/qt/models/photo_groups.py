@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Callable, Iterable, Sequence
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
 from core import folder_of
 from core.batch_folder import subfolder_order
 from core.reviewlog import ImageRecord
 
-BATCH_FOLDER_LABEL = "(batch folder)"
+BATCH_FOLDER_LABEL = QT_TRANSLATE_NOOP("PhotoGroups", "(batch folder)")
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,15 @@ class GroupCounts:
 
     def summary(self) -> str:
         """E.g. "20 photos · 3 flagged · 1 reviewed"; states only worth a word when present are left out otherwise."""
-        parts = [f"{self.photos} photo{'s' if self.photos != 1 else ''}", f"{self.flagged} flagged",
-                 f"{self.reviewed} reviewed"]
+        photos = QCoreApplication.translate("PhotoGroups",
+            "{count} photo") if self.photos == 1 else QCoreApplication.translate("PhotoGroups", "{count} photos")
+        parts = [photos.format(count=self.photos), QCoreApplication.translate("PhotoGroups",
+            "{count} flagged").format(count=self.flagged),
+                 QCoreApplication.translate("PhotoGroups", "{count} reviewed").format(count=self.reviewed)]
         if self.unscored:
-            parts.append(f"{self.unscored} not scored")
+            parts.append(QCoreApplication.translate("PhotoGroups", "{count} not scored").format(count=self.unscored))
         if self.errors:
-            parts.append(f"{self.errors} unreadable")
+            parts.append(QCoreApplication.translate("PhotoGroups", "{count} unreadable").format(count=self.errors))
         return " · ".join(parts)
 
     @property
@@ -67,7 +72,7 @@ class GroupRow:
 
 
 def group_label(folder: str) -> str:
-    return folder if folder else BATCH_FOLDER_LABEL
+    return folder if folder else QCoreApplication.translate("PhotoGroups", BATCH_FOLDER_LABEL)
 
 
 def photo_title(rel_path: str, muted_color: str = "#9aa1aa") -> str:

@@ -6,6 +6,8 @@ sees where true foreign bodies and false alarms fall before moving a line.
 """
 from __future__ import annotations
 
+import html
+
 from typing import Optional, Sequence
 
 import numpy as np
@@ -42,7 +44,7 @@ class ScoreHistogram(QWidget):
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
-        self.plot = themed_plot("anomaly score", "photos")
+        self.plot = themed_plot(self.tr("anomaly score"), self.tr("photos"))
         self.all_curve = pg.PlotDataItem(
             stepMode="center", fillLevel=0, fillOutline=True, brush=QColor(76, 155, 232, 110),
             pen=pg.mkPen(COLORS.accent, width=1)
@@ -59,26 +61,26 @@ class ScoreHistogram(QWidget):
         for region in (self.above_region, self.alarm_region):
             region.setZValue(-10)
             self.plot.addItem(region)
-        self.line = threshold_line(COLORS.threshold, "pass", 0.92,
-                                   "Pass line: drag to change it; every photo at or above it goes before a person")
+        self.line = threshold_line(COLORS.threshold, self.tr("pass"), 0.92,
+                                   self.tr("Pass line: drag to change it; every photo at or above it goes before a person"))
         self.plot.addItem(self.line)
-        self.alarm_line = threshold_line(COLORS.alarm, "alarm", 0.78, "Alarm line: drag to change it; photos at or "
-                                         "above it are shown first, as very likely foreign bodies", z=11)
+        self.alarm_line = threshold_line(COLORS.alarm, self.tr("alarm"), 0.78,
+                                         self.tr("Alarm line: drag to change it; photos at or above it are shown first, "
+                                                 "as very likely foreign bodies"), z=11)
         self.plot.addItem(self.alarm_line)
 
-        self.summary_label = QLabel("No scores yet")
+        self.summary_label = QLabel(self.tr("No scores yet"))
         self.summary_label.setObjectName("muted")
         self.summary_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # may be cut, never widens
         legend = QLabel(
-            f"<span style='color:{COLORS.accent}'>■</span> all &nbsp; "
-            f"<span style='color:{COLORS.confirmed}'>■</span> confirmed &nbsp; "
-            f"<span style='color:{COLORS.rejected}'>■</span> rejected &nbsp; "
-            f"<span style='color:{COLORS.flagged}'>▮</span> review &nbsp; "
-            f"<span style='color:{COLORS.alarm}'>▮</span> alarm"
+            " &nbsp; ".join(f"<span style='color:{colour}'>{mark}</span> {html.escape(word)}" for colour, mark, word in (
+                (COLORS.accent, "■", self.tr("all")), (COLORS.confirmed, "■", self.tr("confirmed")),
+                (COLORS.rejected, "■", self.tr("rejected")), (COLORS.flagged, "▮", self.tr("review")),
+                (COLORS.alarm, "▮", self.tr("alarm"))))
         )
         legend.setObjectName("muted")
-        self.save_button = QPushButton("Save thresholds to model")
-        self.save_button.setToolTip("Write the pass and alarm lines into the model file so future batches use them")
+        self.save_button = QPushButton(self.tr("Save thresholds to model"))
+        self.save_button.setToolTip(self.tr("Write the pass and alarm lines into the model file so future batches use them"))
         self.save_button.setEnabled(False)
         header = QHBoxLayout()
         header.setContentsMargins(8, 4, 8, 0)
@@ -90,9 +92,9 @@ class ScoreHistogram(QWidget):
         self.pass_spin.setDecimals(4)
         self.pass_spin.setRange(-1e9, 1e9)
         self.pass_spin.setKeyboardTracking(False)
-        self.pass_spin.setPrefix("pass ")
+        self.pass_spin.setPrefix(self.tr("pass "))
         self.pass_spin.setMaximumWidth(130)
-        self.pass_spin.setToolTip("Type the pass threshold, or step it with the arrow keys")
+        self.pass_spin.setToolTip(self.tr("Type the pass threshold, or step it with the arrow keys"))
         self.pass_spin.editingFinished.connect(self._on_pass_typed)
         header.addWidget(self.pass_spin)
         header.addWidget(self.save_button)

@@ -163,34 +163,35 @@ class OverlayControls(QToolBar):
     actual_size_requested = Signal()
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
-        super().__init__("Overlay", parent)
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Overlay"))
         self.setMovable(False)
         self.setFloatable(False)
-        self.overlay_box = QCheckBox("Heatmap")
+        self.overlay_box = QCheckBox(self.tr("Heatmap"))
         self.overlay_box.setChecked(True)
-        self.overlay_box.setToolTip("Show the anomaly heatmap over the photo (O)")
-        self.outline_box = QCheckBox("Outline")
+        self.overlay_box.setToolTip(self.tr("Show the anomaly heatmap over the photo (O)"))
+        self.outline_box = QCheckBox(self.tr("Outline"))
         self.outline_box.setChecked(True)
-        self.outline_box.setToolTip("Outline regions above the model's pixel threshold")
+        self.outline_box.setToolTip(self.tr("Outline regions above the model's pixel threshold"))
         self.opacity_slider = QSlider(Qt.Horizontal)
         self.opacity_slider.setRange(0, 100)
         self.opacity_slider.setValue(50)
         self.opacity_slider.setMinimumWidth(70)
         self.opacity_slider.setMaximumWidth(140)
-        self.opacity_slider.setToolTip("Heatmap opacity")
+        self.opacity_slider.setToolTip(self.tr("Heatmap opacity"))
         self.colormap_combo = QComboBox()
         self.colormap_combo.addItems(COLORMAPS)
-        self.colormap_combo.setToolTip("Heatmap colours")
+        self.colormap_combo.setToolTip(self.tr("Heatmap colours"))
         self.fit_button = QToolButton()
-        self.fit_button.setText("Fit")
-        self.fit_button.setToolTip("Fit the photo to the window (F)")
+        self.fit_button.setText(self.tr("Fit"))
+        self.fit_button.setToolTip(self.tr("Fit the photo to the window (F)"))
         self.actual_button = QToolButton()
         self.actual_button.setText("1:1")
-        self.actual_button.setToolTip("One photo pixel per screen pixel (1)")
+        self.actual_button.setToolTip(self.tr("One photo pixel per screen pixel (1)"))
         self.zoom_label = QLabel("")
         self.zoom_label.setObjectName("muted")
         self.zoom_label.setMinimumWidth(48)
-        opacity_label = QLabel("Opacity")
+        opacity_label = QLabel(self.tr("Opacity"))
         opacity_label.setObjectName("muted")
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
@@ -231,7 +232,7 @@ class ImageInspector(QWidget):
         self.controls.fit_requested.connect(self.canvas.fit)
         self.controls.actual_size_requested.connect(self.canvas.actual_size)
         self.canvas.view_box.sigRangeChanged.connect(self._update_zoom_label)
-        self.show_message("Open a batch folder to start (Ctrl+O)")
+        self.show_message(self.tr("Open a batch folder to start (Ctrl+O)"))
 
     # -- content ----------------------------------------------------------------------------------
     def show_message(self, text: str) -> None:
@@ -247,7 +248,7 @@ class ImageInspector(QWidget):
 
     def show_image(self, item: InspectionImage) -> None:
         if item.image is None:
-            self.show_message(item.error or "This photo cannot be shown")
+            self.show_message(item.error or self.tr("This photo cannot be shown"))
             return
         keep_view = self.canvas.image_size() == item.size and self.current is not None
         self.current = item

@@ -9,7 +9,7 @@ from typing import Optional
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
-from app.qt.models.image_list_model import SORTS, ImageListModel
+from app.qt.models.image_list_model import SORTS, ImageListModel, list_label
 
 
 class SearchField(QLineEdit):
@@ -39,13 +39,13 @@ class ListTools(QWidget):
         super().__init__(parent)
         self.model = model
         self.search_edit = SearchField()
-        self.search_edit.setPlaceholderText("Search file name… (Ctrl+F)")
+        self.search_edit.setPlaceholderText(self.tr("Search file name… (Ctrl+F)"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(model.set_search)
         self.sort_combo = QComboBox()
         for key, label in SORTS:
-            self.sort_combo.addItem(label, key)
-        self.sort_combo.setToolTip("Order of the photo list")
+            self.sort_combo.addItem(list_label(label), key)
+        self.sort_combo.setToolTip(self.tr("Order of the photo list"))
         self.sort_combo.currentIndexChanged.connect(lambda: model.set_sort(str(self.sort_combo.currentData())))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 0)

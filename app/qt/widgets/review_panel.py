@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.qt.models.image_list_model import STATUS_LABELS
+from app.qt.models.image_list_model import STATUS_LABELS, status_label
 from app.qt.models.photo_groups import photo_title
 from app.qt.theme import COLORS
 from app.qt.widgets.note_field import NoteField
@@ -78,17 +78,17 @@ class ReviewPanel(QWidget):
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
-        score_box = QGroupBox("Anomaly score")
+        score_box = QGroupBox(self.tr("Anomaly score"))
         score_layout = QVBoxLayout(score_box)
         score_layout.setSpacing(2)
         score_layout.addWidget(self.score_value)
         score_layout.addWidget(self.threshold_label)
 
-        self.decision_label = QLabel("Not reviewed")
+        self.decision_label = QLabel(self.tr("Not reviewed"))
         self.decision_label.setWordWrap(True)
         self.note_edit = NoteField()
-        self.note_edit.setPlaceholderText("Note… (Ctrl+N)")
-        self.note_edit.setToolTip("Enter saves the note; Esc or Tab returns the keys to the photo")
+        self.note_edit.setPlaceholderText(self.tr("Note… (Ctrl+N)"))
+        self.note_edit.setToolTip(self.tr("Enter saves the note; Esc or Tab returns the keys to the photo"))
         self.note_edit.setClearButtonEnabled(True)
         self.note_edit.returnPressed.connect(lambda: self.note_committed.emit(self.note_edit.text()))
         self.note_edit.left.connect(self.note_left)
@@ -102,7 +102,7 @@ class ReviewPanel(QWidget):
         self._decided = False
         self.buttons_layout = QVBoxLayout()
         self.buttons_layout.setSpacing(6)
-        decision_box = QGroupBox("Decision")
+        decision_box = QGroupBox(self.tr("Decision"))
         decision_layout = QVBoxLayout(decision_box)
         decision_layout.setSpacing(8)
         decision_layout.addWidget(self.decision_label)
@@ -114,11 +114,11 @@ class ReviewPanel(QWidget):
         self.model_label = QLabel("—")
         self.model_label.setWordWrap(True)
         self.size_label = QLabel("—")
-        self.info_form.addRow(self._muted("Model"), self.model_label)
-        self.info_form.addRow(self._muted("Size"), self.size_label)
+        self.info_form.addRow(self._muted(self.tr("Model")), self.model_label)
+        self.info_form.addRow(self._muted(self.tr("Size")), self.size_label)
 
         # the hottest region at full resolution: a small foreign body is recognisable without zooming the view
-        self.crop_box = QGroupBox("Hottest spot (H)")
+        self.crop_box = QGroupBox(self.tr("Hottest spot (H)"))
         self.crop_label = QLabel()
         self.crop_label.setAlignment(Qt.AlignCenter)
         self.crop_label.setMinimumHeight(CROP_SIDE)
@@ -211,9 +211,9 @@ class ReviewPanel(QWidget):
         if self._shown_rel is None or not text or text == self._saved_note.strip():
             self.note_hint.setText("")
         elif self._decided:
-            self.note_hint.setText("Not saved yet: Enter saves the note")
+            self.note_hint.setText(self.tr("Not saved yet: Enter saves the note"))
         else:
-            self.note_hint.setText("Not saved yet: it is saved with your decision (C, R or U)")
+            self.note_hint.setText(self.tr("Not saved yet: it is saved with your decision (C, R or U)"))
 
     def set_model_text(self, text: str) -> None:
         self.model_label.setText(text or "—")
@@ -232,7 +232,7 @@ class ReviewPanel(QWidget):
             self._shown_rel = None
             self._saved_note = ""
             self.note_hint.setText("")
-            self.name_label.setText("No photo selected")
+            self.name_label.setText(self.tr("No photo selected"))
             self.badge.hide()
             self.score_value.setText("—")
             self.threshold_label.setText("")
@@ -244,13 +244,13 @@ class ReviewPanel(QWidget):
             return
         self.name_label.setText(photo_title(record.rel_path, COLORS.muted))
         self.name_label.setToolTip(str(record.path))
-        label = STATUS_LABELS.get(status, "")
+        label = status_label(status) if status in STATUS_LABELS else ""
         color = BADGE_COLORS.get(status)
         if label and color:
             text_color = "#111" if color not in (COLORS.border, COLORS.error) else COLORS.text
             self._set_badge(label, color, text_color)
         else:
-            self._set_badge("PASS" if record.score is not None else "", COLORS.border, COLORS.text)
+            self._set_badge(self.tr("PASS") if record.score is not None else "", COLORS.border, COLORS.text)
         zone = zone_of(record.score, threshold, alarm_threshold)
         if record.score is not None:
             flagged_color = COLORS.alarm if zone == ALARM else COLORS.flagged if status in (
@@ -261,19 +261,22 @@ class ReviewPanel(QWidget):
             self.score_value.setText("—")
             self._set_score_color("")
         if threshold is not None:
-            lines = f"pass {threshold:.4g}" + (f" · alarm {alarm_threshold:.4g}" if alarm_threshold is not None else "")
-            where = {PASS: "pass zone", REVIEW: "review band", ALARM: "alarm zone"}.get(zone or "", "")
+            lines = self.tr("pass {value}").format(value=f"{threshold:.4g}") + (
+                " · " + self.tr("alarm {value}").format(value=f"{alarm_threshold:.4g}")
+                if alarm_threshold is not None else "")
+            where = {PASS: self.tr("pass zone"), REVIEW: self.tr("review band"),
+                     ALARM: self.tr("alarm zone")}.get(zone or "", "")
             self.threshold_label.setText(f"{where}\n{lines}" if where else lines)
         else:
-            self.threshold_label.setText("no threshold set")
+            self.threshold_label.setText(self.tr("no threshold set"))
         if record.decision:
-            who = f" by {record.reviewer}" if record.reviewer else ""
+            who = self.tr(" by {name}").format(name=record.reviewer) if record.reviewer else ""
             when = f", {record.decided_at[:16].replace('T', ' ')}" if record.decided_at else ""
-            self.decision_label.setText(f"{STATUS_LABELS.get(record.decision, record.decision).capitalize()}{who}{when}")
+            self.decision_label.setText(f"{status_label(record.decision).capitalize()}{who}{when}")
         elif record.score is None:
-            self.decision_label.setText("Score the photo before deciding")
+            self.decision_label.setText(self.tr("Score the photo before deciding"))
         else:
-            self.decision_label.setText("Not reviewed")
+            self.decision_label.setText(self.tr("Not reviewed"))
         self.note_edit.setEnabled(record.score is not None)
         switched = record.rel_path != self._shown_rel
         self._shown_rel = record.rel_path
@@ -284,16 +287,14 @@ class ReviewPanel(QWidget):
         self._update_note_hint()
         details = []
         if record.error:
-            details.append(f"Unreadable: {record.error}")
+            details.append(self.tr("Unreadable: {error}").format(error=record.error))
         if record.changed_reason == "missing":
-            details.append("The photo is no longer in the batch folder; its score and any decision stay in the "
-                           "review log.")
+            details.append(self.tr("The photo is no longer in the batch folder; its score and any decision stay in "
+                                   "the review log."))
         elif record.changed:
-            details.append(
-                f"The photo was {record.changed_reason or 'changed'} after scoring; its score and heatmap are out of date."
-            )
+            details.append(self.tr("The photo was changed after scoring; its score and heatmap are out of date."))
         self.details.setText("\n".join(details))
         if record.width and record.height:
-            self.size_label.setText(f"{record.width} × {record.height} px")
+            self.size_label.setText(self.tr("{width} × {height} px").format(width=record.width, height=record.height))
         else:
             self.size_label.setText("—")

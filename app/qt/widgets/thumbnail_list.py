@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.qt.models.image_list_model import FILTERS, STATUS_LABELS, ImageListModel, Roles
+from app.qt.i18n import find_menu
+from app.qt.models.image_list_model import FILTERS, ImageListModel, Roles, list_label, status_label
 from app.qt.models.photo_groups import GroupCounts, GroupRow, counts_with_folders_above, folder_choices
 from app.qt.theme import COLORS
 from app.qt.widgets.list_tools import ListTools
@@ -119,11 +120,12 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(box, 4, 4)
             painter.setPen(colors["muted"])
             unreadable = status == PhotoStatus.UNREADABLE or cell_data.thumbnail_error
-            painter.drawText(box, Qt.AlignCenter, "unreadable" if unreadable else "…")
+            painter.drawText(box, Qt.AlignCenter,
+                             QCoreApplication.translate("ThumbnailDelegate", "unreadable") if unreadable else "…")
 
         badge_color = self._badge_colors.get(status)
         if badge_color is not None:
-            self._draw_badge(painter, box, STATUS_LABELS.get(status, status.upper()), status, badge_color)
+            self._draw_badge(painter, box, status_label(status), status, badge_color)
         alarm = cell_data.zone == Zone.ALARM
         if cell_data.flagged and status not in (PhotoStatus.FLAGGED, PhotoStatus.ALARM):
             # decided photos at or above pass keep a thin rim in the colour of their zone
@@ -245,16 +247,14 @@ class ThumbnailList(QListView):
         super().keyPressEvent(event)
 
 
-ALL_FOLDERS = "All folders"
+ALL_FOLDERS = QT_TRANSLATE_NOOP("ThumbnailPanel", "All folders")
 
 
 def add_folder_commands(menubar: QMenuBar, actions: list[QAction]) -> None:
     """The folder commands at the end of the Navigate menu (hidden, with their keys, for a flat batch)."""
-    for menu_action in menubar.actions():
-        menu = menu_action.menu()
-        if menu is not None and menu_action.text().replace("&", "") == "Navigate":
-            menu.addActions(actions)
-            return
+    menu = find_menu(menubar, "&Navigate")
+    if menu is not None:
+        menu.addActions(actions)
 
 
 class ThumbnailPanel(QWidget):
@@ -272,13 +272,13 @@ class ThumbnailPanel(QWidget):
         self.current_rel: Optional[str] = None
         self.filter_combo = QComboBox()
         for key, label in FILTERS:
-            self.filter_combo.addItem(label, key)
-        self.filter_combo.setToolTip("Which photos to list")
+            self.filter_combo.addItem(list_label(label), key)
+        self.filter_combo.setToolTip(self.tr("Which photos to list"))
         self.folder_combo = QComboBox()
-        self.folder_combo.setToolTip("List the photos of one folder only (Shift+G: the folder of this photo)")
+        self.folder_combo.setToolTip(self.tr("List the photos of one folder only (Shift+G: the folder of this photo)"))
         self.folder_combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.folder_combo.setMinimumContentsLength(12)
-        self.counter = QLabel("No batch open")
+        self.counter = QLabel(self.tr("No batch open"))
         self.counter.setObjectName("counter")
         self.counter.setWordWrap(True)
         self.list = ThumbnailList()
@@ -289,24 +289,25 @@ class ThumbnailPanel(QWidget):
         self._quiet = False
         header = QHBoxLayout()
         header.setContentsMargins(6, 6, 6, 0)
-        label = QLabel("Show")
+        label = QLabel(self.tr("Show"))
         label.setObjectName("muted")
         header.addWidget(label)
         header.addWidget(self.filter_combo, 1)
         self.folder_row = QWidget()
         folder_layout = QHBoxLayout(self.folder_row)
         folder_layout.setContentsMargins(6, 0, 6, 0)
-        folder_label = QLabel("Folder")
+        folder_label = QLabel(self.tr("Folder"))
         folder_label.setObjectName("muted")
         folder_label.setBuddy(self.folder_combo)
         folder_layout.addWidget(folder_label)
         folder_layout.addWidget(self.folder_combo, 1)
         self.folder_row.hide()
-        self.collapse_action = self._folder_action("Collapse or expand this photo's folder", "G",
+        self.collapse_action = self._folder_action(self.tr("Collapse or expand this photo's folder"), "G",
                                                    self.toggle_current_folder)
-        self.only_folder_action = self._folder_action("List only this photo's folder, or all folders again", "Shift+G",
+        self.only_folder_action = self._folder_action(
+            self.tr("List only this photo's folder, or all folders again"), "Shift+G",
                                                       self.toggle_only_current_folder)
-        self.expand_all_action = self._folder_action("Expand all folders", "", self.model.expand_all)
+        self.expand_all_action = self._folder_action(self.tr("Expand all folders"), "", self.model.expand_all)
         self._folder_separator = QAction(self)
         self._folder_separator.setSeparator(True)
         layout = QVBoxLayout(self)
@@ -388,10 +389,11 @@ class ThumbnailPanel(QWidget):
             return
         choices = folder_choices(self.model.folders())
         counts = counts_with_folders_above(self.model.group_counts(), choices)
-        entries: list[tuple[str, Optional[str]]] = [(ALL_FOLDERS, None)]
+        entries: list[tuple[str, Optional[str]]] = [(self.tr(ALL_FOLDERS), None)]
         for folder in choices:
             group = counts.get(folder) or GroupCounts(folder)
-            entries.append((f"{group.label} — {group.flagged} flagged, {group.reviewed} reviewed", folder))
+            entries.append((self.tr("{folder} — {flagged} flagged, {reviewed} reviewed").format(
+                folder=group.label, flagged=group.flagged, reviewed=group.reviewed), folder))
         combo.blockSignals(True)
         try:
             if [combo.itemData(i) for i in range(combo.count())] != [data for _, data in entries]:
@@ -428,12 +430,13 @@ class ThumbnailPanel(QWidget):
         menu.setAttribute(Qt.WA_DeleteOnClose)
         if folder is not None:
             label = model.group_counts()[folder].label if folder in model.group_counts() else folder
-            collapse = menu.addAction(f"{'Expand' if model.is_collapsed(folder) else 'Collapse'} {label}")
+            collapse = menu.addAction((self.tr("Expand {folder}") if model.is_collapsed(folder) else
+                                       self.tr("Collapse {folder}")).format(folder=label))
             collapse.triggered.connect(lambda _=False, f=folder: model.toggle_collapsed(f))
-            only = menu.addAction(f"List only {label}")
+            only = menu.addAction(self.tr("List only {folder}").format(folder=label))
             only.triggered.connect(lambda _=False, f=folder: self.set_folder_filter(f))
         if model.folder_filter is not None:
-            menu.addAction("List all folders").triggered.connect(lambda: self.set_folder_filter(None))
+            menu.addAction(self.tr("List all folders")).triggered.connect(lambda: self.set_folder_filter(None))
         menu.addAction(self.expand_all_action)
         menu.popup(self.list.viewport().mapToGlobal(position))
         return menu
@@ -472,12 +475,12 @@ class ThumbnailPanel(QWidget):
     def update_counter(self) -> None:
         session = self.model.session
         if session is None:
-            self.counter.setText("No batch open")
+            self.counter.setText(self.tr("No batch open"))
             return
         text = session.counts().headline()
         model = self.model
         if model.filter_name != "all" or model.search_text or model.folder_filter is not None or model.any_collapsed:
-            text += f" · {model.photo_count} shown"
+            text += " · " + self.tr("{count} shown").format(count=model.photo_count)
         self.counter.setText(text)
         if self.model.is_grouped:
             self.update_folders()
