@@ -3,19 +3,20 @@ from __future__ import annotations
 
 import inspect
 
-from app.cli import _model_config, build_parser
+from app.cli import build_parser
+from app.cli.training import model_config
 from core.config import FlowConfig, ModelConfig, RetrainConfig, ScoringConfig, TrainConfig
 
 
-def test_train_without_options_builds_the_default_model_config():
+def test_train_without_options_builds_the_defaultmodel_config():
     args = build_parser().parse_args(["train", "--data", "d", "--out", "m.csa"])
-    assert _model_config(args) == ModelConfig()
+    assert model_config(args) == ModelConfig()
 
 
 def test_given_options_override_only_themselves():
     args = build_parser().parse_args(["train", "--data", "d", "--out", "m.csa", "--epochs", "3", "--seed", "5",
                                       "--image-size", "128", "--patience", "2", "--time-budget", "1.5"])
-    config = _model_config(args)
+    config = model_config(args)
     assert (config.train.epochs, config.train.seed, config.flow.seed) == (3, 5, 5)
     assert config.input.image_size == 128 and config.train.early_stop_patience == 2
     assert config.train.time_budget_s == 90.0
