@@ -21,6 +21,7 @@ from core.flow.anomaly_map import grid_maps, image_scores
 from core.photo_maps import peak_level, photo_canvas, to_photo, working_map
 from core.flow.torch_model import CSAFlow
 from core.modelfile import ModelFile, ModelFileError, load_model_file, save_model_file
+from core.modelheader import ModelInfo
 from core.operating_point import OperatingPoint, derived_alarm_threshold, ordered
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
 from core.vocabulary import JobStage
@@ -119,23 +120,23 @@ class Detector:
         self.extractor.move_to(CPU)
         self.flow.to(CPU)
 
-    def info(self) -> dict[str, Any]:
-        return {
-            "name": self.meta.get("name") or (self.path.stem if self.path else "unsaved model"),
-            "variant": self.config.flow.variant,
-            "backbone": self.config.backbone.name,
-            "image_size": self.config.input.image_size,
-            "hidden_channels": self.config.flow.hidden_channels,
-            "threshold": self.threshold,
-            "alarm_threshold": self.alarm_threshold,
-            "pixel_threshold": self.pixel_threshold,
-            "heatmap_low": self.meta.get(HEATMAP_LOW_KEY),
-            "device": self.device_description,
-            "runtime": self.runtime,
-            "path": str(self.path) if self.path else None,
-            "created": self.meta.get("created"),
-            "n_train_images": self.meta.get("n_train_images"),
-        }
+    def info(self) -> ModelInfo:
+        return ModelInfo(
+            name=self.meta.get("name") or (self.path.stem if self.path else "unsaved model"),
+            variant=self.config.flow.variant,
+            backbone=self.config.backbone.name,
+            image_size=self.config.input.image_size,
+            hidden_channels=self.config.flow.hidden_channels,
+            threshold=self.threshold,
+            alarm_threshold=self.alarm_threshold,
+            pixel_threshold=self.pixel_threshold,
+            heatmap_low=self.meta.get(HEATMAP_LOW_KEY),
+            device=self.device_description,
+            runtime=self.runtime,
+            path=str(self.path) if self.path else None,
+            created=self.meta.get("created"),
+            n_train_images=self.meta.get("n_train_images"),
+        )
 
     # ----------------------------------------------------------------- training
     @classmethod

@@ -29,27 +29,12 @@ from core.detector import Detector, _report_dict, seed_everything, split_holdout
 from core.feature_cache import FeatureCache, digests_of, extract_with_cache
 from core.features import FeatureSet
 from core.imageio import ImageReadError, file_digest
+from core.modelheader import AddedImage, Lineage
 from core.results import CancelToken, ProgressCallback, ProgressEvent
 from core.reviewlog import ImageRecord, ReviewLog
 from core.trainer import FitReport, fit_flow
 from core.vocabulary import Decision, JobStage
 
-
-
-@dataclass(frozen=True)
-class AddedImage:
-    """A photo the reviewer declared normal that the new model learnt from (its lineage entry)."""
-
-    path: Path
-    sha256: str
-    batch: str
-    reviewer: Optional[str]
-    decided_at: Optional[str]
-    held_out: bool = False  # used to set the threshold rather than to fit the flow
-
-    def as_meta(self) -> dict[str, Any]:
-        return {"path": str(self.path), "sha256": self.sha256, "batch": self.batch, "reviewer": self.reviewer,
-                "decided_at": self.decided_at, "held_out": self.held_out}
 
 
 @dataclass
@@ -108,21 +93,20 @@ class RetrainOutcome:
         return lines
 
 
-def _lineage_entries(meta: dict[str, Any]) -> list[dict[str, Any]]:
-    lineage = meta.get("lineage") or {}
-    rounds = [lineage] + list(lineage.get("history") or [])
-    return [entry for r in rounds for entry in (r.get("added_images") or []) if isinstance(entry, dict)]
+def _learnt_images(meta: dict[str, Any]) -> list[AddedImage]:
+    lineage = Lineage.from_meta(meta)
+    return lineage.every_added_image() if lineage is not None else []
 
 
 def lineage_hashes(meta: dict[str, Any]) -> set[str]:
     """Content hashes of every reviewed photo a model and its ancestors were retrained on."""
-    return {entry["sha256"] for entry in _lineage_entries(meta) if entry.get("sha256")}
+    return {image.sha256 for image in _learnt_images(meta) if image.sha256}
 
 
 def earlier_reviewed_normals(meta: dict[str, Any]) -> dict[Path, str]:
     """Photos learnt in earlier improvements that are still there unchanged, with their hashes: they keep
     training, so a model improved twice does not forget what the first review taught it."""
-    learnt = {Path(str(e["path"])): e["sha256"] for e in _lineage_entries(meta) if e.get("path") and e.get("sha256")}
+    learnt = {image.path: image.sha256 for image in _learnt_images(meta) if image.sha256}
     current, _unreadable = digests_of([p for p in learnt if p.is_file()])
     return {path: digest for path, digest in current.items() if digest == learnt[path]}
 
@@ -258,9 +242,13 @@ def retrain_from_log(
     added = [AddedImage(record.path, digest, batch_dir, record.reviewer, record.decided_at,
                         held_out=record.path in held_out_paths) for record, digest in chosen]
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-    parent_lineage = detector.meta.get("lineage")
-    history = ([{k: v for k, v in parent_lineage.items() if k != "history"}] + list(parent_lineage.get("history") or [])
-               if parent_lineage else [])
+    parent_lineage = Lineage.from_meta(detector.meta)
+    lineage = Lineage(
+        parent_path=str(detector.path) if detector.path else None, parent_name=detector.info().name,
+        parent_created=detector.meta.get("created"), added_images=tuple(added),
+        old_normals=len(old_features) if old_features is not None else 0, retrained_at=now, epochs=int(epochs),
+        history=tuple(parent_lineage.rounds()) if parent_lineage is not None else (),
+    )
     retrained.meta.update({
         "created": now,
         "n_train_images": len(set(train_set.paths)),
@@ -268,15 +256,7 @@ def retrain_from_log(
         "training": _report_dict(fit),
         "calibration": calibration,
         "train_seconds": round(time.monotonic() - started, 2),
-        "lineage": {
-            "parent": {"path": str(detector.path) if detector.path else None,
-                       "name": detector.info()["name"], "created": detector.meta.get("created")},
-            "added_images": [a.as_meta() for a in added],
-            "old_normals": len(old_features) if old_features is not None else 0,
-            "retrained_at": now,
-            "epochs": int(epochs),
-            "history": history,
-        },
+        "lineage": lineage.as_meta(),
     })
 
     before = [r for r in log.images() if r.score is not None and not r.error]

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Iterable, Optional
 
 from PySide6.QtCore import QObject, Signal
 
@@ -28,6 +28,7 @@ from core.reviewlog import (
     ReviewLogReadOnly,
     open_for_batch,
 )
+from core.modelheader import ModelInfo
 from core.vocabulary import Decision
 
 DECISIONS = tuple(Decision)
@@ -262,7 +263,7 @@ class BatchSession(QObject):
                             unsure, alarm)
 
     # -- scoring ----------------------------------------------------------------------------------
-    def adopt_model(self, info: dict[str, Any], model_path: Optional[Path | str]) -> None:
+    def adopt_model(self, info: ModelInfo, model_path: Optional[Path | str]) -> None:
         """Record which model scores this batch; the model's threshold applies only if the batch has none.
 
         A threshold the reviewer already set for this batch is kept: it is a decision, not a default.
@@ -271,14 +272,14 @@ class BatchSession(QObject):
             return
         self.log.set_batch_info(
             model_path=model_path,
-            model_name=info.get("name"),
-            variant=info.get("variant"),
-            backbone=info.get("backbone"),
-            image_size=info.get("image_size"),
-            pixel_threshold=info.get("pixel_threshold"),
-            heatmap_low=info.get("heatmap_low"),
-            threshold=info.get("threshold") if self._threshold is None else None,
-            alarm_threshold=info.get("alarm_threshold") if self._alarm is None else None,
+            model_name=info.name,
+            variant=info.variant,
+            backbone=info.backbone,
+            image_size=info.image_size,
+            pixel_threshold=info.pixel_threshold,
+            heatmap_low=info.heatmap_low,
+            threshold=info.threshold if self._threshold is None else None,
+            alarm_threshold=info.alarm_threshold if self._alarm is None else None,
         )
         batch = self.log.batch_info()
         self.model_path, self.model_name = batch.model_path, batch.model_name

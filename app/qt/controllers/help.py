@@ -52,8 +52,8 @@ class HelpController(Controller):
             info = w.detector.info()
             version = split_version(w.model_path)[1] if w.model_path is not None else 1
             lines.append(
-                f"<p><b>Model:</b> {html.escape(str(info.get('name')))} v{version} — {info.get('variant')}, "
-                f"{info.get('backbone')}, {info.get('image_size')} px, threshold {info.get('threshold'):.4g}<br>"
+                f"<p><b>Model:</b> {html.escape(str(info.name))} v{version} — {info.variant}, "
+                f"{info.backbone}, {info.image_size} px, threshold {info.threshold:.4g}<br>"
                 f"<span style='color:{COLORS.muted}'>{html.escape(str(w.model_path or ''))}</span></p>"
             )
         else:

@@ -14,6 +14,7 @@ from app.qt.dialogs.improve_dialog import ImproveModelDialog
 from app.qt.dialogs.train_dialog import TrainDialog
 from app.qt.dialogs.versions_dialog import ModelVersionsDialog
 from app.qt.workers import LoadModelJob
+from core.modelheader import Lineage, ModelInfo
 from core.reviewlog import ReviewLogError
 
 
@@ -69,19 +70,19 @@ class ModelController(Controller):
         w.settings.last_model = path
         w.engine.device_text = getattr(detector, "device_description", "") or getattr(detector, "device", "")
         info = detector.info()
-        w.review_panel.set_model_text(f"{info.get('name')} ({info.get('variant')}, {info.get('image_size')} px)")
+        w.review_panel.set_model_text(f"{info.name} ({info.variant}, {info.image_size} px)")
         notes = list(getattr(detector, "load_notes", []) or [])
         if notes:  # e.g. an older model with one threshold: its alarm line was derived
             self.say(notes[0][:1].upper() + notes[0][1:], 15000)
         else:
-            self.say(f"Model {info.get('name')} ready on {w.engine.device_text}", 5000)
+            self.say(f"Model {info.name} ready on {w.engine.device_text}", 5000)
         w.model_picker.show_path(path)
         w.update_title()
         if self.adopt_threshold is not None:
             self._adopt_improved_model(path, info, self.adopt_threshold)
         w.model_loaded.emit(str(path))
 
-    def _adopt_improved_model(self, path: Path, info: dict, threshold: float) -> None:
+    def _adopt_improved_model(self, path: Path, info: ModelInfo, threshold: float) -> None:
         """An improved model replaces its parent for this batch with its own threshold, then rescores the batch.
 
         Unlike switching models, the batch threshold is replaced: the reviewer accepted the new model together
@@ -92,7 +93,7 @@ class ModelController(Controller):
         if session is None or session.read_only:
             return
         reviewer = self.w.settings.reviewer or "unknown"
-        alarm = info.get("alarm_threshold")
+        alarm = info.alarm_threshold
         try:
             session.adopt_model(info, path)
             session.commit_threshold(threshold, reviewer)
@@ -190,12 +191,9 @@ class ModelController(Controller):
         folders: list[Path] = []
         if self.w.session is not None:
             folders.append(self.w.session.batch_dir.parent)
-        meta = getattr(self.w.detector, "meta", None)
-        lineage = meta.get("lineage") if isinstance(meta, dict) else None
-        rounds = ([lineage] + list(lineage.get("history") or [])) if isinstance(lineage, dict) else []
-        for round_ in rounds:
-            for added in round_.get("added_images") or []:
-                batch = added.get("batch") if isinstance(added, dict) else None
-                if batch and Path(batch).is_dir() and Path(batch) not in folders:
-                    folders.append(Path(batch))
+        lineage = Lineage.from_meta(getattr(self.w.detector, "meta", None))
+        for added in lineage.every_added_image() if lineage is not None else []:
+            batch = added.batch
+            if batch and Path(batch).is_dir() and Path(batch) not in folders:
+                folders.append(Path(batch))
         return folders
