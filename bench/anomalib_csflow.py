@@ -33,9 +33,9 @@ from FrEIA.framework import GraphINN, InputNode, Node, OutputNode
 
 from bench.shared_features import PreparedFeatures, SharedFeatureDetector
 from core.config import ModelConfig, TrainConfig
-from core.device import pick_device
-from core.features import FeatureExtractor
-from core.trainer import BestEpoch, adam_for, mean_loss, train_epoch
+from core.features.device import pick_device
+from core.features.extractor import FeatureExtractor
+from core.training.trainer import BestEpoch, adam_for, mean_loss, train_epoch
 
 
 class SharedFeatureCrossScaleFlow(CrossScaleFlow):
@@ -97,7 +97,8 @@ class FlowFitSummary:
 def fit_cross_scale_flow(flow: CrossScaleFlow, train_features: Sequence[torch.Tensor],
                          val_features: Optional[Sequence[torch.Tensor]], config: TrainConfig, device: torch.device,
                          on_epoch: Optional[Callable[[int, Optional[dict]], None]] = None) -> FlowFitSummary:
-    """The loop of :func:`core.trainer.fit_flow` with anomalib's loss; keeps the epoch with the lowest held-out loss.
+    """The loop of :func:`core.training.trainer.fit_flow` with anomalib's loss; keeps the epoch with the lowest
+    held-out loss.
 
     ``on_epoch(epoch, best_state)`` is called after each epoch with the weights that would be kept so far.
     """

@@ -28,8 +28,8 @@ from torch import nn
 
 from bench.shared_features import PreparedFeatures, SharedFeatureDetector
 from core.config import ModelConfig
-from core.device import pick_device
-from core.features import FeatureExtractor
+from core.features.device import pick_device
+from core.features.extractor import FeatureExtractor
 
 #: Pyramid levels used as PatchCore's two layers (finest first).
 PATCHCORE_LEVELS = 2

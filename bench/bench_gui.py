@@ -49,7 +49,7 @@ def make_batch(folder: Path, n_photos: int, size: int, seed: int = 0, folders: i
     import cv2
     import numpy as np
 
-    from core.reviewlog import ReviewLog
+    from core.review import ReviewLog
 
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)

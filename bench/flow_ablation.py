@@ -3,7 +3,7 @@
 Backbone features are extracted once per set (the frozen backbone makes them the same for every head) and kept
 in ``--cache``; each configuration then trains only its flow head, on the same features, for every seed. A seed
 sets the flow's initial weights, the order of the training batches and which training photos are held out
-(early stopping, threshold), exactly as in :meth:`core.detector.Detector.train`. Every configuration is scored
+(early stopping, threshold), exactly as in :meth:`core.scoring.detector.Detector.train`. Every configuration is scored
 by image AUROC on the whole test set and, from the same trained model, on good photos against each defect type
 alone: a head that only catches the easy type shows it there.
 
@@ -35,13 +35,13 @@ import torch
 
 from bench.subsets import evenly_spaced
 from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig
-from core.datasets import find_categories, test_items, training_images
-from core.detector import seed_everything, split_holdout
-from core.features import FeatureExtractor, FeatureSet
+from core.photos.datasets import find_categories, test_items, training_images
+from core.scoring.detector import seed_everything, split_holdout
+from core.features.extractor import FeatureExtractor, FeatureSet
 from core.flow.anomaly_map import image_scores
 from core.flow.torch_model import CSAFlow
-from core.metrics import image_auroc
-from core.trainer import fit_flow
+from core.evaluation.metrics import image_auroc
+from core.training.trainer import fit_flow
 from core.results import ProgressEvent
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -3,12 +3,12 @@
 For every MVTec-layout category the test photos (good ones and anomalies, each defect type spread evenly) are
 split into rounds. The loop runs the program as a user would, through the engine's own API:
 
-1. a model is trained on ``train/good`` (:meth:`core.detector.Detector.train`), saved and loaded again;
-2. round k's photos are a batch folder, scored into its review log by :func:`core.batch.score_batch`;
-3. a simulated reviewer works through the flagged photos (:func:`core.reviewlog.iter_flagged`) and records
-   "confirmed" for an anomaly and "rejected" for a good photo, with :meth:`core.reviewlog.ReviewLog.decide`,
+1. a model is trained on ``train/good`` (:meth:`core.scoring.detector.Detector.train`), saved and loaded again;
+2. round k's photos are a batch folder, scored into its review log by :func:`core.scoring.batch.score_batch`;
+3. a simulated reviewer works through the flagged photos (:func:`core.review.iter_flagged`) and records
+   "confirmed" for an anomaly and "rejected" for a good photo, with :meth:`core.review.ReviewLog.decide`,
    exactly what the inspector writes;
-4. :func:`core.retrain.retrain_from_log` continues training on the rejected photos (with ``train/good`` mixed
+4. :func:`core.training.retrain.retrain_from_log` continues training on the rejected photos (with ``train/good`` mixed
    in against forgetting) and resets the threshold at the same target false-alarm rate; the new model is
    saved, loaded and scores round k+1; every anomaly caught in an earlier round is scored again with it.
 
@@ -39,16 +39,16 @@ from bench.loop_report import (
     CategoryResult, RoundResult, TargetCheck, check_target, format_table, write_json,
 )
 from bench.subsets import evenly_spaced
-from core.batch import score_batch
+from core.scoring.batch import score_batch
 from core.config import (
     DEFAULT_RETRAIN_EPOCHS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig,
 )
-from core.datasets import TestItem, find_categories, test_items, training_images
-from core.detector import Detector
-from core.feature_cache import FeatureCache
-from core.metrics import false_alarm_rate_at_recall, image_auroc
-from core.retrain import retrain_from_log
-from core.reviewlog import ReviewLog, iter_flagged
+from core.photos.datasets import TestItem, find_categories, test_items, training_images
+from core.scoring.detector import Detector
+from core.features.feature_cache import FeatureCache
+from core.evaluation.metrics import false_alarm_rate_at_recall, image_auroc
+from core.training.retrain import retrain_from_log
+from core.review import ReviewLog, iter_flagged
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,9 +1,9 @@
 """`make bench`: our csflow and csa against anomalib 2.7's CS-Flow and PatchCore, side by side in one run.
 
 Every model is trained and evaluated in the same process on the same images with the same frozen features
-(backbone, weights, stage, input size and 3-scale pyramid from :mod:`core.features`): ours through
-:meth:`core.detector.Detector.train`, the peers through the adapters in :mod:`bench.anomalib_csflow` and
-:mod:`bench.anomalib_patchcore`. All of them are evaluated by :func:`core.evaluation.evaluate_category`.
+(backbone, weights, stage, input size and 3-scale pyramid from :mod:`core.features.extractor`): ours through
+:meth:`core.scoring.detector.Detector.train`, the peers through the adapters in :mod:`bench.anomalib_csflow` and
+:mod:`bench.anomalib_patchcore`. All of them are evaluated by :func:`core.evaluation.category.evaluate_category`.
 
 * train seconds: wall clock of the whole training call, feature extraction included;
 * images/s: one warm-up batch, then the same test images scored from their files with the same batch size by
@@ -43,11 +43,11 @@ from bench.report import (
 )
 from bench.subsets import evenly_spaced, link_test_subset, pick_test_items
 from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
-from core.datasets import find_categories, training_images
-from core.detector import Detector
-from core.device import pick_device
-from core.evaluation import evaluate_category
-from core.features import FeatureExtractor, FeatureSet
+from core.photos.datasets import find_categories, training_images
+from core.scoring.detector import Detector
+from core.features.device import pick_device
+from core.evaluation.category import evaluate_category
+from core.features.extractor import FeatureExtractor, FeatureSet
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

@@ -36,9 +36,9 @@ from sklearn.metrics import roc_auc_score
 from bench.report import json_safe
 from bench.subsets import evenly_spaced
 from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig
-from core.datasets import find_categories, training_images
-from core.detector import Detector
-from core.runtime import available_runtimes
+from core.photos.datasets import find_categories, training_images
+from core.scoring.detector import Detector
+from core.features.runtime import available_runtimes
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 

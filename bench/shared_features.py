@@ -1,11 +1,11 @@
 """What every peer model of the benchmark shares with our detector: the features, the split and the scoring loop.
 
 A comparison of anomaly-detection heads only means something when they see identical inputs. So a peer gets
-the :class:`core.features.FeatureExtractor` our detector uses (same backbone weights, stage, input size and
+the :class:`core.features.extractor.FeatureExtractor` our detector uses (same backbone weights, stage, input size and
 3-scale pyramid; run unfused, as anomalib runs timm models), the same held-out split of the training images, and
 the same file-to-heatmap loop as
-:meth:`core.detector.Detector.score_images`; only the part after the backbone differs. A peer also offers the
-two members :func:`core.evaluation.evaluate_category` reads (``score_images`` and ``threshold``), so every model
+:meth:`core.scoring.detector.Detector.score_images`; only the part after the backbone differs. A peer also offers the
+two members :func:`core.evaluation.category.evaluate_category` reads (``score_images`` and ``threshold``), so every model
 is evaluated by the same code.
 """
 from __future__ import annotations
@@ -19,14 +19,14 @@ import numpy as np
 import torch
 
 from core.config import ModelConfig
-from core.detector import seed_everything, split_holdout
-from core.features import FeatureExtractor, FeatureSet, LoadedImage, iter_loaded
+from core.scoring.detector import seed_everything, split_holdout
+from core.features.extractor import FeatureExtractor, FeatureSet, LoadedImage, iter_loaded
 from core.results import Cancelled, CancelToken, ProgressCallback, ScoreResult
-from core.threshold import threshold_for_good_scores
+from core.training.threshold import threshold_for_good_scores
 
 
 class PreparedFeatures:
-    """Training features split exactly as :meth:`core.detector.Detector.train` splits them."""
+    """Training features split exactly as :meth:`core.scoring.detector.Detector.train` splits them."""
 
     def __init__(self, extractor: FeatureExtractor, train: FeatureSet, holdout: Optional[FeatureSet], skipped: dict):
         self.extractor = extractor
@@ -90,7 +90,7 @@ class SharedFeatureDetector(ABC):
         cancel: Optional[CancelToken] = None,
         batch_size: int = 8,
     ) -> Iterator[ScoreResult]:
-        """Same contract and decoding path as :meth:`core.detector.Detector.score_images` (progress is not reported)."""
+        """Same contract and decoding path as :meth:`core.scoring.detector.Detector.score_images` (progress is not reported)."""
         pending: list[LoadedImage] = []
         for item in iter_loaded([Path(p) for p in paths], self.config.input):
             if cancel is not None and cancel.is_set():

@@ -2,8 +2,8 @@
 
 An inspection station keeps one model loaded for a whole shift and scores batch after batch, so memory that
 grows a little with every batch eventually stops it. This soak run scores one folder of synthetic photos
-``--passes`` times with one loaded :class:`core.detector.Detector`, the way the command line does
-(:func:`core.batch.score_batch`: review log, score tables, heatmap pictures), and reads the resident size
+``--passes`` times with one loaded :class:`core.scoring.detector.Detector`, the way the command line does
+(:func:`core.scoring.batch.score_batch`: review log, score tables, heatmap pictures), and reads the resident size
 (``VmRSS``) after every pass. The first pass fills caches and allocator pools, so growth is measured from
 pass 2 to the last pass; it passes when that growth is below ``--limit-mb`` or ``--limit-percent``
 (whichever allows more), i.e. within noise. Example::
@@ -26,9 +26,9 @@ from typing import Optional, Sequence
 
 import torch
 
-from core.batch import score_batch
+from core.scoring.batch import score_batch
 from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
-from core.detector import Detector
+from core.scoring.detector import Detector
 from core.synthetic import SceneConfig, generate_batch
 
 

@@ -1,6 +1,6 @@
 """Small, deterministic subsets of an MVTec category for quick runs of the benchmark.
 
-:func:`core.evaluation.evaluate_category` reads a category folder, so a test subset is written as a folder of
+:func:`core.evaluation.category.evaluate_category` reads a category folder, so a test subset is written as a folder of
 symbolic links (images and their masks) in a temporary place; the data itself is never copied.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Sequence, TypeVar
 
-from core.datasets import TestItem, test_items
+from core.photos.datasets import TestItem, test_items
 
 T = TypeVar("T")
 

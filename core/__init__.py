@@ -8,19 +8,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Sequence
 
-from core.batch_folder import (
+from core.photos.batch_folder import (
     BatchListing, SkippedEntry, folder_of, list_batch, list_batch_photos, photo_key, resolve_batch_folder,
 )
 from core.config import (
     DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, RetrainConfig,
     RuntimeConfig, ScoringConfig, TrainConfig,
 )
-from core.modelheader import ModelSummary, summarize_model
+from core.models.modelheader import ModelSummary, summarize_model
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
 
 if TYPE_CHECKING:  # pragma: no cover
-    from core.detector import Detector
-    from core.retrain import RetrainOutcome
+    from core.scoring.detector import Detector
+    from core.training.retrain import RetrainOutcome
 
 __version__ = "0.1.0"
 
@@ -36,7 +36,7 @@ __all__ = [
 
 def warm_up_engine() -> str:
     """Import torch and timm and return the device name that scoring will use ("cuda:0 (NVIDIA ...)" or "cpu")."""
-    from core.device import describe_device, pick_device
+    from core.features.device import describe_device, pick_device
 
     return describe_device(pick_device(None))
 
@@ -44,9 +44,9 @@ def warm_up_engine() -> str:
 def load_detector(path: str | Path, device: Optional[str] = None, runtime: str = "torch") -> "Detector":
     """Load a model file written by :meth:`Detector.save`; refuses files that are not ours.
 
-    ``runtime``: what runs the backbone on the CPU (one of :data:`RUNTIMES`; see :mod:`core.runtime`).
+    ``runtime``: what runs the backbone on the CPU (one of :data:`RUNTIMES`; see :mod:`core.features.runtime`).
     """
-    from core.detector import Detector
+    from core.scoring.detector import Detector
 
     return Detector.load(path, device=device, runtime=runtime)
 
@@ -59,9 +59,9 @@ def train_detector(
     device: Optional[str] = None,
     runtime: str = "torch",
 ) -> "Detector":
-    """Train a detector on defect-free images only; see :class:`core.detector.Detector`."""
-    from core.detector import Detector
-    from core.feature_cache import FeatureCache
+    """Train a detector on defect-free images only; see :class:`core.scoring.detector.Detector`."""
+    from core.scoring.detector import Detector
+    from core.features.feature_cache import FeatureCache
 
     return Detector.train(images, config or ModelConfig(), progress=progress, cancel=cancel, device=device,
                           feature_cache=FeatureCache(), runtime=runtime)
@@ -76,14 +76,14 @@ def retrain_from_review(
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
 ) -> "RetrainOutcome":
-    """Continue training ``detector`` on the photos a reviewer rejected as false alarms; see :mod:`core.retrain`.
+    """Continue training ``detector`` on the photos a reviewer rejected as false alarms; see :mod:`core.training.retrain`.
 
     ``review_log`` is a batch folder or its log file; it is opened read-only, so the reviewer can keep working
     on the batch meanwhile. The returned model is neither saved nor activated.
     """
-    from core.feature_cache import FeatureCache
-    from core.retrain import retrain_from_log
-    from core.reviewlog import ReviewLog
+    from core.features.feature_cache import FeatureCache
+    from core.training.retrain import retrain_from_log
+    from core.review import ReviewLog
 
     with ReviewLog.open(review_log, read_only=True) as log:
         return retrain_from_log(detector, log, include_reviewed_normals=include_reviewed_normals,

@@ -69,7 +69,7 @@ class ScoringConfig:
     """How photos go through a trained model; a property of the run, so not stored in the model file.
 
     ``batch_size`` photos pass the backbone at once when scoring or extracting features: smaller batches report
-    progress more often, larger ones use a GPU better (out of memory halves it, see :mod:`core.device`).
+    progress more often, larger ones use a GPU better (out of memory halves it, see :mod:`core.features.device`).
     ``feature_rows`` is the same for features already extracted, which only pass the flow.
     """
 
@@ -79,7 +79,7 @@ class ScoringConfig:
 
 @dataclass(frozen=True)
 class RetrainConfig:
-    """Improving a model from a review (see :mod:`core.retrain`).
+    """Improving a model from a review (see :mod:`core.training.retrain`).
 
     ``epochs`` continue from the model's weights (the command line's and the inspector's default). Fewer new
     normal photos than ``min_new_for_holdout`` all go to training; from that many on, some are held out for the
@@ -110,7 +110,7 @@ class TrainConfig:
     early_stop_patience: int = 8  # epochs without improvement of the held-out NLL
     time_budget_s: float | None = None  # stop after the epoch that crosses this (keeps the best epoch so far)
     holdout_fraction: float = 0.1  # good images kept back for early stopping and the thresholds
-    # The operating point (see core.operating_point): shares of held-out normal photos at or above each line.
+    # The operating point (see core.scoring.operating_point): shares of held-out normal photos at or above each line.
     # Pass at 10 %: a depot accepts a person looking at one photo in ten to keep thin foreign bodies from
     # passing unseen; alarm at 0.5 %: only clear outliers are marked as very likely foreign bodies.
     target_false_alarm_rate: float = 0.10  # pass threshold: share of normal photos sent to review
@@ -172,7 +172,7 @@ class MapConfig:
             raise ValueError(f"top_k must lie in (0, 1] and smooth be >= 0, got {self.top_k}, {self.smooth}")
 
 
-#: Backbone runtimes: ``auto`` picks the fastest one that matches PyTorch (see :mod:`core.runtime`).
+#: Backbone runtimes: ``auto`` picks the fastest one that matches PyTorch (see :mod:`core.features.runtime`).
 RUNTIMES = ("torch", "onnxruntime", "openvino", "auto")
 
 

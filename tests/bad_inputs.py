@@ -16,7 +16,7 @@ import numpy as np
 import tifffile
 from PIL import Image
 
-# Reasons that core.imageio gives; the batch test expects them in every output.
+# Reasons that core.photos.imageio gives; the batch test expects them in every output.
 EMPTY = "empty file (0 bytes)"
 NOT_AN_IMAGE = "not an image"
 TRUNCATED_PNG = "truncated PNG file"

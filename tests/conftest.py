@@ -53,7 +53,7 @@ def fill_fake_log(batch: Path, threshold: float = 2.0, pixel_threshold: float = 
     """
     import csv
 
-    from core.reviewlog import ReviewLog, file_sha256
+    from core.review import ReviewLog, file_sha256
 
     labels = {}
     labels_file = batch / "labels.csv"
@@ -187,7 +187,7 @@ def labelled_category(tmp_path_factory) -> Path:
 def trained_detector(labelled_category):
     """The shared test model, trained once on ``labelled_category``'s good photos. Tests must not change it."""
     from core import train_detector
-    from core.datasets import training_images
+    from core.photos.datasets import training_images
 
     return train_detector(training_images(labelled_category), engine_test_config())
 
@@ -195,7 +195,7 @@ def trained_detector(labelled_category):
 @pytest.fixture(scope="session")
 def trained_model_file(trained_detector, tmp_path_factory) -> Path:
     """``trained_detector`` saved as a model file (read it, don't overwrite it)."""
-    from core.detector import Detector
+    from core.scoring.detector import Detector
 
     copy = Detector(trained_detector.config, trained_detector.flow, trained_detector.extractor,
                     trained_detector.threshold, trained_detector.pixel_threshold, dict(trained_detector.meta),
@@ -206,6 +206,6 @@ def trained_model_file(trained_detector, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def category_metrics(trained_detector, labelled_category) -> dict:
     """``evaluate_category`` of the shared model on its category's test photos."""
-    from core.evaluation import evaluate_category
+    from core.evaluation.category import evaluate_category
 
     return evaluate_category(trained_detector, labelled_category)

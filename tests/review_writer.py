@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.reviewlog import REVIEW_DECISIONS, ReviewLog
+from core.review import REVIEW_DECISIONS, ReviewLog
 
 
 def main() -> None:

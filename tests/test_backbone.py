@@ -8,7 +8,7 @@ from PIL import Image
 from skimage import data as skimage_data
 from torch import nn
 
-from core.backbone import (
+from core.features.backbone import (
     BackboneError,
     BackboneWeightsError,
     FeatureBackbone,

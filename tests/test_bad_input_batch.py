@@ -14,10 +14,10 @@ import pytest
 from pypdf import PdfReader
 
 from bad_inputs import write_bad_files, write_odd_good_files
-from core.batch import score_batch
-from core.imageio import list_images
+from core.scoring.batch import score_batch
+from core.photos.imageio import list_images
 from core.report import write_report
-from core.reviewlog import ReviewLog
+from core.review import ReviewLog
 from core.synthetic import SceneConfig, generate_batch
 
 

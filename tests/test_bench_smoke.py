@@ -171,8 +171,8 @@ def test_anomalib_peers_run_on_our_features(synthetic_root):
     from bench.anomalib_csflow import AnomalibCsFlowDetector
     from bench.anomalib_patchcore import AnomalibPatchcoreDetector
     from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig
-    from core.datasets import training_images
-    from core.evaluation import evaluate_category
+    from core.photos.datasets import training_images
+    from core.evaluation.category import evaluate_category
 
     category = synthetic_root / "brake_unit"
     config = ModelConfig(input=InputConfig(image_size=128), flow=FlowConfig(hidden_channels=16),
@@ -294,7 +294,7 @@ def test_review_loop_target_needs_fewer_false_alarms_at_the_same_recall_and_no_l
 
 def test_review_loop_deals_every_defect_type_out_to_every_round(synthetic_root):
     from bench.review_loop import split_into_rounds
-    from core.datasets import test_items
+    from core.photos.datasets import test_items
 
     items = test_items(synthetic_root / "brake_unit")
     rounds = split_into_rounds(items, 2)

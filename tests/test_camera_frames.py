@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
-from core.detector import Detector
-from core.features import tile_boxes
+from core.scoring.detector import Detector
+from core.features.extractor import tile_boxes
 from core.synthetic import SceneConfig, render_scene
 
 FRAME_W, FRAME_H = 2064, 1544

@@ -16,8 +16,8 @@ import pytest
 
 from app.cli import main
 from core import __version__, load_detector
-from core.datasets import training_images
-from core.reviewlog import open_for_batch
+from core.photos.datasets import training_images
+from core.review import open_for_batch
 
 REPO = Path(__file__).resolve().parents[1]
 METRIC_KEYS = ("image_auroc", "pixel_auroc", "pixel_aupro", "pointing", "good_outlined_share", "good_outlined_photos",
@@ -124,7 +124,7 @@ def test_score_writes_tables_heatmaps_and_the_review_log(cli_model, cli_scored):
 
     detector = load_detector(cli_model[0])
     assert table["pass_threshold"] == threshold and table["alarm_threshold"] == detector.alarm_threshold
-    from core.operating_point import zone_of
+    from core.scoring.operating_point import zone_of
 
     for name in photos:
         assert by_file[name]["zone"] == zone_of(by_file[name]["score"], threshold, detector.alarm_threshold)
@@ -183,7 +183,7 @@ def test_eval_save_threshold_places_pass_and_alarm_from_the_roc(trained_model_fi
     assert status == 0, err
     assert "from the ROC: pass" in out and "saved to" in out
     saved = load_detector(model)
-    from core.datasets import test_items
+    from core.photos.datasets import test_items
 
     items = test_items(labelled_category)
     scores = {r.path: r.score for r in saved.score_images([i.path for i in items])}

@@ -15,10 +15,10 @@ import numpy as np
 import pytest
 import torch
 
-import core.device as device_module
-from core.datasets import test_items
-from core.detector import Detector
-from core.device import CPU_FALLBACK_MESSAGE, MemoryGuard
+import core.features.device as device_module
+from core.photos.datasets import test_items
+from core.scoring.detector import Detector
+from core.features.device import CPU_FALLBACK_MESSAGE, MemoryGuard
 from core.results import ProgressEvent
 
 
@@ -101,7 +101,7 @@ def test_guard_moves_to_the_cpu_when_one_item_does_not_fit_and_stops_after_that(
         return list(chunk)
 
     guard = MemoryGuard(4, to_cpu=lambda: state.update(cpu=True), notify=messages.append, tries_at_one=2)
-    with caplog.at_level(logging.WARNING, logger="core.device"):
+    with caplog.at_level(logging.WARNING, logger="core.features.device"):
         assert guard.run([1, 2, 3, 4, 5], work) == [[1, 2, 3, 4], [5]]  # back to the requested size on the CPU
     assert guard.fell_back and messages == [CPU_FALLBACK_MESSAGE]
     assert CPU_FALLBACK_MESSAGE in caplog.text
@@ -122,7 +122,7 @@ def test_out_of_memory_error_exists_without_a_gpu():
 @pytest.mark.slow
 def test_scoring_halves_the_batch_and_gives_the_same_scores(trained_detector, photos, unfaulted, caplog):
     detector, backbone, flow = on_full_gpu(trained_detector, max_batch=2)
-    with caplog.at_level(logging.WARNING, logger="core.device"):
+    with caplog.at_level(logging.WARNING, logger="core.features.device"):
         results = list(detector.score_images(photos, batch_size=8))
 
     assert [r.path for r in results] == photos
@@ -142,7 +142,7 @@ def test_scoring_halves_the_batch_and_gives_the_same_scores(trained_detector, ph
 def test_scoring_moves_to_the_cpu_when_one_photo_does_not_fit(trained_detector, photos, unfaulted, caplog):
     detector, backbone, flow = on_full_gpu(trained_detector, max_batch=0)
     events: list[ProgressEvent] = []
-    with caplog.at_level(logging.WARNING, logger="core.device"):
+    with caplog.at_level(logging.WARNING, logger="core.features.device"):
         results = list(detector.score_images(photos, progress=events.append, batch_size=8))
 
     assert [r.path for r in results] == photos and all(r.ok for r in results)
@@ -186,7 +186,7 @@ def test_feature_extraction_moves_the_backbone_to_the_cpu_with_a_progress_messag
 @pytest.mark.slow
 def test_calibration_moves_backbone_and_flow_to_the_cpu(trained_detector, photos, caplog):
     detector, backbone, flow = on_full_gpu(trained_detector, max_batch=0)
-    with caplog.at_level(logging.WARNING, logger="core.device"):
+    with caplog.at_level(logging.WARNING, logger="core.features.device"):
         info = detector.calibrate(photos, false_alarm_rate=0.01)
     assert info["n_good_images"] == len(photos) and np.isfinite(detector.threshold)
     assert backbone.moves == [torch.device("cpu")] and flow.moves == [torch.device("cpu")]

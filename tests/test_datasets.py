@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from core.datasets import (
+from core.photos.datasets import (
     TestItem,
     find_categories,
     is_mvtec_category,
@@ -16,7 +16,7 @@ from core.datasets import (
     training_images,
     validation_images,
 )
-from core.imageio import ImageReadError
+from core.photos.imageio import ImageReadError
 from core.synthetic import SceneConfig, generate_dataset
 
 SHARED_DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"

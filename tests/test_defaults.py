@@ -35,10 +35,10 @@ def test_options_left_out_are_none_and_their_help_shows_the_dataclass_default():
 
 
 def test_engine_functions_take_their_defaults_from_the_dataclasses():
-    from core.batch import score_batch
-    from core.detector import Detector
-    from core.features import FeatureExtractor
-    from core.retrain import retrain_from_log
+    from core.scoring.batch import score_batch
+    from core.scoring.detector import Detector
+    from core.features.extractor import FeatureExtractor
+    from core.training.retrain import retrain_from_log
 
     def default(function, name):
         return inspect.signature(function).parameters[name].default

@@ -11,8 +11,8 @@ import pytest
 
 from conftest import engine_test_config
 from core import Cancelled, ProgressEvent, train_detector
-from core.datasets import load_mask, test_items, training_images
-from core.detector import split_holdout
+from core.photos.datasets import load_mask, test_items, training_images
+from core.scoring.detector import split_holdout
 
 # ------------------------------------------------------------------------------------------- quality
 
@@ -63,7 +63,7 @@ def test_threshold_flags_none_of_the_held_out_good_images(trained_detector, labe
     assert not any(r.flagged for r in results)
     # four images cannot show the top 10 % of good scores: pass lies just above the highest (or the log-normal
     # tail fit, if higher), and alarm at the fit's 0.5 % tail lies above it
-    from core.threshold import threshold_for_good_scores
+    from core.training.threshold import threshold_for_good_scores
 
     scores = [r.score for r in results]
     assert trained_detector.threshold > max(scores)

@@ -13,7 +13,7 @@ from conftest import engine_test_config
 
 @pytest.fixture(scope="module")
 def extractor():
-    from core.features import FeatureExtractor
+    from core.features.extractor import FeatureExtractor
 
     config = engine_test_config()
     return FeatureExtractor(config.backbone, config.input, torch.device("cpu"))
@@ -36,7 +36,7 @@ def entries(cache) -> list[Path]:
 
 
 def test_second_extraction_reads_the_cache_and_gives_identical_features(extractor, photos, tmp_path):
-    from core.feature_cache import FeatureCache, extract_with_cache
+    from core.features.feature_cache import FeatureCache, extract_with_cache
 
     cache = FeatureCache(tmp_path / "cache")
     first_events, second_events = [], []
@@ -53,7 +53,7 @@ def test_second_extraction_reads_the_cache_and_gives_identical_features(extracto
 
 
 def test_a_changed_photo_is_computed_again(extractor, photos, tmp_path):
-    from core.feature_cache import FeatureCache, extract_with_cache
+    from core.features.feature_cache import FeatureCache, extract_with_cache
 
     cache = FeatureCache(tmp_path / "cache")
     extract_with_cache(extractor, photos, cache)
@@ -67,8 +67,8 @@ def test_a_changed_photo_is_computed_again(extractor, photos, tmp_path):
 
 
 def test_other_input_size_or_backbone_never_shares_entries(extractor, tmp_path):
-    from core.feature_cache import FeatureCache
-    from core.features import FeatureExtractor
+    from core.features.feature_cache import FeatureCache
+    from core.features.extractor import FeatureExtractor
 
     cache = FeatureCache(tmp_path / "cache")
     config = engine_test_config()
@@ -79,7 +79,7 @@ def test_other_input_size_or_backbone_never_shares_entries(extractor, tmp_path):
 
 
 def test_damaged_entry_is_dropped_and_recomputed(extractor, photos, tmp_path):
-    from core.feature_cache import FeatureCache, extract_with_cache
+    from core.features.feature_cache import FeatureCache, extract_with_cache
 
     cache = FeatureCache(tmp_path / "cache")
     clean = extract_with_cache(extractor, photos, cache)
@@ -92,7 +92,7 @@ def test_damaged_entry_is_dropped_and_recomputed(extractor, photos, tmp_path):
 
 
 def test_unreadable_photos_are_listed_not_fatal(extractor, photos, tmp_path):
-    from core.feature_cache import FeatureCache, extract_with_cache
+    from core.features.feature_cache import FeatureCache, extract_with_cache
 
     broken = tmp_path / "photos" / "broken.png"
     broken.write_bytes(b"\x89PNG\r\n\x1a\n-cut-off")
@@ -103,7 +103,7 @@ def test_unreadable_photos_are_listed_not_fatal(extractor, photos, tmp_path):
 
 
 def test_cache_is_trimmed_to_its_size_limit_least_recently_used_first(extractor, photos, tmp_path):
-    from core.feature_cache import FeatureCache, extract_with_cache
+    from core.features.feature_cache import FeatureCache, extract_with_cache
 
     cache = FeatureCache(tmp_path / "cache")
     extract_with_cache(extractor, photos, cache)
@@ -114,7 +114,7 @@ def test_cache_is_trimmed_to_its_size_limit_least_recently_used_first(extractor,
 
 
 def test_full_or_read_only_cache_folder_only_costs_time(extractor, photos, tmp_path):
-    from core.feature_cache import FeatureCache, extract_with_cache
+    from core.features.feature_cache import FeatureCache, extract_with_cache
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")

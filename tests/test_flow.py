@@ -165,7 +165,7 @@ def test_ablation_switches_start_as_the_identity_and_keep_the_density_exact():
 
 def test_batch_summed_log_det_trains_and_unknown_reductions_are_refused():
     from core.config import TrainConfig
-    from core.trainer import fit_flow
+    from core.training.trainer import fit_flow
 
     shapes = [(4, 4, 4), (4, 2, 2), (4, 1, 1)]
     x = features(12, shapes)

@@ -76,7 +76,7 @@ def test_screenshot_of_a_scored_batch(scored_batch, tmp_path):
 
 @pytest.mark.slow
 def test_screenshot_scores_the_batch_first(synthetic_batch, trained_model_file, tmp_path):
-    from core.reviewlog import ReviewLog
+    from core.review import ReviewLog
 
     batch = synthetic_batch(n_good=4, n_bad=2)
     target = tmp_path / "scored.png"

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from app.qt.models.image_list_model import Roles
 from conftest import save_artifact
-from core.reviewlog import ReviewLog
+from core.review import ReviewLog
 from core.vocabulary import PhotoStatus
 
 pytestmark = pytest.mark.gui
@@ -146,7 +146,7 @@ def test_batch_without_an_alarm_line_shows_the_review_band_only(make_window, sco
 
 
 def reviewed_neighbour(root: Path, name: str, scores: dict[str, float], confirmed: list[str], model: str) -> Path:
-    from core.reviewlog import open_for_batch
+    from core.review import open_for_batch
 
     folder = root / name
     folder.mkdir()

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
-from core.reviewlog import ReviewLog
+from core.review import ReviewLog
 from conftest import save_artifact
 
 pytestmark = pytest.mark.gui

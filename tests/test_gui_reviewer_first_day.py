@@ -11,7 +11,7 @@ from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
 
 from conftest import save_artifact
-from core.reviewlog import ReviewLog
+from core.review import ReviewLog
 
 pytestmark = pytest.mark.gui
 

@@ -6,7 +6,7 @@ import time
 import pytest
 from PySide6.QtCore import QTimer
 
-from core.reviewlog import ReviewLog
+from core.review import ReviewLog
 from conftest import save_artifact
 from engine_doubles import GatedEngine, InstantEngine
 

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from core.reviewlog import ReviewLog
+from core.review import ReviewLog
 
 pytestmark = pytest.mark.gui
 

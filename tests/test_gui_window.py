@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QToolButton
 from app.qt.dialogs.export_dialog import ExportDialog
 from app.qt.settings import InspectorSettings
 from conftest import save_artifact
-from core.reviewlog import ReviewLog
+from core.review import ReviewLog
 
 pytestmark = pytest.mark.gui
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.history import (
+from core.review.history import (
     catch_rate_lower_bound, estimate, find_review_logs, model_family, pass_curve, read_history,
 )
-from core.modelheader import ModelInfo
-from core.reviewlog import DATA_DIR_ENV, ReviewLog, open_for_batch
+from core.models.modelheader import ModelInfo
+from core.review import DATA_DIR_ENV, ReviewLog, open_for_batch
 
 
 @pytest.fixture(autouse=True)

@@ -17,8 +17,8 @@ from PIL import Image, ImageFile, ImageOps, features
 
 from bad_inputs import (noise_rgb, save_png, write_cmyk_jpeg, write_palette_png, write_png_bomb,
                         write_text_named_png, write_truncated)
-from core import imageio
-from core.imageio import IMAGE_SUFFIXES, ImageReadError, file_digest, image_size, list_images, load_image
+from core.photos import decoding, imageio
+from core.photos.imageio import IMAGE_SUFFIXES, ImageReadError, file_digest, image_size, list_images, load_image
 
 
 @pytest.fixture(scope="module")
@@ -119,9 +119,9 @@ def test_gray_16bit_tiff(tmp_path):
 def test_declared_bit_depth_sets_the_shift():
     """A 12-bit camera frame (TIFF BitsPerSample=12, unpacked to uint16) must not come out nearly black."""
     gray12 = np.array([0, 16, 2048, 4095], np.uint16)
-    np.testing.assert_array_equal(imageio._uint_to_uint8(gray12, 12), [0, 1, 128, 255])
-    np.testing.assert_array_equal(imageio._uint_to_uint8(gray12 << 4, 16), [0, 1, 128, 255])
-    np.testing.assert_array_equal(imageio._uint_to_uint8(np.array([0, 1, 3], np.uint8), 2), [0, 85, 255])
+    np.testing.assert_array_equal(decoding._uint_to_uint8(gray12, 12), [0, 1, 128, 255])
+    np.testing.assert_array_equal(decoding._uint_to_uint8(gray12 << 4, 16), [0, 1, 128, 255])
+    np.testing.assert_array_equal(decoding._uint_to_uint8(np.array([0, 1, 3], np.uint8), 2), [0, 85, 255])
 
 
 def test_float_tiff_in_unit_range_is_scaled_by_255(tmp_path):

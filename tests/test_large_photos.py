@@ -20,8 +20,8 @@ PEAK = Path("/proc/self/status")
 SCORE_AND_MEASURE = r"""
 import json, sys
 from pathlib import Path
-from core.batch import score_batch
-from core.detector import Detector
+from core.scoring.batch import score_batch
+from core.scoring.detector import Detector
 
 def status(field):
     for line in open("/proc/self/status"):

@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.metrics import (
+from core.evaluation.metrics import (
     false_alarm_rate_at_recall, image_auroc, pixel_aupro, pixel_auroc, pointing_accuracy, rates_at_threshold,
 )
-from core.threshold import pixel_threshold_from_maps, roc_optimal_threshold, threshold_at_false_alarm_rate
+from core.training.threshold import pixel_threshold_from_maps, roc_optimal_threshold, threshold_at_false_alarm_rate
 
 # ------------------------------------------------------------------------------------------- rates
 
@@ -150,7 +150,7 @@ def test_pixel_threshold_is_a_high_quantile_of_good_heatmaps():
 
 
 def test_threshold_for_few_good_scores_extrapolates_the_tail():
-    from core.threshold import threshold_for_good_scores
+    from core.training.threshold import threshold_for_good_scores
 
     rng = np.random.default_rng(0)
     population = np.exp(rng.normal(0.0, 0.2, 200_000))

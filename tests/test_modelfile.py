@@ -13,8 +13,8 @@ from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
 from core import load_detector
-from core.datasets import test_items
-from core.modelfile import FORMAT_NAME, FORMAT_VERSION, ModelFileError, load_model_file
+from core.photos.datasets import test_items
+from core.models.modelfile import FORMAT_NAME, FORMAT_VERSION, ModelFileError, load_model_file
 
 
 def _one_line_error(path: Path) -> str:
@@ -247,7 +247,7 @@ def test_old_one_threshold_model_loads_with_a_derived_alarm_and_says_so(trained_
     old = _one_threshold_copy(trained_model_file, tmp_path / "old.csa",
                               {"target_false_alarm_rate": 0.01, "good_score_median": threshold / 2, "n_good_images": 4})
     assert load_model_file(old).alarm_threshold is None
-    with caplog.at_level("INFO", logger="core.detector"):
+    with caplog.at_level("INFO", logger="core.scoring.detector"):
         detector = load_detector(old)
     assert detector.threshold == threshold  # pass = the old threshold
     assert detector.alarm_threshold > threshold

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from core.config import TrainConfig
-from core.operating_point import (
+from core.scoring.operating_point import (
     ALARM, PASS, REVIEW, OperatingPoint, derived_alarm_threshold, thresholds_from_roc, zone_counts, zone_of,
 )
-from core.threshold import threshold_for_good_scores
+from core.training.threshold import threshold_for_good_scores
 
 
 def test_zones_split_at_pass_and_alarm_inclusive():

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.heatmap_store import HeatmapFileError, load_heatmap, save_heatmap, stored_original_shape
-from core.overlay import (
+from core.scoring.heatmap_store import HeatmapFileError, load_heatmap, save_heatmap, stored_original_shape
+from core.scoring.overlay import (
     COLORMAPS,
     THRESHOLD_POSITION,
     blend,

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from core.config import MapConfig, ModelConfig
-from core.photo_maps import WORK_PIXELS_PER_CELL, peak_level, photo_canvas, to_photo, working_map
-from core.threshold import pixel_threshold_from_peaks
+from core.scoring.photo_maps import WORK_PIXELS_PER_CELL, peak_level, photo_canvas, to_photo, working_map
+from core.training.threshold import pixel_threshold_from_peaks
 
 
 def test_smoothing_is_measured_in_grid_cells_and_keeps_the_peak_in_place():

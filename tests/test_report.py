@@ -15,10 +15,10 @@ import pytest
 from pypdf import PdfReader
 
 import core.report.tabular as tabular
-from core.imageio import file_digest
+from core.photos.imageio import file_digest
 from core.report import ReportError, ReportExistsError, write_report
 from core.report.tabular import CSV_COLUMNS
-from core.reviewlog import DATA_DIR_ENV, ReviewLog, open_for_batch
+from core.review import DATA_DIR_ENV, ReviewLog, open_for_batch
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 

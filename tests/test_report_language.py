@@ -20,7 +20,7 @@ from tests.test_report import ARTIFACTS, build_batch
 
 @pytest.fixture(autouse=True)
 def private_data_dir(tmp_path, monkeypatch):
-    from core.reviewlog import DATA_DIR_ENV
+    from core.review import DATA_DIR_ENV
 
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "user-data"))
 

@@ -30,9 +30,9 @@ class Scenario:
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory) -> Scenario:
     from core import train_detector
-    from core.batch import score_batch
-    from core.datasets import training_images
-    from core.reviewlog import ReviewLog
+    from core.scoring.batch import score_batch
+    from core.photos.datasets import training_images
+    from core.review import ReviewLog
     from core.synthetic import SceneConfig, generate_batch, generate_dataset
 
     root = tmp_path_factory.mktemp("retrain")
@@ -63,9 +63,9 @@ def scenario(tmp_path_factory) -> Scenario:
 
 @pytest.fixture(scope="module")
 def outcome(scenario):
-    from core.datasets import training_images
-    from core.retrain import retrain_from_log
-    from core.reviewlog import ReviewLog
+    from core.photos.datasets import training_images
+    from core.training.retrain import retrain_from_log
+    from core.review import ReviewLog
 
     with ReviewLog.open(scenario.batch, read_only=True) as log:
         return retrain_from_log(scenario.detector, log, old_normals=training_images(scenario.category))
@@ -111,7 +111,7 @@ def test_original_model_is_left_as_it_was(scenario, outcome):
 
 
 def test_lineage_is_stored_in_the_model_file(scenario, outcome, tmp_path):
-    from core.detector import Detector
+    from core.scoring.detector import Detector
 
     scenario.detector.save(tmp_path / "parent.csa")
     path = outcome.detector.save(tmp_path / "parent.v2.csa")
@@ -126,18 +126,18 @@ def test_lineage_is_stored_in_the_model_file(scenario, outcome, tmp_path):
 
 
 def test_photos_already_learnt_are_not_added_twice(scenario, outcome):
-    from core.retrain import retrain_from_log
-    from core.reviewlog import ReviewLog
+    from core.training.retrain import retrain_from_log
+    from core.review import ReviewLog
 
     with ReviewLog.open(scenario.batch, read_only=True) as log, pytest.raises(ValueError, match="nothing to learn"):
         retrain_from_log(outcome.detector, log)
 
 
 def test_a_second_improvement_keeps_training_on_what_the_first_one_learnt(scenario, outcome, tmp_path):
-    from core.batch import score_batch
-    from core.datasets import training_images
-    from core.retrain import retrain_from_log
-    from core.reviewlog import ReviewLog
+    from core.scoring.batch import score_batch
+    from core.photos.datasets import training_images
+    from core.training.retrain import retrain_from_log
+    from core.review import ReviewLog
 
     batch = tmp_path / "next-shift"
     shutil.copytree(scenario.fresh_nuisance, batch)
@@ -158,10 +158,10 @@ def test_a_second_improvement_keeps_training_on_what_the_first_one_learnt(scenar
 def test_threshold_never_rises_above_a_confirmed_foreign_body_of_the_review(scenario, tmp_path):
     """A reviewer confirmed one photo of the new lighting (say, a speck only they could see): the improved model
     learns the lighting from the others, and its threshold must stay low enough to flag the confirmed photo."""
-    from core.batch import score_batch
-    from core.datasets import training_images
-    from core.retrain import retrain_from_log
-    from core.reviewlog import ReviewLog
+    from core.scoring.batch import score_batch
+    from core.photos.datasets import training_images
+    from core.training.retrain import retrain_from_log
+    from core.review import ReviewLog
 
     batch = tmp_path / "speck"
     shutil.copytree(scenario.fresh_nuisance, batch)
@@ -185,7 +185,7 @@ def test_threshold_never_rises_above_a_confirmed_foreign_body_of_the_review(scen
 
 def test_cli_retrain_writes_a_new_model_and_prints_the_comparison(scenario, tmp_path, capsys):
     from app.cli import main
-    from core.detector import Detector
+    from core.scoring.detector import Detector
 
     model = scenario.detector.save(tmp_path / "model.csa")
     original = model.read_bytes()
@@ -227,8 +227,8 @@ def test_model_versions_sit_next_to_the_parent_and_an_earlier_one_can_be_made_ac
 
 
 def test_selection_of_reviewed_normals(scored_batch):
-    from core.retrain import select_reviewed_normals
-    from core.reviewlog import ReviewLog
+    from core.training.retrain import select_reviewed_normals
+    from core.review import ReviewLog
 
     batch, _ = scored_batch(hash_files=True)
     with ReviewLog.open(batch) as log:

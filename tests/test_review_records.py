@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from core.batch import score_batch
-from core.photo_check import check_photos
+from core.scoring.batch import score_batch
+from core.photos.photo_check import check_photos
 from core.report import write_report
-from core.reviewlog import (
+from core.review import (
     ReviewLog, ReviewLogMissing, default_log_path, file_sha256, open_for_batch,
 )
 from core.synthetic import SceneConfig, generate_batch

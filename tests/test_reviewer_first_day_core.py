@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core.atomicfile import atomic_write_bytes, new_file_mode
-from core.training_likeness import (
+from core.scoring.training_likeness import (
     HeldOutNormals,
     check_training_likeness,
     normals_from_meta,
@@ -91,7 +91,7 @@ def test_files_are_written_with_the_users_umask(tmp_path):
 
 
 def test_model_files_are_written_with_the_users_umask(trained_detector, tmp_path):
-    from core.detector import Detector
+    from core.scoring.detector import Detector
 
     previous = os.umask(0o022)
     try:
@@ -135,7 +135,7 @@ def test_report_banner_for_a_batch_unlike_the_training_photos(scored_batch, tmp_
 
 def test_report_pictures_show_the_photo_as_taken_beside_its_overlay(scored_batch):
     from core.report.pictures import PAIR_GAP, entry_picture
-    from core.reviewlog import ReviewLog
+    from core.review import ReviewLog
 
     batch, _ = scored_batch(n_good=2, n_bad=2)
     with ReviewLog.open(batch, read_only=True) as log:

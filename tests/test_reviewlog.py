@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.heatmap_store import load_heatmap
-from core.modelheader import ModelInfo
-from core.reviewlog import (
+from core.scoring.heatmap_store import load_heatmap
+from core.models.modelheader import ModelInfo
+from core.review import (
     SCHEMA_VERSION,
     ReviewLog,
     ReviewLogCorrupt,

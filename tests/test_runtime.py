@@ -6,9 +6,11 @@ import pytest
 import torch
 
 from core.config import BackboneConfig, InputConfig
-from core.features import FeatureExtractor
-from core.runtime import RUNTIME_FACTORIES, TorchBackbone, available_runtimes, probe_pyramids, select_runtime, verify_runtime
-from core.runtime.onnx_runtime import OnnxRuntimeBackbone
+from core.features.extractor import FeatureExtractor
+from core.features.runtime import (
+    RUNTIME_FACTORIES, TorchBackbone, available_runtimes, probe_pyramids, select_runtime, verify_runtime,
+)
+from core.features.runtime.onnx_runtime import OnnxRuntimeBackbone
 
 EXPORTED = [name for name in RUNTIME_FACTORIES if name in available_runtimes()]
 pytestmark = pytest.mark.skipif(not EXPORTED, reason="neither onnxruntime nor openvino is installed")
@@ -64,7 +66,7 @@ def test_exported_runtime_matches_pytorch_and_is_exported_once(name, tmp_path):
 def test_a_runtime_with_wrong_numbers_is_refused_and_pytorch_runs(tmp_path, monkeypatch, caplog):
     monkeypatch.setitem(RUNTIME_FACTORIES, "onnxruntime", ("onnxruntime", f"{__name__}:WrongNumbers"))
     extractor = make_extractor()
-    with caplog.at_level("WARNING", logger="core.runtime.chooser"):
+    with caplog.at_level("WARNING", logger="core.features.runtime.chooser"):
         choice = select_runtime(extractor, "onnxruntime", folder=tmp_path)
     assert choice.name == "torch" and extractor.runtime.name == "torch"
     assert "features differ from PyTorch" in choice.refused["onnxruntime"]
@@ -91,7 +93,7 @@ def test_unknown_and_missing_runtimes(tmp_path, monkeypatch):
     extractor = make_extractor()
     with pytest.raises(ValueError, match="unknown runtime"):
         select_runtime(extractor, "tensorrt", folder=tmp_path)
-    monkeypatch.setattr("core.runtime.chooser.available_runtimes", lambda: ["torch"])
+    monkeypatch.setattr("core.features.runtime.chooser.available_runtimes", lambda: ["torch"])
     choice = select_runtime(extractor, "openvino", folder=tmp_path)
     assert choice.name == "torch" and "not installed" in choice.refused["openvino"]
     assert select_runtime(extractor, "torch", folder=tmp_path).name == "torch"
@@ -118,7 +120,7 @@ def test_auto_measures_once_and_remembers(tmp_path):
 
 
 def test_trained_model_scores_the_same_with_each_runtime(trained_model_file, labelled_category, tmp_path, monkeypatch):
-    from core.detector import Detector
+    from core.scoring.detector import Detector
 
     monkeypatch.setenv("CSA_INSPECTOR_CACHE", str(tmp_path))
     photos = sorted((labelled_category / "test").rglob("*.png"))[::4]

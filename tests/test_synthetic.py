@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from core.imageio import list_images, load_image
+from core.photos.imageio import list_images, load_image
 from core.synthetic import (
     FOREIGN_BODY_KINDS,
     SceneConfig,
@@ -192,7 +192,7 @@ def test_generate_batch_writes_shuffled_labelled_photos(tmp_path):
 def test_foreign_bodies_and_nuisances_stand_out_in_imagenet_features():
     """A plain nearest-neighbour detector on the product's backbone features separates the classes at 128 px."""
     torch = pytest.importorskip("torch")
-    from core.backbone import build_backbone
+    from core.features.backbone import build_backbone
     from core.config import BackboneConfig
 
     backbone = build_backbone(BackboneConfig())

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.modelheader import AddedImage, Lineage, ModelInfo
+from core.models.modelheader import AddedImage, Lineage, ModelInfo
 
 STORED = {
     "parent": {"path": "/models/brakes.v2.csa", "name": "brakes", "created": "2026-11-30T10:00:00+00:00"},

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from core import vocabulary
-from core.reviewlog import ReviewLog, file_sha256, open_for_batch
+from core.review import ReviewLog, file_sha256, open_for_batch
 from core.vocabulary import (
     DECISION_LABELS,
     DECISION_WORDS,

@@ -77,7 +77,7 @@ def engine_text(detector) -> str:
 
 def load_detector(model: str, device: Optional[str], runtime: str = "torch"):
     """Load a model and tell the user how an older file was read (e.g. its alarm threshold derived)."""
-    from core.detector import Detector
+    from core.scoring.detector import Detector
 
     detector = Detector.load(model, device=device, runtime=runtime)
     for note in detector.load_notes:
@@ -87,7 +87,7 @@ def load_detector(model: str, device: Optional[str], runtime: str = "torch"):
 
 def print_score_table(results, root: Path, limit: Optional[int] = None,
                        thresholds: Optional[tuple[float, float]] = None) -> None:
-    from core.operating_point import zone_of
+    from core.scoring.operating_point import zone_of
 
     ordered = sorted((r for r in results if r.ok), key=lambda r: -r.score)
     shown = ordered if limit is None else ordered[:limit]

@@ -10,11 +10,11 @@ from app.cli.common import TqdmProgress, UserError, display_available, print_sco
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Synthetic sample -> trained model -> scored batch -> report; opens the inspector where a display exists."""
-    from core.batch import score_batch
+    from core.scoring.batch import score_batch
     from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig
-    from core.datasets import training_images
-    from core.detector import Detector
-    from core.evaluation import evaluate_category
+    from core.photos.datasets import training_images
+    from core.scoring.detector import Detector
+    from core.evaluation.category import evaluate_category
     from core.synthetic import SceneConfig, generate_batch, generate_dataset
 
     out = Path(args.out).resolve()

@@ -29,9 +29,9 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     """Exception types that describe a problem with the user's input rather than a bug."""
     kinds: list[type[BaseException]] = [UserError, FileNotFoundError, FileExistsError, PermissionError, ValueError]
     for module, name in (
-        ("core.modelfile", "ModelFileError"),
-        ("core.reviewlog", "ReviewLogError"),
-        ("core.backbone", "BackboneError"),
+        ("core.models.modelfile", "ModelFileError"),
+        ("core.review", "ReviewLogError"),
+        ("core.features.backbone", "BackboneError"),
         ("core.report", "ReportError"),
         ("core.results", "Cancelled"),
     ):

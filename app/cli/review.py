@@ -6,7 +6,7 @@ import argparse
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the audit trail is whole, 1 when something breaks it (each problem on its own line)."""
-    from core.reviewlog import ReviewLog
+    from core.review import ReviewLog
 
     with ReviewLog.open(args.batch, read_only=True) as log:
         result = log.verify()

@@ -13,7 +13,7 @@ from core.config import ScoringConfig
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from core.batch import score_batch
+    from core.scoring.batch import score_batch
 
     detector = load_detector(args.model, args.device, args.runtime)
     images = Path(args.images)
@@ -59,7 +59,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from core.evaluation import evaluate_category
+    from core.evaluation.category import evaluate_category
 
     if args.from_logs:
         return _eval_from_logs(args)
@@ -121,9 +121,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _eval_from_logs(args: argparse.Namespace) -> int:
     """The catch rate at the model's pass threshold, measured on the confirmed foreign bodies of past reviews."""
-    from core.history import CONFIDENCE, curve_rows, estimate, model_family, pass_curve, read_history
-    from core.modelfile import load_model_file
-    from core.operating_point import derived_alarm_threshold
+    from core.review.history import CONFIDENCE, curve_rows, estimate, model_family, pass_curve, read_history
+    from core.models.modelfile import load_model_file
+    from core.scoring.operating_point import derived_alarm_threshold
 
     if args.pass_threshold is not None:
         pass_threshold, alarm_threshold, family = args.pass_threshold, args.alarm_threshold, None

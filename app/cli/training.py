@@ -31,9 +31,9 @@ def model_config(args: argparse.Namespace) -> ModelConfig:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from core.datasets import training_images
-    from core.detector import Detector
-    from core.feature_cache import FeatureCache
+    from core.photos.datasets import training_images
+    from core.scoring.detector import Detector
+    from core.features.feature_cache import FeatureCache
 
     data = Path(args.data)
     if not data.is_dir():
@@ -64,8 +64,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_retrain(args: argparse.Namespace) -> int:
     from core import retrain_from_review
-    from core.datasets import training_images
-    from core.detector import Detector
+    from core.photos.datasets import training_images
+    from core.scoring.detector import Detector
 
     model = Path(args.model)
     out = Path(args.out)

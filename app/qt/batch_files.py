@@ -1,4 +1,4 @@
-"""Which photos belong to a folder a dialog names: the engine's one batch rule (:mod:`core.batch_folder`)."""
+"""Which photos belong to a folder a dialog names: the engine's one batch rule (:mod:`core.photos.batch_folder`)."""
 from __future__ import annotations
 
 from pathlib import Path

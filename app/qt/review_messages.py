@@ -10,7 +10,7 @@ from typing import Optional, Sequence
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from core.reviewlog import DecisionRecord, ImageRecord
+from core.review import DecisionRecord, ImageRecord
 from core.vocabulary import DECISION_WORDS
 
 #: Names listed in a status message; more are counted.

@@ -17,10 +17,10 @@ from typing import Iterable, Optional
 from PySide6.QtCore import QObject, Signal
 
 from app.qt.batch_files import list_batch_images
-from core.photo_check import PhotoCheck, check_photos
+from core.photos.photo_check import PhotoCheck, check_photos
 from core import CancelToken, ScoreResult
-from core.operating_point import REVIEW, ordered, zone_of
-from core.reviewlog import (
+from core.scoring.operating_point import REVIEW, ordered, zone_of
+from core.review import (
     DecisionRecord,
     ImageRecord,
     ReviewLog,
@@ -28,7 +28,7 @@ from core.reviewlog import (
     ReviewLogReadOnly,
     open_for_batch,
 )
-from core.modelheader import ModelInfo
+from core.models.modelheader import ModelInfo
 from core.vocabulary import Decision
 
 DECISIONS = tuple(Decision)

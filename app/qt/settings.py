@@ -12,7 +12,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
 from app import APP_NAME, ORGANIZATION
-from core.overlay import DEFAULT_COLORMAP
+from core.scoring.overlay import DEFAULT_COLORMAP
 
 
 class InspectorSettings:

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from core.atomicfile import ReadOnlyFolderError, atomic_writer
-from core.history import CatchEstimate, estimate, model_family, read_history
+from core.review.history import CatchEstimate, estimate, model_family, read_history
 from core.report.content import InspectionDetails, ReportData, collect_report_data
 from core.report.pictures import Picture, entry_picture
 from core.i18n import LANGUAGES, report_language
-from core.reviewlog import ReviewLog, ReviewLogError
+from core.review import ReviewLog, ReviewLogError
 
 FORMATS = ("pdf", "html", "csv", "json")
 _SUFFIXES = {".pdf": "pdf", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json"}

@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Optional
 
-from core.audit_chain import VerifyResult
-from core.batch_folder import folder_of, photo_sort_key, subfolder_order
-from core.history import CatchEstimate
-from core.operating_point import ALARM, REVIEW, zone_of
+from core.review.audit_chain import VerifyResult
+from core.photos.batch_folder import folder_of, photo_sort_key, subfolder_order
+from core.review.history import CatchEstimate
+from core.scoring.operating_point import ALARM, REVIEW, zone_of
 from core.i18n import QT_TRANSLATE_NOOP, translate
-from core.photo_check import MISSING, MODIFIED, check_photos
-from core.reviewlog import BatchInfo, EventRecord, ImageRecord, ReviewLog, Summary, summarize
-from core.training_likeness import check_training_likeness, normals_from_model_file
+from core.photos.photo_check import MISSING, MODIFIED, check_photos
+from core.review import BatchInfo, EventRecord, ImageRecord, ReviewLog, Summary, summarize
+from core.scoring.training_likeness import check_training_likeness, normals_from_model_file
 from core.vocabulary import DECISION_LABELS, Decision, PhotoStatus
 
 DEFAULT_TITLE = QT_TRANSLATE_NOOP("Report", "Foreign-body inspection report")

@@ -5,7 +5,7 @@ import base64
 from html import escape
 from typing import Callable, Sequence, TextIO
 
-from core.batch_folder import folder_of
+from core.photos.batch_folder import folder_of
 from core.report.content import (
     ReportData,
     FOLDER_COLUMNS,
@@ -27,7 +27,7 @@ from core.report.content import (
 )
 from core.report.pictures import Picture
 from core.i18n import current_language, translate
-from core.reviewlog import ImageRecord
+from core.review import ImageRecord
 
 _CSS = """
 body { font-family: "Segoe UI", "DejaVu Sans", Arial, "Microsoft YaHei", "Noto Sans CJK SC",

@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from core.batch_folder import folder_of
+from core.photos.batch_folder import folder_of
 from core.report.content import (
     ReportData,
     FOLDER_COLUMNS,
@@ -50,7 +50,7 @@ from core.report.content import (
 )
 from core.report.pictures import Picture
 from core.i18n import current_language, translate
-from core.reviewlog import ImageRecord
+from core.review import ImageRecord
 
 MARGIN = 18 * mm
 PICTURE_MAX_HEIGHT = 84 * mm  # two entries and a section title fit on a page

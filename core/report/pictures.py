@@ -9,10 +9,10 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from core.heatmap_store import HeatmapFileError, load_heatmap
-from core.overlay import DEFAULT_COLORMAP, as_rgb, blend, hottest_box, render_overlay
+from core.scoring.heatmap_store import HeatmapFileError, load_heatmap
+from core.scoring.overlay import DEFAULT_COLORMAP, as_rgb, blend, hottest_box, render_overlay
 from core.i18n import translate
-from core.reviewlog import BatchInfo, ImageRecord
+from core.review import BatchInfo, ImageRecord
 
 #: Wide enough to see a small foreign body on a printed A4 page, small enough to keep a 50-entry report light.
 PICTURE_WIDTH = 900
@@ -36,7 +36,7 @@ class Picture:
 
 def load_photo(path) -> np.ndarray:
     """Read a photo as uint8 RGB, with the same rules as scoring (EXIF orientation, 16-bit, alpha)."""
-    from core.imageio import load_image
+    from core.photos.imageio import load_image
 
     return load_image(path)
 

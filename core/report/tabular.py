@@ -6,11 +6,11 @@ import json
 import math
 from typing import Any, TextIO
 
-from core.batch_folder import folder_of
-from core.history import CONFIDENCE
-from core.operating_point import ZONES
+from core.photos.batch_folder import folder_of
+from core.review.history import CONFIDENCE
+from core.scoring.operating_point import ZONES
 from core.report.content import ReportData, catch_text, status_of
-from core.reviewlog import ImageRecord
+from core.review import ImageRecord
 from core.vocabulary import Decision
 
 CSV_COLUMNS = (

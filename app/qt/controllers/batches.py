@@ -15,8 +15,8 @@ from app.qt.review_messages import vanished_message
 from app.qt.session import BatchSession
 from app.qt.theme import COLORS
 from app.qt.workers import FunctionJob
-from core.reviewlog import ReviewLogError
-from core.training_likeness import (
+from core.review import ReviewLogError
+from core.scoring.training_likeness import (
     HeldOutNormals,
     LikenessWarning,
     check_training_likeness,

@@ -14,8 +14,8 @@ from app.qt.dialogs.improve_dialog import ImproveModelDialog
 from app.qt.dialogs.train_dialog import TrainDialog
 from app.qt.dialogs.versions_dialog import ModelVersionsDialog
 from app.qt.workers import LoadModelJob
-from core.modelheader import Lineage, ModelInfo
-from core.reviewlog import ReviewLogError
+from core.models.modelheader import Lineage, ModelInfo
+from core.review import ReviewLogError
 
 
 class ModelController(Controller):

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from app.qt.controllers.base import Controller
 from app.qt.review_messages import REVIEWER_NEEDED, undo_message
-from core.reviewlog import ReviewLogError
+from core.review import ReviewLogError
 
 
 class ReviewController(Controller):

@@ -12,7 +12,7 @@ from app.qt.dialogs.job_dialog import format_eta
 from app.qt.review_messages import scored_message
 from app.qt.workers import ScoreJob
 from core import ProgressEvent, ScoringConfig
-from core.reviewlog import ImageRecord, ReviewLogError
+from core.review import ImageRecord, ReviewLogError
 
 if TYPE_CHECKING:
     from app.qt.main_window import MainWindow

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from app.qt.controllers.base import Controller
 from app.qt.dialogs.operating_point_dialog import OperatingPointDialog
 from app.qt.workers import SaveThresholdJob
-from core.reviewlog import ReviewLogError
+from core.review import ReviewLogError
 from core.vocabulary import Decision
 
 if TYPE_CHECKING:
@@ -194,7 +194,7 @@ class ThresholdController(Controller):
         if session is None or session.threshold is None:
             self.say("Open a scored batch first", 5000)
             return None
-        from core.history import model_family
+        from core.review.history import model_family
 
         name = session.model_name or (w.detector.info().name if w.detector is not None else None)
         family = model_family(name) or model_family(session.model_path)

@@ -33,7 +33,7 @@ from app.qt.theme import COLORS
 from app.qt.widgets.path_row import path_row
 from app.qt.workers import JobRunner, RetrainJob
 from core.config import DEFAULT_RETRAIN_EPOCHS
-from core.reviewlog import ImageRecord
+from core.review import ImageRecord
 from core.vocabulary import IMPROVE_STAGE_LABELS, Decision
 
 MAX_LISTED_SKIPS = 12

@@ -33,9 +33,9 @@ from app.qt.models.photo_groups import (
 )
 from app.qt.session import BatchSession
 from app.qt.thumbnails import ThumbnailCache
-from core.operating_point import ALARM
-from core.photo_check import MISSING
-from core.reviewlog import REVIEW_DECISIONS, ImageRecord
+from core.scoring.operating_point import ALARM
+from core.photos.photo_check import MISSING
+from core.review import REVIEW_DECISIONS, ImageRecord
 from core.vocabulary import DECISION_ORDER, NO_BADGE, STATUS_BADGES, Decision, PhotoStatus, Zone
 
 FILTERS: tuple[tuple[str, str], ...] = (

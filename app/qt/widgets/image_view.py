@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from app.qt.theme import COLORS
 
-from core.overlay import COLORMAPS as _ENGINE_COLORMAPS
-from core.overlay import OUTLINE_COLOR, colorize, hottest_box
+from core.scoring.overlay import COLORMAPS as _ENGINE_COLORMAPS
+from core.scoring.overlay import OUTLINE_COLOR, colorize, hottest_box
 
 #: Same colour maps, in the same colours, as the pictures in reports.
 COLORMAPS: tuple[str, ...] = tuple(_ENGINE_COLORMAPS)
@@ -68,7 +68,7 @@ class InspectionImage:
 def lookup_table(name: str, n: int = 256) -> np.ndarray:
     """RGBA table in the report's colours whose alpha rises between a quarter and 60 % of the scale.
 
-    The outline threshold sits at two thirds of the scale (:func:`core.overlay.color_range`): normal areas
+    The outline threshold sits at two thirds of the scale (:func:`core.scoring.overlay.color_range`): normal areas
     leave the photo untouched, and what approaches or crosses the threshold is painted fully.
     """
     ramp = np.linspace(0.0, 1.0, n, dtype=np.float32)

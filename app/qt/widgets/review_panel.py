@@ -22,8 +22,8 @@ from app.qt.models.photo_groups import photo_title
 from app.qt.theme import COLORS
 from app.qt.widgets.note_field import NoteField
 from app.qt.widgets.thumbnail_list import BADGE_COLORS
-from core.operating_point import ALARM, PASS, REVIEW, zone_of
-from core.reviewlog import ImageRecord
+from core.scoring.operating_point import ALARM, PASS, REVIEW, zone_of
+from core.review import ImageRecord
 from core.vocabulary import Decision, PhotoStatus
 
 
