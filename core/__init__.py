@@ -15,10 +15,16 @@ from core.config import (
     DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, RetrainConfig,
     RuntimeConfig, ScoringConfig, TrainConfig,
 )
+from core.models.library import (
+    MODEL_SUFFIXES, LibraryModel, activate_fresh_model, active_version, is_model_file, library_path_for,
+    list_library_models, model_library_dir, model_versions, next_version_path, safe_model_name, set_active_version,
+    split_version,
+)
 from core.models.modelheader import ModelSummary, summarize_model
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
 
 if TYPE_CHECKING:  # pragma: no cover
+    from core.review.session import ReviewCounts, ReviewSession, SessionListener
     from core.scoring.detector import Detector
     from core.training.retrain import RetrainOutcome
 
@@ -30,8 +36,32 @@ __all__ = [
     "Cancelled", "CancelToken", "ProgressCallback", "ProgressEvent", "ScoreResult",
     "ModelSummary", "summarize_model",
     "BatchListing", "SkippedEntry", "folder_of", "list_batch", "list_batch_photos", "photo_key", "resolve_batch_folder",
+    "MODEL_SUFFIXES", "LibraryModel", "activate_fresh_model", "active_version", "is_model_file", "library_path_for",
+    "list_library_models", "model_library_dir", "model_versions", "next_version_path", "safe_model_name",
+    "set_active_version", "split_version",
+    "ReviewCounts", "ReviewSession", "SessionListener",
     "load_detector", "train_detector", "retrain_from_review", "warm_up_engine", "__version__",
 ]
+
+
+#: Loaded on first use: the review session reads photos (OpenCV), which a command that never opens a batch
+#: should not pay for at start-up.
+_ON_FIRST_USE = {
+    "ReviewCounts": "core.review.session",
+    "ReviewSession": "core.review.session",
+    "SessionListener": "core.review.session",
+}
+
+
+def __getattr__(name: str):
+    module = _ON_FIRST_USE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'core' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def warm_up_engine() -> str:

@@ -28,10 +28,12 @@ def reviewer_needed() -> str:
     return _tr(REVIEWER_NEEDED)
 
 
-def _word(decision: Optional[str]) -> str:
+def decision_word(decision: Optional[str]) -> str:
+    """A decision in one or two words of the inspector's language, e.g. “foreign body” or “false alarm”."""
     if decision in DECISION_WORDS:
         return QCoreApplication.translate("Vocabulary", DECISION_WORDS[decision])
     return decision or QCoreApplication.translate("ReviewMessages", "not reviewed")
+
 
 
 def undo_message(undone: DecisionRecord, now: Optional[ImageRecord]) -> str:
@@ -42,15 +44,15 @@ def undo_message(undone: DecisionRecord, now: Optional[ImageRecord]) -> str:
             kept = QCoreApplication.translate("ReviewMessages", "; the note is “{note}” again").format(
                 note=now.note) if now.note else ""
             return QCoreApplication.translate("ReviewMessages", "Undid the note on {name}: it stays “{decision}”").format(
-                name=name, decision=_word(now.decision)) + kept
+                name=name, decision=decision_word(now.decision)) + kept
         return QCoreApplication.translate("ReviewMessages",
             "Undid the repeated “{undone}” on {name}: it stays “{decision}”").format(
-            undone=_word(undone.decision), name=name, decision=_word(now.decision))
+            undone=decision_word(undone.decision), name=name, decision=decision_word(now.decision))
     if now is None or now.decision is None:
         return QCoreApplication.translate("ReviewMessages", "Undid “{undone}” on {name}: not reviewed again").format(
-            undone=_word(undone.decision), name=name)
+            undone=decision_word(undone.decision), name=name)
     return QCoreApplication.translate("ReviewMessages", "Undid “{undone}” on {name}: back to “{decision}”").format(
-        undone=_word(undone.decision), name=name, decision=_word(now.decision))
+        undone=decision_word(undone.decision), name=name, decision=decision_word(now.decision))
 
 
 def name_list(rel_paths: Sequence[str], shown: int = NAMES_SHOWN) -> str:

@@ -178,10 +178,9 @@ class TrainJob(Job):
             detector.meta["name"] = self.name
         self.save_path.parent.mkdir(parents=True, exist_ok=True)
         detector.save(self.save_path)
-        from app.model_library import model_versions, set_active_version
+        from core import activate_fresh_model
 
-        if len(model_versions(self.save_path)) > 1:  # a fresh model replaces improved versions of the old one
-            set_active_version(self.save_path)
+        activate_fresh_model(self.save_path)  # a fresh model replaces the improved versions of the old one
         return self.save_path
 
 
@@ -239,9 +238,10 @@ class ReportJob(Job):
     """Writes the batch report; pictures for a PDF of a large batch take a while."""
 
     def __init__(self, log: object, out_path: Path, fmt: str, include_flagged: bool = False,
-                 inspection: object = None) -> None:
+                 inspection: object = None, language: Optional[str] = None) -> None:
         super().__init__()
         self.log = log
+        self.language = language  # of a PDF or HTML report (the inspector's own); English when None
         self.out_path = Path(out_path)
         self.fmt = fmt
         self.include_flagged = include_flagged
@@ -252,7 +252,7 @@ class ReportJob(Job):
 
         # the reviewer already agreed to replace an existing file
         return write_report(self.log, self.out_path, self.fmt, include_flagged=self.include_flagged, force=True,
-                            inspection=self.inspection)
+                            inspection=self.inspection, language=self.language)
 
 
 class FunctionJob(Job):

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model_library import next_version_path, set_active_version, split_version
+from core import next_version_path, set_active_version, split_version
 from app.qt.batch_files import photos_in_typed_folder
 from app.qt.dialogs.job_dialog import JobDialog
 from app.qt.theme import COLORS

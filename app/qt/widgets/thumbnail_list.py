@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.qt.i18n import find_menu
-from app.qt.models.image_list_model import FILTERS, ImageListModel, Roles, list_label, status_label
+from app.qt.models.image_list_model import ImageListModel, Roles
+from app.qt.models.photo_rows import FILTERS, list_label, status_label
 from app.qt.models.photo_groups import GroupCounts, GroupRow, counts_with_folders_above, folder_choices
 from app.qt.theme import COLORS
 from app.qt.widgets.list_tools import ListTools
