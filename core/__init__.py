@@ -16,15 +16,15 @@ from core.photos.batch_folder import (
     subfolder_order,
 )
 from core.config import (
-    DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, RuntimeConfig,
-    TrainConfig,
+    DEFAULT_RETRAIN_EPOCHS, RUNTIMES, VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, RetrainConfig,
+    RuntimeConfig, ScoringConfig, TrainConfig,
 )
 from core.models.library import (
     MODEL_SUFFIXES, LibraryModel, activate_fresh_model, active_version, is_model_file, library_path_for,
     list_library_models, model_library_dir, model_versions, next_version_path, safe_model_name, set_active_version,
     split_version,
 )
-from core.models.modelheader import ModelSummary, summarize_model
+from core.models.modelheader import Lineage, ModelInfo, ModelSummary, summarize_model
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,10 +36,11 @@ __version__ = "0.1.0"
 
 __all__ = [
     "RUNTIMES", "RuntimeConfig", "VARIANTS", "BackboneConfig", "FlowConfig", "InputConfig", "ModelConfig", "TrainConfig",
+    "ScoringConfig", "RetrainConfig", "DEFAULT_RETRAIN_EPOCHS",
     "Cancelled", "CancelToken", "ProgressCallback", "ProgressEvent", "ScoreResult",
-    "ModelSummary", "summarize_model",
+    "Lineage", "ModelInfo", "ModelSummary", "summarize_model",
     "BatchListing", "SkippedEntry", "folder_of", "list_batch", "list_batch_photos", "photo_key", "resolve_batch_folder",
-    "subfolder_order", "DEFAULT_RETRAIN_EPOCHS",
+    "subfolder_order",
     "MODEL_SUFFIXES", "LibraryModel", "activate_fresh_model", "active_version", "is_model_file", "library_path_for",
     "list_library_models", "model_library_dir", "model_versions", "next_version_path", "safe_model_name",
     "set_active_version", "split_version",
@@ -160,5 +161,5 @@ def retrain_from_review(
 
     with ReviewLog.open(review_log, read_only=True) as log:
         return retrain_from_log(detector, log, include_reviewed_normals=include_reviewed_normals,
-                                epochs=epochs or DEFAULT_RETRAIN_EPOCHS, old_normals=old_normals,
+                                epochs=epochs or None, old_normals=old_normals,
                                 progress=progress, cancel=cancel, feature_cache=FeatureCache())

@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
             name = self.session.batch_dir.name
             parts.append(self.tr("{name} [read-only]").format(name=name) if self.session.read_only else name)
         if self.detector is not None:
-            name = str(self.detector.info().get("name"))
+            name = str(self.detector.info().name)
             version = split_version(self.model_path)[1] if self.model_path is not None else 1
             parts.append(f"{name} v{version}" if version > 1 else name)
         if self.settings.reviewer:

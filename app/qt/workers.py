@@ -15,7 +15,7 @@ from typing import Callable, Optional, Sequence
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from core import Cancelled, ModelConfig, ProgressEvent, ScoreResult
+from core import Cancelled, ModelConfig, ProgressEvent, ScoreResult, ScoringConfig
 
 
 def describe_error(exc: BaseException) -> str:
@@ -112,7 +112,7 @@ class ScoreJob(Job):
         detector: object,
         paths: Sequence[Path],
         record: Callable[[ScoreResult], object],
-        batch_size: int = 8,
+        batch_size: int = ScoringConfig.batch_size,
     ) -> None:
         super().__init__()
         self.detector = detector

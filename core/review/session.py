@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from core.models.modelheader import ModelInfo
 from core.photos.batch_folder import list_batch_photos
 from core.photos.photo_check import PhotoCheck, check_photos
 from core.results import CancelToken, ScoreResult
@@ -264,7 +265,7 @@ class ReviewSession:
                             unsure, alarm)
 
     # -- scoring ----------------------------------------------------------------------------------
-    def adopt_model(self, info: dict[str, Any], model_path: Optional[Path | str]) -> None:
+    def adopt_model(self, info: ModelInfo, model_path: Optional[Path | str]) -> None:
         """Record which model scores this batch; the model's threshold applies only if the batch has none.
 
         A threshold the reviewer already set for this batch is kept: it is a decision, not a default.
@@ -273,14 +274,14 @@ class ReviewSession:
             return
         self.log.set_batch_info(
             model_path=model_path,
-            model_name=info.get("name"),
-            variant=info.get("variant"),
-            backbone=info.get("backbone"),
-            image_size=info.get("image_size"),
-            pixel_threshold=info.get("pixel_threshold"),
-            heatmap_low=info.get("heatmap_low"),
-            threshold=info.get("threshold") if self._threshold is None else None,
-            alarm_threshold=info.get("alarm_threshold") if self._alarm is None else None,
+            model_name=info.name,
+            variant=info.variant,
+            backbone=info.backbone,
+            image_size=info.image_size,
+            pixel_threshold=info.pixel_threshold,
+            heatmap_low=info.heatmap_low,
+            threshold=info.threshold if self._threshold is None else None,
+            alarm_threshold=info.alarm_threshold if self._alarm is None else None,
         )
         batch = self.log.batch_info()
         self.model_path, self.model_name = batch.model_path, batch.model_name

@@ -55,8 +55,8 @@ class HelpController(Controller):
             info = w.detector.info()
             version = split_version(w.model_path)[1] if w.model_path is not None else 1
             model = self.tr("{name} v{version} — {variant}, {backbone}, {size} px, threshold {threshold}").format(
-                name=html.escape(str(info.get("name"))), version=version, variant=info.get("variant"),
-                backbone=info.get("backbone"), size=info.get("image_size"), threshold=f"{info.get('threshold'):.4g}")
+                name=html.escape(str(info.name)), version=version, variant=info.variant,
+                backbone=info.backbone, size=info.image_size, threshold=f"{info.threshold:.4g}")
             lines.append(f"<p><b>{model_label}</b> {model}<br>"
                          f"<span style='color:{COLORS.muted}'>{html.escape(str(w.model_path or ''))}</span></p>")
         else:

@@ -14,6 +14,7 @@ from app.qt.dialogs.improve_dialog import ImproveModelDialog
 from app.qt.dialogs.train_dialog import TrainDialog
 from app.qt.dialogs.versions_dialog import ModelVersionsDialog
 from app.qt.workers import LoadModelJob
+from core import Lineage, ModelInfo
 from core import ReviewLogError
 
 
@@ -72,12 +73,12 @@ class ModelController(Controller):
         w.engine.device_text = getattr(detector, "device_description", "") or getattr(detector, "device", "")
         info = detector.info()
         w.review_panel.set_model_text(self.tr("{name} ({variant}, {size} px)").format(
-            name=info.get("name"), variant=info.get("variant"), size=info.get("image_size")))
+            name=info.name, variant=info.variant, size=info.image_size))
         notes = list(getattr(detector, "load_notes", []) or [])
         if notes:  # e.g. an older model with one threshold: its alarm line was derived
             self.say(notes[0][:1].upper() + notes[0][1:], 15000)
         else:
-            self.say(self.tr("Model {name} ready on {device}").format(name=info.get("name"), device=w.engine.device_text),
+            self.say(self.tr("Model {name} ready on {device}").format(name=info.name, device=w.engine.device_text),
                      5000)
         w.model_picker.show_path(path)
         w.update_title()
@@ -85,7 +86,7 @@ class ModelController(Controller):
             self._adopt_improved_model(path, info, self.adopt_threshold)
         w.model_loaded.emit(str(path))
 
-    def _adopt_improved_model(self, path: Path, info: dict, threshold: float) -> None:
+    def _adopt_improved_model(self, path: Path, info: ModelInfo, threshold: float) -> None:
         """An improved model replaces its parent for this batch with its own threshold, then rescores the batch.
 
         Unlike switching models, the batch threshold is replaced: the reviewer accepted the new model together
@@ -96,7 +97,7 @@ class ModelController(Controller):
         if session is None or session.read_only:
             return
         reviewer = self.w.settings.reviewer or "unknown"
-        alarm = info.get("alarm_threshold")
+        alarm = info.alarm_threshold
         try:
             session.adopt_model(info, path)
             session.commit_threshold(threshold, reviewer)
@@ -196,12 +197,9 @@ class ModelController(Controller):
         folders: list[Path] = []
         if self.w.session is not None:
             folders.append(self.w.session.batch_dir.parent)
-        meta = getattr(self.w.detector, "meta", None)
-        lineage = meta.get("lineage") if isinstance(meta, dict) else None
-        rounds = ([lineage] + list(lineage.get("history") or [])) if isinstance(lineage, dict) else []
-        for round_ in rounds:
-            for added in round_.get("added_images") or []:
-                batch = added.get("batch") if isinstance(added, dict) else None
-                if batch and Path(batch).is_dir() and Path(batch) not in folders:
-                    folders.append(Path(batch))
+        lineage = Lineage.from_meta(getattr(self.w.detector, "meta", None))
+        for added in lineage.every_added_image() if lineage is not None else []:
+            batch = added.batch
+            if batch and Path(batch).is_dir() and Path(batch) not in folders:
+                folders.append(Path(batch))
         return folders

@@ -11,7 +11,7 @@ from app.qt.controllers.base import Controller
 from app.qt.dialogs.job_dialog import format_eta
 from app.qt.review_messages import scored_message
 from app.qt.workers import ScoreJob
-from core import ProgressEvent
+from core import ProgressEvent, ScoringConfig
 from core import ImageRecord, ReviewLogError
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ class ScoringController(Controller):
     def __init__(self, window: "MainWindow") -> None:
         super().__init__(window)
         self.job: Optional[ScoreJob] = None
-        self.batch_size = 8  # photos per engine call; smaller batches report progress more often
+        self.batch_size = ScoringConfig.batch_size  # photos per engine call; smaller batches report progress more often
         self._missing_at_scoring: list[str] = []
 
     def _progress_widgets(self):

@@ -205,7 +205,7 @@ class ThresholdController(Controller):
             return None
         from core import model_family
 
-        name = session.model_name or (w.detector.info().get("name") if w.detector is not None else None)
+        name = session.model_name or (w.detector.info().name if w.detector is not None else None)
         family = model_family(name) or model_family(session.model_path)
         counts = session.counts()
         dialog = OperatingPointDialog(w.runner, w.models.history_folders(), session.threshold, session.alarm_threshold,
