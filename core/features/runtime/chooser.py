@@ -129,7 +129,7 @@ def _reference_key(extractor: FeatureExtractor, n_probes: int) -> str:
     import dataclasses
     import inspect
 
-    from core.features.extractor import extractor as features
+    from core.features import extractor as features
 
     try:  # the extraction code decides the features as much as the weights do
         code = hashlib.sha256(inspect.getsource(features).encode()).hexdigest()[:16]
