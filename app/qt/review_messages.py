@@ -6,12 +6,15 @@ unsure (only its note went), or "Scored 45 photos" while three photos were skipp
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from core import DecisionRecord, ImageRecord
 from core import DECISION_WORDS
+
+if TYPE_CHECKING:
+    from core import ReviewCounts
 
 #: Names listed in a status message; more are counted.
 NAMES_SHOWN = 5
@@ -79,3 +82,22 @@ def vanished_message(rel_path: str) -> str:
     return QCoreApplication.translate("ReviewMessages",
         "{name} was deleted or moved away while the batch is open: its score and decision are kept in the "
               "review log, but no decision can be recorded for it").format(name=Path(rel_path).name)
+
+
+def workload_text(counts: "ReviewCounts") -> str:
+    """How many photos a person must see, e.g. "37 of 212 to review (17 %: 5 alarm)"."""
+    share = (f"{100 * counts.share_to_see:.0f} %" if counts.share_to_see is not None
+             else QCoreApplication.translate("ReviewMessages", "n/a"))
+    return QCoreApplication.translate("ReviewMessages", "{flagged} of {total} to review ({share}: {alarm} alarm)").format(
+        flagged=counts.flagged, total=counts.total, share=share, alarm=counts.alarm)
+
+
+def counts_headline(counts: "ReviewCounts") -> str:
+    """The counter above the thumbnails, e.g. "37 of 212 to review (17 %: 5 alarm), 12 reviewed"."""
+    text = QCoreApplication.translate("ReviewMessages", "{workload}, {count} reviewed").format(
+        workload=workload_text(counts), count=counts.reviewed)
+    if counts.unscored:
+        text += QCoreApplication.translate("ReviewMessages", ", {count} not scored").format(count=counts.unscored)
+    if counts.errors:
+        text += QCoreApplication.translate("ReviewMessages", ", {count} unreadable").format(count=counts.errors)
+    return text

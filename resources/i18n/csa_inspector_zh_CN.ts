@@ -2205,29 +2205,6 @@ Replace it?</source>
     </message>
 </context>
 <context>
-    <name>ReviewCounts</name>
-    <message>
-        <source>n/a</source>
-        <translation>不适用</translation>
-    </message>
-    <message>
-        <source>{flagged} of {total} to review ({share}: {alarm} alarm)</source>
-        <translation>{total} 张中 {flagged} 张待复核（{share}：报警 {alarm} 张）</translation>
-    </message>
-    <message>
-        <source>{workload}, {count} reviewed</source>
-        <translation>{workload}，已复核 {count} 张</translation>
-    </message>
-    <message>
-        <source>, {count} not scored</source>
-        <translation>，未评分 {count} 张</translation>
-    </message>
-    <message>
-        <source>, {count} unreadable</source>
-        <translation>，无法读取 {count} 张</translation>
-    </message>
-</context>
-<context>
     <name>ReviewMessages</name>
     <message>
         <source>Nothing recorded: a reviewer name is needed, it is saved with every decision (File ▸ Change reviewer…)</source>
@@ -2277,6 +2254,26 @@ Replace it?</source>
     <message>
         <source>{name} was deleted or moved away while the batch is open: its score and decision are kept in the review log, but no decision can be recorded for it</source>
         <translation>批次打开期间 {name} 已被删除或移走：其分数和判定保留在复核记录中，但无法再为它记录判定</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>不适用</translation>
+    </message>
+    <message>
+        <source>{flagged} of {total} to review ({share}: {alarm} alarm)</source>
+        <translation>{total} 张中 {flagged} 张待复核（{share}：报警 {alarm} 张）</translation>
+    </message>
+    <message>
+        <source>{workload}, {count} reviewed</source>
+        <translation>{workload}，已复核 {count} 张</translation>
+    </message>
+    <message>
+        <source>, {count} not scored</source>
+        <translation>，未评分 {count} 张</translation>
+    </message>
+    <message>
+        <source>, {count} unreadable</source>
+        <translation>，无法读取 {count} 张</translation>
     </message>
 </context>
 <context>

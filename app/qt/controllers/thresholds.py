@@ -9,6 +9,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from app.qt.controllers.base import Controller
+from app.qt.review_messages import counts_headline, workload_text
 from app.qt.dialogs.operating_point_dialog import OperatingPointDialog
 from app.qt.workers import SaveThresholdJob
 from core import ReviewLogError
@@ -75,14 +76,15 @@ class ThresholdController(Controller):
             self.w.workload_label.setText("")
             return
         counts = session.counts()
-        text = counts.headline()
+        text = counts_headline(counts)
         lines = []
         if session.threshold is not None:
             lines.append(self.tr("Pass {value}").format(value=f"{session.threshold:.4g}"))
             if session.alarm_threshold is not None:
                 lines.append(self.tr("alarm {value}").format(value=f"{session.alarm_threshold:.4g}"))
         self.w.histogram.set_summary(" · ".join([*lines, text]))
-        self.w.workload_label.setText(self.tr("To see: {workload}").format(workload=counts.to_see()) if counts.scored else "")
+        workload = self.tr("To see: {workload}").format(workload=workload_text(counts)) if counts.scored else ""
+        self.w.workload_label.setText(workload)
 
     # ------------------------------------------------------------------------------------------ moving the lines
     def _on_threshold_dragged(self, value: float) -> None:
@@ -209,7 +211,7 @@ class ThresholdController(Controller):
         family = model_family(name) or model_family(session.model_path)
         counts = session.counts()
         dialog = OperatingPointDialog(w.runner, w.models.history_folders(), session.threshold, session.alarm_threshold,
-                                      family, batch_text=counts.to_see(), can_apply=not session.read_only, parent=w)
+                                      family, batch_text=workload_text(counts), can_apply=not session.read_only, parent=w)
         dialog.pass_chosen.connect(self._on_pass_chosen)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.show()
