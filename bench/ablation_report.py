@@ -1,6 +1,6 @@
 """Tables of the flow ablation (``bench/flow_ablation.py``): mean and standard deviation over seeds.
 
-Usage: ``python bench/ablation_report.py bench-results/ablation*.jsonl [--markdown]``.
+Usage: ``python -m bench.ablation_report bench-results/ablation*.jsonl [--markdown]``.
 
 * main table: image AUROC per set at the main budget, the mean over all sets (per seed, then over seeds) and
   the mean over every defect type of the real sets scored on its own;

@@ -14,8 +14,6 @@ that loss the Jacobian term counts once per image of the batch; this is kept as 
 """
 from __future__ import annotations
 
-import copy
-import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +35,7 @@ from bench.shared_features import PreparedFeatures, SharedFeatureDetector
 from core.config import ModelConfig, TrainConfig
 from core.features.device import pick_device
 from core.features.extractor import FeatureExtractor
+from core.training.trainer import BestEpoch, adam_for, mean_loss, train_epoch
 
 
 class SharedFeatureCrossScaleFlow(CrossScaleFlow):
@@ -95,80 +94,39 @@ class FlowFitSummary:
     train_losses: list[float] = field(default_factory=list)
 
 
-def _batches(n: int, batch_size: int, generator: Optional[torch.Generator]) -> list[torch.Tensor]:
-    order = torch.randperm(n, generator=generator) if generator is not None else torch.arange(n)
-    return list(order.split(batch_size))
-
-
-@torch.no_grad()
-def _mean_loss(flow: CrossScaleFlow, features: Sequence[torch.Tensor], device: torch.device,
-               batch_size: int = 32) -> float:
-    flow.eval()
-    criterion = CsFlowLoss()
-    total, count = 0.0, 0
-    for idx in _batches(features[0].shape[0], batch_size, None):
-        z, jac = flow([f[idx].to(device) for f in features])
-        total += float(criterion(list(z), jac)) * len(idx)
-        count += len(idx)
-    return total / max(count, 1)
-
-
-def fit_cross_scale_flow(
-    flow: CrossScaleFlow,
-    train_features: Sequence[torch.Tensor],
-    val_features: Optional[Sequence[torch.Tensor]],
-    config: TrainConfig,
-    device: torch.device,
-    on_epoch: Optional[Callable[[int, Optional[dict]], None]] = None,
-) -> FlowFitSummary:
-    """The loop of :func:`core.training.trainer.fit_flow` with anomalib's loss; keeps the epoch with the lowest held-out loss.
+def fit_cross_scale_flow(flow: CrossScaleFlow, train_features: Sequence[torch.Tensor],
+                         val_features: Optional[Sequence[torch.Tensor]], config: TrainConfig, device: torch.device,
+                         on_epoch: Optional[Callable[[int, Optional[dict]], None]] = None) -> FlowFitSummary:
+    """The loop of :func:`core.training.trainer.fit_flow` with anomalib's loss; keeps the epoch with the lowest
+    held-out loss.
 
     ``on_epoch(epoch, best_state)`` is called after each epoch with the weights that would be kept so far.
     """
-    flow.to(device)
-    optimizer = torch.optim.Adam(flow.parameters(), lr=config.lr, betas=tuple(config.betas),
-                                 weight_decay=config.weight_decay)
     criterion = CsFlowLoss()
+
+    def csflow_loss(z: Sequence[torch.Tensor], jac: torch.Tensor) -> torch.Tensor:
+        return criterion(list(z), jac)
+
+    flow.to(device)
+    optimizer = adam_for(flow, config)
     generator = torch.Generator().manual_seed(config.seed)
     train_on_device = [f.to(device) for f in train_features]
-    use_amp = device.type == "cuda"
     summary = FlowFitSummary()
-    best_state = None
+    best = BestEpoch(flow, config.early_stop_patience)
     start = time.monotonic()
-    n = train_on_device[0].shape[0]
     for epoch in range(1, config.epochs + 1):
-        flow.train()
-        epoch_loss, seen = 0.0, 0
-        for idx in _batches(n, config.batch_size, generator):
-            idx = idx.to(device)
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_amp):
-                z, jac = flow([f[idx] for f in train_on_device])
-            loss = criterion([t.float() for t in z], jac.float())
-            if not math.isfinite(loss.item()):
-                raise FloatingPointError(f"anomalib CS-Flow diverged at epoch {epoch} (loss {float(loss)})")
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(flow.parameters(), config.grad_clip)
-            optimizer.step()
-            epoch_loss += loss.item() * len(idx)
-            seen += len(idx)
-        summary.train_losses.append(epoch_loss / seen)
+        summary.train_losses.append(train_epoch(flow, optimizer, train_on_device, config, generator, device, csflow_loss,
+                                                epoch, name="anomalib CS-Flow"))
         summary.epochs_run = epoch
-        if val_features is not None and val_features[0].shape[0] > 0:
-            val_loss = _mean_loss(flow, val_features, device)
-            if summary.best_val_loss is None or val_loss < summary.best_val_loss:
-                summary.best_val_loss, summary.best_epoch = val_loss, epoch
-                best_state = copy.deepcopy(flow.state_dict())
-        else:
-            summary.best_epoch = epoch
+        held_out = val_features is not None and val_features[0].shape[0] > 0
+        best.update(epoch, mean_loss(flow, val_features, device, csflow_loss) if held_out else None)
+        summary.best_val_loss, summary.best_epoch = best.loss, best.epoch
         if on_epoch is not None:
-            on_epoch(epoch, best_state)
-        if best_state is not None and epoch - summary.best_epoch >= config.early_stop_patience:
+            on_epoch(epoch, best.state)
+        if best.out_of_patience(epoch):
             summary.stopped_early = True
             break
-    if best_state is not None:
-        flow.load_state_dict(best_state)
-    flow.eval()
+    best.restore()
     summary.seconds = time.monotonic() - start
     return summary
 

@@ -14,9 +14,9 @@ list then shows a header row per folder, which the grid lays out item by item in
 
 Targets of the issue: first thumbnails < 0.5 s, switching < 30 ms. Example::
 
-    python bench/bench_gui.py                    # 2,000 photos, prints a table, writes bench-results/gui.json
-    python bench/bench_gui.py --photos 300 --out /tmp/gui.json
-    python bench/bench_gui.py --folders 24 --out /tmp/gui-tree.json   # the same photos in 24 camera folders
+    python -m bench.bench_gui                    # 2,000 photos, prints a table, writes bench-results/gui.json
+    python -m bench.bench_gui --photos 300 --out /tmp/gui.json
+    python -m bench.bench_gui --folders 24 --out /tmp/gui-tree.json   # the same photos in 24 camera folders
 """
 from __future__ import annotations
 
@@ -30,11 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:  # run as a script
-    sys.path.insert(0, str(REPO_ROOT))
-
 DEFAULT_OUT = Path("bench-results") / "gui.json"
+
 TARGET_FIRST_THUMBNAILS_S = 0.5
 TARGET_SWITCH_MS = 30.0
 

@@ -15,8 +15,8 @@ scored after each epoch in ``--budget-epochs``, from the same run, so an 8-epoch
 Results are appended run by run to ``--out`` (JSON lines), so an interrupted ablation resumes where it stopped;
 ``--table`` prints the mean and standard deviation over seeds per configuration and set. Example::
 
-    python bench/flow_ablation.py --seeds 3 --out bench-results/ablation.jsonl
-    python bench/flow_ablation.py --table --out bench-results/ablation.jsonl
+    python -m bench.flow_ablation --seeds 3 --out bench-results/ablation.jsonl
+    python -m bench.flow_ablation --table --out bench-results/ablation.jsonl
 """
 from __future__ import annotations
 
@@ -30,23 +30,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+import numpy as np
+import torch
+
+from bench.subsets import evenly_spaced
+from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig
+from core.photos.datasets import find_categories, test_items, training_images
+from core.scoring.detector import seed_everything, split_holdout
+from core.features.extractor import FeatureExtractor, FeatureSet
+from core.flow.anomaly_map import image_scores
+from core.flow.torch_model import CSAFlow
+from core.evaluation.metrics import image_auroc
+from core.training.trainer import fit_flow
+from core.results import ProgressEvent
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from bench.subsets import evenly_spaced  # noqa: E402
-from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig  # noqa: E402
-from core.photos.datasets import find_categories, test_items, training_images  # noqa: E402
-from core.scoring.detector import seed_everything, split_holdout  # noqa: E402
-from core.features.extractor import FeatureExtractor, FeatureSet  # noqa: E402
-from core.flow.anomaly_map import image_scores  # noqa: E402
-from core.flow.torch_model import CSAFlow  # noqa: E402
-from core.evaluation.metrics import image_auroc  # noqa: E402
-from core.training.trainer import fit_flow  # noqa: E402
-from core.results import ProgressEvent  # noqa: E402
 
 DEFAULT_DATASETS = REPO_ROOT.parent / "shared" / "datasets"
 PEERS = ("anomalib-csflow", "anomalib-patchcore")

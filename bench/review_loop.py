@@ -17,8 +17,8 @@ threshold that still flags every anomaly of the round, and the retraining time. 
 raises at least 30 % fewer false alarms than round 1 at the same Recall_Ano, and no anomaly caught before is now
 missed) is printed as PASS/FAIL per dataset; it is reported, never asserted. Example::
 
-    python bench/review_loop.py --out bench-results/review_loop.json
-    python bench/review_loop.py --synthetic --quick --out bench-results/review_loop_quick.json
+    python -m bench.review_loop --out bench-results/review_loop.json
+    python -m bench.review_loop --synthetic --quick --out bench-results/review_loop_quick.json
 """
 from __future__ import annotations
 
@@ -32,27 +32,25 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:  # run as a script (python bench/review_loop.py), not as a module
-    sys.path.insert(0, str(REPO_ROOT))
+import numpy as np
+import torch
 
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-
-from bench.loop_report import (  # noqa: E402
+from bench.loop_report import (
     CategoryResult, RoundResult, TargetCheck, check_target, format_table, write_json,
 )
-from bench.subsets import evenly_spaced  # noqa: E402
-from core.scoring.batch import score_batch  # noqa: E402
-from core.config import (  # noqa: E402
+from bench.subsets import evenly_spaced
+from core.scoring.batch import score_batch
+from core.config import (
     DEFAULT_RETRAIN_EPOCHS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig,
 )
-from core.photos.datasets import TestItem, find_categories, test_items, training_images  # noqa: E402
-from core.scoring.detector import Detector  # noqa: E402
-from core.features.feature_cache import FeatureCache  # noqa: E402
-from core.evaluation.metrics import false_alarm_rate_at_recall, image_auroc  # noqa: E402
-from core.training.retrain import retrain_from_log  # noqa: E402
-from core.review import ReviewLog, iter_flagged  # noqa: E402
+from core.photos.datasets import TestItem, find_categories, test_items, training_images
+from core.scoring.detector import Detector
+from core.features.feature_cache import FeatureCache
+from core.evaluation.metrics import false_alarm_rate_at_recall, image_auroc
+from core.training.retrain import retrain_from_log
+from core.review import ReviewLog, iter_flagged
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_DATASETS = REPO_ROOT.parent / "shared" / "datasets"
 DEFAULT_OUT = Path("bench-results") / "review_loop.json"

@@ -15,8 +15,8 @@ the batch order, PatchCore's first coreset patch and which training images are h
 runs is followed by one of mean ± standard deviation over the seeds; the targets of the issue are judged on the
 means and printed as PASS/FAIL lines (they are reported, not asserted). Example::
 
-    python bench/run_bench.py --seeds 3 --out bench-results/bench.json
-    python bench/run_bench.py --quick --categories magnetic_tile --out bench-results/quick.json
+    python -m bench.run_bench --seeds 3 --out bench-results/bench.json
+    python -m bench.run_bench --quick --categories magnetic_tile --out bench-results/quick.json
 """
 from __future__ import annotations
 
@@ -35,23 +35,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:  # run as a script (python bench/run_bench.py), not as a module
-    sys.path.insert(0, str(REPO_ROOT))
+import torch
 
-import torch  # noqa: E402
-
-from bench.report import (  # noqa: E402
-    DEFAULT_MODELS, MODEL_LABELS, OUR_MODELS, OUR_VARIANTS, PEER_MODELS, BenchRow, check_targets, format_summary, format_table, summarize,
-    write_json,
+from bench.report import (
+    DEFAULT_MODELS, MODEL_LABELS, OUR_MODELS, OUR_VARIANTS, PEER_MODELS, BenchRow, check_targets, format_summary,
+    format_table, summarize, write_json,
 )
-from bench.subsets import evenly_spaced, link_test_subset, pick_test_items  # noqa: E402
-from core.config import BackboneConfig, FlowConfig, InputConfig, MapConfig, ModelConfig, TrainConfig  # noqa: E402
-from core.photos.datasets import find_categories, training_images  # noqa: E402
-from core.scoring.detector import Detector  # noqa: E402
-from core.features.device import pick_device  # noqa: E402
-from core.evaluation.category import evaluate_category  # noqa: E402
-from core.features.extractor import FeatureExtractor, FeatureSet  # noqa: E402
+from bench.subsets import evenly_spaced, link_test_subset, pick_test_items
+from core.config import BackboneConfig, FlowConfig, InputConfig, MapConfig, ModelConfig, TrainConfig
+from core.photos.datasets import find_categories, training_images
+from core.scoring.detector import Detector
+from core.features.device import pick_device
+from core.evaluation.category import evaluate_category
+from core.features.extractor import FeatureExtractor, FeatureSet
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_DATASETS = REPO_ROOT.parent / "shared" / "datasets"
 DEFAULT_OUT = Path("bench-results") / "bench.json"

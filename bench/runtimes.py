@@ -15,7 +15,7 @@ images, the script measures:
 anomalib's CS-Flow (bench/anomalib_csflow.py, its flow on our features, PyTorch) is trained and timed the same
 way when anomalib is installed. Targets of the runtime work are printed as PASS/FAIL lines. Example::
 
-    python bench/runtimes.py --categories tire --out bench-results/runtimes.json
+    python -m bench.runtimes --categories tire --out bench-results/runtimes.json
 """
 from __future__ import annotations
 
@@ -29,20 +29,18 @@ import time
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+import numpy as np
+import torch
+from sklearn.metrics import roc_auc_score
+
+from bench.report import json_safe
+from bench.subsets import evenly_spaced
+from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig
+from core.photos.datasets import find_categories, training_images
+from core.scoring.detector import Detector
+from core.features.runtime import available_runtimes
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from sklearn.metrics import roc_auc_score  # noqa: E402
-
-from bench.report import json_safe  # noqa: E402
-from bench.subsets import evenly_spaced  # noqa: E402
-from core.config import FlowConfig, InputConfig, ModelConfig, TrainConfig  # noqa: E402
-from core.photos.datasets import find_categories, training_images  # noqa: E402
-from core.scoring.detector import Detector  # noqa: E402
-from core.features.runtime import available_runtimes  # noqa: E402
 
 DEFAULT_DATASETS = REPO_ROOT.parent / "shared" / "datasets"
 TOLERANCE = 1e-4

@@ -8,8 +8,8 @@ grows a little with every batch eventually stops it. This soak run scores one fo
 pass 2 to the last pass; it passes when that growth is below ``--limit-mb`` or ``--limit-percent``
 (whichever allows more), i.e. within noise. Example::
 
-    python bench/stress.py --out bench-results/stress.json
-    python bench/stress.py --images 20 --passes 3 --model brakes.csa --out /tmp/stress.json
+    python -m bench.stress --out bench-results/stress.json
+    python -m bench.stress --images 20 --passes 3 --model brakes.csa --out /tmp/stress.json
 """
 from __future__ import annotations
 
@@ -24,16 +24,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-if str(REPO_ROOT) not in sys.path:  # run as a script (python bench/stress.py), not as a module
-    sys.path.insert(0, str(REPO_ROOT))
+import torch
 
-import torch  # noqa: E402
+from core.scoring.batch import score_batch
+from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
+from core.scoring.detector import Detector
+from core.synthetic import SceneConfig, generate_batch
 
-from core.scoring.batch import score_batch  # noqa: E402
-from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig  # noqa: E402
-from core.scoring.detector import Detector  # noqa: E402
-from core.synthetic import SceneConfig, generate_batch  # noqa: E402
 
 DEFAULT_OUT = Path("bench-results") / "stress.json"
 

@@ -64,8 +64,37 @@ class FlowConfig:
         return self.variant in ("csflow+sa", "csa")
 
 
-#: Epochs an improvement from a review continues training for (the command line's and the inspector's default).
-DEFAULT_RETRAIN_EPOCHS = 8
+@dataclass(frozen=True)
+class ScoringConfig:
+    """How photos go through a trained model; a property of the run, so not stored in the model file.
+
+    ``batch_size`` photos pass the backbone at once when scoring or extracting features: smaller batches report
+    progress more often, larger ones use a GPU better (out of memory halves it, see :mod:`core.features.device`).
+    ``feature_rows`` is the same for features already extracted, which only pass the flow.
+    """
+
+    batch_size: int = 8
+    feature_rows: int = 32
+
+
+@dataclass(frozen=True)
+class RetrainConfig:
+    """Improving a model from a review (see :mod:`core.training.retrain`).
+
+    ``epochs`` continue from the model's weights (the command line's and the inspector's default). Fewer new
+    normal photos than ``min_new_for_holdout`` all go to training; from that many on, some are held out for the
+    threshold. New photos are repeated until they make at least ``new_share`` of the training set (at most
+    ``max_repeats`` times each), so a few epochs learn them.
+    """
+
+    epochs: int = 8
+    min_new_for_holdout: int = 5
+    new_share: float = 0.25
+    max_repeats: int = 20
+
+
+#: Epochs an improvement from a review continues training for; the name older callers import.
+DEFAULT_RETRAIN_EPOCHS = RetrainConfig.epochs
 
 
 @dataclass

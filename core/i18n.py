@@ -20,7 +20,7 @@ from core.resources import resource_path
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "QT_TRANSLATE_NOOP", "current_language", "normalize_language",
            "read_catalog", "report_language", "translate", "translation_source"]
 
-#: The languages the inspector and its reports come in; English is the source language of every text.
+# The languages the inspector and its reports come in; English is the source language of every text.
 LANGUAGES = ("en", "zh_CN")
 DEFAULT_LANGUAGE = "en"
 TS_PREFIX = "csa_inspector"
@@ -96,8 +96,8 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name 
     return text
 
 
-#: The maintenance vocabulary every translation keeps to (context "Glossary"). A test checks that a text using
-#: one of these English terms uses the agreed translation too, so the inspector and the reports say the same.
+# The maintenance vocabulary every translation keeps to (context "Glossary"). A test checks that a text using
+# one of these English terms uses the agreed translation too, so the inspector and the reports say the same.
 GLOSSARY = (
     #: 异物 — anything on the braking device that does not belong there; the thing the tool looks for
     QT_TRANSLATE_NOOP("Glossary", "foreign body"),
@@ -119,8 +119,6 @@ GLOSSARY = (
     QT_TRANSLATE_NOOP("Glossary", "batch"),
     #: 异常分数 — the model's score of a photo; higher is more likely a foreign body
     QT_TRANSLATE_NOOP("Glossary", "anomaly score"),
-    #: 存疑 — the reviewer cannot tell; the photo goes to a second look
-    QT_TRANSLATE_NOOP("Glossary", "unsure"),
     #: 检出率 — share of confirmed foreign bodies that scored at or above the pass threshold
     QT_TRANSLATE_NOOP("Glossary", "catch rate"),
 )

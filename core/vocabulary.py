@@ -7,20 +7,25 @@ decisions and states; when each kept its own copy of the words, they drifted apa
 keeps exactly the bytes it had.
 
 Labels are marked with :func:`QT_TRANSLATE_NOOP` so the Qt translation tool collects them under the
-"Vocabulary" context; the inspector translates them when it shows them, while the engine and the reports use
-the English text as it is. No Qt import is needed for that marker.
+"Vocabulary" context (the marker is :func:`core.i18n.QT_TRANSLATE_NOOP`, no Qt needed); the inspector and
+the reports translate them where they show them.
 """
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import Enum
+
+from core.i18n import QT_TRANSLATE_NOOP
+
+try:
+    from enum import StrEnum
+except ImportError:  # Python 3.10: the same behaviour, spelled out
+
+    class StrEnum(str, Enum):  # type: ignore[no-redef]
+        def __str__(self) -> str:
+            return str.__str__(self)
 
 #: Translation context under which every label below is collected.
 CONTEXT = "Vocabulary"
-
-
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name the Qt translation tool looks for
-    """Marks ``text`` for translation in ``context`` and returns it unchanged (translated where it is shown)."""
-    return text
 
 
 # ------------------------------------------------------------------------------------------- review decisions

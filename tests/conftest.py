@@ -9,6 +9,9 @@ import os
 import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The inspector speaks the system's language: the suite runs in English whatever the machine's locale, and the
+# tests about languages choose theirs.
+os.environ["LC_ALL"] = "C.UTF-8"
 # One torch thread: with two OpenMP threads on two cores that other programs also use, each waits on the other's
 # barrier and a training step takes ten to seventy times longer; one thread keeps the suite's run time steady.
 os.environ.setdefault("OMP_NUM_THREADS", "1")

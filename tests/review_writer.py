@@ -8,9 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from core.review import REVIEW_DECISIONS, ReviewLog  # noqa: E402
+from core.review import REVIEW_DECISIONS, ReviewLog
 
 
 def main() -> None:

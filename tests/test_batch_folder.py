@@ -75,7 +75,7 @@ def test_a_missing_folder_is_an_error_and_an_unreadable_one_lists_nothing(tmp_pa
 @pytest.mark.slow
 def test_score_report_and_the_inspector_agree_on_a_three_level_tree(trained_model_file, tmp_path, monkeypatch):
     """The command line scores a depot tree given as a relative path; report and inspector see the same photos."""
-    from app.qt.session import BatchSession
+    from core import ReviewSession
     from test_cli import run_cli
 
     root = build_depot_tree(tmp_path / "CR400AF-2081")
@@ -103,7 +103,7 @@ def test_score_report_and_the_inspector_agree_on_a_three_level_tree(trained_mode
     assert {r["file"] for r in report_rows} == expected
     assert all(r["folder"] == folder_of(r["file"]) for r in report_rows)
 
-    session = BatchSession.open(Path("CR400AF-2081"))
+    session = ReviewSession.open(Path("CR400AF-2081"))
     try:
         assert set(session.rel_paths) == expected
         assert not session.has_unscored()

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.gui
 @pytest.mark.parametrize("folders", [0, 4])
 def test_bench_gui_runs_on_a_small_batch(tmp_path, folders):
     out = tmp_path / "gui.json"
-    command = [sys.executable, str(REPO_ROOT / "bench" / "bench_gui.py"), "--photos", "30", "--size", "48",
+    command = [sys.executable, "-m", "bench.bench_gui", "--photos", "30", "--size", "48",
                "--steps", "3", "--folders", str(folders), "--workdir", str(tmp_path / "work"), "--out", str(out)]
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(REPO_ROOT))
     done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)

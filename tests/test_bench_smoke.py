@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,12 +16,18 @@ from typing import Optional
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO_ROOT))  # bench/ is a folder of scripts, not an installed package
+from bench import loop_report
+from bench.report import BenchRow, check_targets, format_table
+from bench.subsets import evenly_spaced, link_test_subset, pick_test_items
 
-from bench import loop_report  # noqa: E402
-from bench.report import BenchRow, check_targets, format_table  # noqa: E402
-from bench.subsets import evenly_spaced, link_test_subset, pick_test_items  # noqa: E402
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_bench_module(module: str, *args: str, cwd: Path, timeout: int) -> subprocess.CompletedProcess:
+    """``python -m bench.<module>`` as ``make bench`` starts it, from any folder (the repository on PYTHONPATH)."""
+    path = os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))
+    return subprocess.run([sys.executable, "-m", f"bench.{module}", *args], cwd=cwd, env=dict(os.environ, PYTHONPATH=path),
+                          capture_output=True, text=True, timeout=timeout)
 
 N_TRAIN, N_GOOD, N_BAD = 12, 4, 4
 
@@ -37,12 +44,11 @@ def synthetic_root(tmp_path_factory) -> Path:
 @pytest.mark.slow
 def test_quick_bench_of_our_variants_writes_table_and_json(synthetic_root, tmp_path):
     out = tmp_path / "bench.json"
-    command = [
-        sys.executable, str(REPO_ROOT / "bench" / "run_bench.py"), "--datasets", str(synthetic_root), "--quick",
+    done = run_bench_module(
+        "run_bench", "--datasets", str(synthetic_root), "--quick",
         "--image-size", "128", "--hidden", "32", "--models", "csflow,csa", "--devices", "cpu",
-        "--timing-repeats", "2", "--seeds", "2", "--out", str(out),
-    ]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+        "--timing-repeats", "2", "--seeds", "2", "--out", str(out), cwd=tmp_path, timeout=600,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
 
     lines = done.stdout.splitlines()
@@ -200,9 +206,7 @@ def test_grids_that_anomalib_csflow_cannot_couple_are_refused_before_training():
 @pytest.mark.slow
 def test_review_loop_runs_rounds_of_scoring_review_and_retraining(tmp_path):
     out = tmp_path / "loop.json"
-    command = [sys.executable, str(REPO_ROOT / "bench" / "review_loop.py"), "--synthetic", "--quick",
-               "--out", str(out)]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    done = run_bench_module("review_loop", "--synthetic", "--quick", "--out", str(out), cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
 
     lines = done.stdout.splitlines()
@@ -302,9 +306,8 @@ def test_review_loop_deals_every_defect_type_out_to_every_round(synthetic_root):
 @pytest.mark.slow
 def test_stress_run_prints_a_memory_table_and_writes_json(tmp_path):
     out = tmp_path / "stress.json"
-    command = [sys.executable, str(REPO_ROOT / "bench" / "stress.py"), "--images", "4", "--passes", "2",
-               "--size", "128", "--out", str(out)]
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    done = run_bench_module("stress", "--images", "4", "--passes", "2", "--size", "128", "--out", str(out),
+                            cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "RSS MB" in done.stdout and "RSS growth pass 2 -> 2: +0.0 MB" in done.stdout
     data = json.loads(out.read_text())

@@ -58,7 +58,7 @@ def flagged_names(window) -> set[str]:
 def test_improving_from_the_review_replaces_the_model_only_when_accepted(
     make_window, library_model, lamp_batch, labelled_category, qtbot
 ):
-    from app.model_library import active_version, list_library_models
+    from core import active_version, list_library_models
 
     window = make_window(library=library_model.parent)
     decided = open_and_review(window, qtbot, library_model, lamp_batch)

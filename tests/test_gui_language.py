@@ -16,9 +16,12 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 @pytest.fixture
 def chinese(qapp):
+    """The inspector in Chinese for one test; English and the locale it had afterwards."""
+    before = QLocale()
     assert install_language(qapp, "zh_CN") == "zh_CN"
     yield
     install_language(qapp, "en")
+    QLocale.setDefault(before)
 
 
 @pytest.fixture
@@ -27,12 +30,14 @@ def settings(tmp_path) -> InspectorSettings:
 
 
 def test_catalogue_compiles_and_loads(qapp):
+    before = QLocale()
     catalog = compiled_catalog("zh_CN")
     assert catalog is not None and catalog.stat().st_size > 10_000
     assert install_language(qapp, "zh_CN") == "zh_CN" and active_language() == "zh_CN"
     assert QLocale().name() == "zh_CN"
     install_language(qapp, "en")
     assert active_language() == "en" and QLocale().name() == "en_US"
+    QLocale.setDefault(before)
 
 
 def test_choice_beats_system_language(settings, monkeypatch):
@@ -81,3 +86,67 @@ def test_language_menu_keeps_the_choice_and_offers_a_restart(qtbot, settings, mo
     assert settings.language == ""
     menu.actions()[2].trigger()
     assert restarts == [1]
+
+
+def test_main_window_in_chinese(qtbot, chinese, make_window, scored_batch):
+    batch, _ = scored_batch(n_good=6, n_bad=3)
+    window = make_window()
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["文件(&F)", "复核(&R)", "浏览(&N)", "视图(&V)", "模型(&M)", "帮助(&H)"]
+    assert window.actions.review.confirm.text() == "确认异物(&C)"
+    assert window.actions.review.confirm.toolTip() == "确认：存在异物 (C)"
+    view = window.menuBar().actions()[3].menu()
+    assert window.language_menu.menuAction() in view.actions()
+    assert window.thumbnail_dock.windowTitle() == "照片"
+    assert window.open_batch(batch)
+    qtbot.waitUntil(lambda: window.is_settled(), timeout=30000)
+    assert "待复核" in window.thumbnail_panel.counter.text()
+    assert window.review_panel.decision_label.text() in ("未复核", "请先评分再判定")
+    ARTIFACTS.mkdir(exist_ok=True)
+    window.grab().save(str(ARTIFACTS / "window-zh_CN.png"))
+
+
+def test_report_from_the_chinese_inspector_is_chinese(qtbot, chinese, make_window, scored_batch, tmp_path):
+    from pypdf import PdfReader
+
+    batch, _ = scored_batch(n_good=4, n_bad=2)
+    window = make_window()
+    assert window.open_batch(batch)
+    job = window.write_report(tmp_path / "报告.pdf", "pdf")
+    with qtbot.waitSignal(job.finished, timeout=120000):
+        pass
+    text = "\n".join(page.extract_text() for page in PdfReader(str(tmp_path / "报告.pdf")).pages)
+    assert "异物检查报告" in text
+
+
+def test_inspector_follows_the_system_language(tmp_path):
+    """Started under LANG=zh_CN.UTF-8 with nothing chosen, the window is Chinese; a choice in settings wins."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    code = ("from app.qt.launch import create_application\n"
+            "app = create_application()\n"
+            "from app.qt.main_window import MainWindow\n"
+            "window = MainWindow(warm_up=False)\n"
+            "print('|'.join(a.text() for a in window.menuBar().actions()))\n"
+            "from PySide6.QtCore import QLocale\n"
+            "print(QLocale().name())\n"
+            "window.close()\n")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root), LANG="zh_CN.UTF-8",
+               LC_ALL="zh_CN.UTF-8", XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    menus = result.stdout.splitlines()[0]
+    assert menus.startswith("文件(&F)|复核(&R)"), result.stdout
+    assert result.stdout.splitlines()[1] == "zh_CN"  # numbers and dates follow the language
+
+    settings = tmp_path / "config" / "CSA Inspector" / "CSA Inspector.conf"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text("[view]\nlanguage=en\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("&File|&Review"), result.stdout

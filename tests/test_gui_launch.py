@@ -21,9 +21,10 @@ def run_python(code: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
-def test_app_package_and_model_library_do_not_import_qt():
+def test_app_package_core_and_its_review_session_do_not_import_qt():
     result = run_python(
-        "import sys, app, app.model_library\n"
+        "import sys, app, core\n"
+        "from core import ReviewSession, list_library_models\n"
         "loaded = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'shiboken6')]\n"
         "print(loaded)\n"
         "sys.exit(1 if loaded else 0)\n"

@@ -171,26 +171,6 @@ def test_old_thumbnails_are_pruned_from_the_cache(qapp, tmp_path):
     assert not old.exists() and fresh.exists()
 
 
-def test_unchanged_batch_is_not_rehashed(qapp, synthetic_batch):
-    from app.qt.session import BatchSession
-    from conftest import fill_fake_log
-
-    batch = synthetic_batch(n_good=3, n_bad=1, name="steady")
-    fill_fake_log(batch, broken=None, hash_files=True)
-    session = BatchSession.open(batch)
-    try:
-        check = session.check_changed_files()
-        assert check.rehashed == 0 and not any(check.reasons.values())
-        (batch / "img_0003.png").unlink()
-        check = session.check_changed_files()
-        assert check.missing == ["img_0003.png"] and check.rehashed == 0
-        session.apply_check(check)
-        assert session.record("img_0003.png").changed_reason == "missing"
-        assert not session.can_decide("img_0003.png")
-    finally:
-        session.close()
-
-
 def test_about_box_lists_bundled_parts_with_their_licenses(make_window):
     window = make_window()
     assert not window.windowIcon().isNull()
@@ -208,3 +188,41 @@ def test_about_box_lists_bundled_parts_with_their_licenses(make_window):
     assert "Model:</b> none loaded" in dialog.summary.text()
     save_artifact(dialog, "about.png")
     dialog.close()
+
+
+def test_menus_and_toolbar_follow_the_command_declarations(make_window):
+    window = make_window(size=(1800, 900))
+    menus = {a.text(): a.menu() for a in window.menuBar().actions()}
+    assert list(menus)[:6] == ["&File", "&Review", "&Navigate", "&View", "&Model", "&Help"]
+    model = ["|" if a.isSeparator() else a.text() for a in menus["&Model"].actions()]
+    assert model == ["&Score batch", "&Rescore all photos", "&Cancel scoring", "|", "&Operating point…",
+                     "Save thresholds to &model", "|", "&Train new model…", "&Improve model from this review…",
+                     "Model &versions…", "Re&fresh model library", "Backbone &runtime"]
+    toolbar = ["|" if a.isSeparator() else a.iconText() for a in window.toolbar.actions()]
+    assert toolbar == ["Open batch…", "|", "Confirm", "Reject", "Unsure", "Undo", "|", "◂ Previous", "Next ▸",
+                       "Next undecided", "|", "Heatmap", "Hottest spot", "Export…", "|", "", "Train…", "Improve…"]
+    assert window.toolbar.widgetForAction(window.toolbar.actions()[15]) is window.model_picker
+    # one action per command: the menu entry and the toolbar button are the same object
+    assert window.actions.review.confirm in menus["&Review"].actions()
+    assert window.actions.review.confirm in window.toolbar.actions()
+
+
+def test_each_command_is_enabled_by_its_own_rule():
+    from app.qt.qactions import MENUS, CommandState
+
+    rules = {name: command.enabled for menu in MENUS for name, command in menu.commands.items()}
+    always = {name for name, rule in rules.items() if rule is None}
+    assert {"open_batch", "quit", "train_model", "find", "fit"} <= always
+    nothing_open = CommandState()
+    assert not any(rule(nothing_open) for rule in rules.values() if rule is not None)
+    reviewing = CommandState(has_batch=True, writable=True, can_decide=True, has_rows=True, has_model=True,
+                             has_model_path=True, has_threshold=True, threshold_target=True)
+    enabled = {name for name, rule in rules.items() if rule is not None and rule(reviewing)}
+    assert enabled == {"export_report", "confirm", "reject", "unsure", "note", "undo", "next", "previous",
+                       "next_undecided", "rescore_batch", "operating_point", "save_threshold", "improve_model",
+                       "model_versions"}
+    scoring = CommandState(**{**vars(reviewing), "scoring": True, "has_unscored": True})
+    changed = {name for name, rule in rules.items() if rule is not None and rule(scoring) != (name in enabled)}
+    assert changed == {"cancel_scoring", "rescore_batch", "save_threshold", "improve_model"}
+    read_only = CommandState(has_batch=True, has_rows=True, has_threshold=True)
+    assert not rules["undo"](read_only) and not rules["confirm"](read_only) and rules["operating_point"](read_only)

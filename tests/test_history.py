@@ -10,6 +10,7 @@ import pytest
 from core.review.history import (
     catch_rate_lower_bound, estimate, find_review_logs, model_family, pass_curve, read_history,
 )
+from core.models.modelheader import ModelInfo
 from core.review import DATA_DIR_ENV, ReviewLog, open_for_batch
 
 
@@ -131,7 +132,7 @@ def test_alarm_column_is_added_to_an_older_log_and_read_without_it(tmp_path):
     with ReviewLog.open(log_file) as log:  # opening again changes nothing, and the audit trail stays whole
         assert log.batch_info().alarm_threshold == 3.0
         assert log.verify().ok
-        log.set_model_info({"name": "brakes", "threshold": 9.0, "alarm_threshold": 12.0})
+        log.set_model_info(ModelInfo(name="brakes", threshold=9.0, alarm_threshold=12.0))
         assert (log.batch_info().threshold, log.batch_info().alarm_threshold) == (2.0, 3.0)  # a model's never override
 
 

@@ -49,8 +49,8 @@ def test_saved_model_loads_with_the_same_scores_thresholds_and_config(trained_de
     assert loaded.meta["calibration"] == trained_detector.meta["calibration"]
     assert loaded.meta["skipped_images"] == {}
     info = loaded.info()
-    assert info["name"] == "brake-unit" and info["path"] == str(trained_model_file)
-    assert info["image_size"] == 128 and info["hidden_channels"] == 32 and info["variant"] == "csa"
+    assert info.name == "brake-unit" and info.path == str(trained_model_file)
+    assert info.image_size == 128 and info.hidden_channels == 32 and info.variant == "csa"
 
     paths = [item.path for item in test_items(labelled_category)][::3]
     before = list(trained_detector.score_images(paths))
@@ -229,7 +229,7 @@ def test_model_file_carries_pass_and_alarm_thresholds(trained_detector, trained_
     assert loaded.threshold == trained_detector.threshold
     assert loaded.alarm_threshold == trained_detector.alarm_threshold > loaded.threshold
     assert loaded.load_notes == []
-    assert loaded.info()["alarm_threshold"] == loaded.alarm_threshold
+    assert loaded.info().alarm_threshold == loaded.alarm_threshold
     calibration = loaded.meta["calibration"]
     assert calibration["alarm_false_alarm_rate"] == 0.005
     assert len(calibration["good_scores"]) == calibration["n_good_images"]

@@ -206,7 +206,7 @@ def test_cli_retrain_writes_a_new_model_and_prints_the_comparison(scenario, tmp_
 
 
 def test_model_versions_sit_next_to_the_parent_and_an_earlier_one_can_be_made_active(tmp_path):
-    from app.model_library import active_version, model_versions, next_version_path, set_active_version
+    from core import active_version, model_versions, next_version_path, set_active_version
 
     original = tmp_path / "bogie [left].csa"
     original.write_bytes(b"model")
@@ -257,7 +257,7 @@ def test_selection_of_reviewed_normals(scored_batch):
 
 
 def test_library_lists_a_scenario_once_at_the_version_in_use(tmp_path):
-    from app.model_library import list_library_models, set_active_version
+    from core import list_library_models, set_active_version
 
     (tmp_path / "bogie.csa").write_bytes(b"v1")
     (tmp_path / "bogie.v2.csa").write_bytes(b"v2")

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from core.scoring.heatmap_store import load_heatmap
+from core.models.modelheader import ModelInfo
 from core.review import (
     SCHEMA_VERSION,
     ReviewLog,
@@ -158,10 +159,10 @@ def test_threshold_change_reflags_and_is_logged(batch):
 
 def test_model_change_is_logged(batch):
     with open_for_batch(batch, create=True) as log:
-        log.set_model_info({"name": "a", "variant": "csa", "backbone": "lite0", "image_size": 256,
-                            "threshold": 1.0, "pixel_threshold": 0.5}, model_path="a.csa")
-        log.set_model_info({"name": "b", "variant": "csflow", "backbone": "lite0", "image_size": 256,
-                            "threshold": 1.0, "pixel_threshold": 0.5}, model_path="b.csa")
+        log.set_model_info(ModelInfo(name="a", variant="csa", backbone="lite0", image_size=256, threshold=1.0,
+                                     pixel_threshold=0.5), model_path="a.csa")
+        log.set_model_info(ModelInfo(name="b", variant="csflow", backbone="lite0", image_size=256, threshold=1.0,
+                                     pixel_threshold=0.5), model_path="b.csa")
         changes = [e for e in log.events() if e.kind == "model_changed"]
         assert len(changes) == 1
         assert changes[0].detail["before"]["model_name"] == "a" and changes[0].detail["after"]["model_name"] == "b"

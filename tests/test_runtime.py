@@ -125,7 +125,7 @@ def test_trained_model_scores_the_same_with_each_runtime(trained_model_file, lab
     monkeypatch.setenv("CSA_INSPECTOR_CACHE", str(tmp_path))
     photos = sorted((labelled_category / "test").rglob("*.png"))[::4]
     reference = Detector.load(trained_model_file)
-    assert reference.runtime == "torch" and reference.info()["runtime"] == "torch"
+    assert reference.runtime == "torch" and reference.info().runtime == "torch"
     expected = np.array([r.score for r in reference.score_images(photos)])
     for name in EXPORTED:
         detector = Detector.load(trained_model_file, runtime=name)

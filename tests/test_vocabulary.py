@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ast
-import re
 import sqlite3
 from pathlib import Path
 
@@ -104,7 +103,25 @@ def test_labels_are_marked_for_the_qt_translation_tool():
     assert vocabulary.QT_TRANSLATE_NOOP("Vocabulary", "Scoring") == "Scoring"
 
 
-_DECISION_LITERAL = re.compile(r"""["'](%s)["']""" % "|".join(map(re.escape, LOGGED_DECISIONS)))
+#: Calls whose text arguments are words shown to people (translated), not the stored values.
+_TEXT_CALLS = {"tr", "translate", "QT_TRANSLATE_NOOP"}
+
+
+def _spelled_decisions(source: str) -> list[tuple[int, str]]:
+    """String constants that are a stored decision word, or quote one inside SQL, outside shown texts."""
+    tree = ast.parse(source)
+    shown: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in _TEXT_CALLS:
+                shown.update(id(arg) for arg in node.args)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in shown:
+            if node.value in LOGGED_DECISIONS or any(f"'{word}'" in node.value for word in LOGGED_DECISIONS):
+                found.append((node.lineno, node.value))
+    return found
 
 
 def test_no_module_but_the_vocabulary_spells_out_a_decision():
@@ -114,7 +131,12 @@ def test_no_module_but_the_vocabulary_spells_out_a_decision():
         for path in sorted((ROOT / folder).rglob("*.py")):
             if path == ROOT / "core" / "vocabulary.py":
                 continue
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if _DECISION_LITERAL.search(line.split("#", 1)[0]):
-                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+            for number, text in _spelled_decisions(path.read_text(encoding="utf-8")):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {text[:60]!r}")
     assert not offenders, "\n".join(offenders)
+
+
+def test_the_spelling_check_finds_a_decision_and_skips_shown_texts():
+    assert _spelled_decisions('if record.decision == "confirmed":\n    pass\n') == [(1, "confirmed")]
+    assert _spelled_decisions('SQL = "SELECT sum(decision = \'unsure\') FROM decisions"\n')
+    assert not _spelled_decisions('label = self.tr("confirmed")\nword = QT_TRANSLATE_NOOP("Glossary", "unsure")\n')

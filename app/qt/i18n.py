@@ -9,6 +9,7 @@ the default QLocale follows the language, so numbers and dates read the way the 
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Optional
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtWidgets import QMenu, QMenuBar
 
-from core.i18n import (
+from core import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
     TS_PREFIX,
@@ -27,7 +28,7 @@ from core.i18n import (
 
 log = logging.getLogger(__name__)
 
-#: What the language menu shows: each language in its own words, so anyone can find theirs.
+# What the language menu shows: each language in its own words, so anyone can find theirs.
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
 
 _installed: list[QTranslator] = []
@@ -125,3 +126,8 @@ def find_menu(menubar: QMenuBar, title: str) -> Optional[QMenu]:
         if action.menu() is not None and action.text().replace("&", "") in wanted:
             return action.menu()
     return None
+
+
+def without_accelerator(text: str) -> str:
+    """A menu text as a label: "&Confirm foreign body" -> "Confirm foreign body", "确认异物(&C)" -> "确认异物"."""
+    return re.sub(r"\(&\w\)", "", text).replace("&", "")

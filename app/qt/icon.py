@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from PySide6.QtGui import QIcon
 
-from core.resources import resource_path
+from core import resource_path
 
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
 

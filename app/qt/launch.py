@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app import APP_NAME, ORGANIZATION
-from app.model_library import is_model_file, list_library_models
+from core import is_model_file, list_library_models
 from app.qt.icon import app_icon
 from core import __version__
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.model_library import split_version
+from core import split_version
 from app.qt.controllers.batches import BatchController
 from app.qt.controllers.engine import EngineController
 from app.qt.controllers.help import HelpController
@@ -45,6 +45,7 @@ from app.qt.models.model_library_model import ModelLibraryModel
 from app.qt.photo_watch import ShownPhotoWatcher
 from app.qt.preload import ImagePreloader
 from app.qt.qactions import CommandRegistry, CommandState
+from app.qt.language_menu import add_language_menu
 from app.qt.runtime_menu import add_runtime_menu
 from app.qt.session import BatchSession
 from app.qt.settings import InspectorSettings
@@ -55,7 +56,7 @@ from app.qt.widgets.model_picker import ModelPicker
 from app.qt.widgets.review_panel import ReviewPanel
 from app.qt.widgets.thumbnail_list import ThumbnailPanel, add_folder_commands
 from app.qt.workers import FunctionJob, JobRunner, LoadModelJob, ReportJob, ScoreJob
-from core.vocabulary import Decision
+from core import Decision
 
 
 class MainWindow(QMainWindow):
@@ -120,7 +121,7 @@ class MainWindow(QMainWindow):
         self.inspector.canvas.setFocus()  # keys go to the photo, not to the first checkbox
 
         self.thumbnail_panel = ThumbnailPanel(self.list_model)
-        self.thumbnail_dock = self._dock("Photos", "PhotosDock", self.thumbnail_panel, Qt.LeftDockWidgetArea)
+        self.thumbnail_dock = self._dock(self.tr("Photos"), "PhotosDock", self.thumbnail_panel, Qt.LeftDockWidgetArea)
         self.review_panel = ReviewPanel()
         review_scroll = QScrollArea()  # lets the window shrink to a laptop screen without cutting the panel off
         review_scroll.setWidget(self.review_panel)
@@ -128,10 +129,10 @@ class MainWindow(QMainWindow):
         review_scroll.setFrameShape(QFrame.NoFrame)
         review_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         review_scroll.setMinimumWidth(self.review_panel.minimumWidth() + 12)
-        self.review_dock = self._dock("Review", "ReviewDock", review_scroll, Qt.RightDockWidgetArea)
+        self.review_dock = self._dock(self.tr("Review"), "ReviewDock", review_scroll, Qt.RightDockWidgetArea)
         self.histogram = ScoreHistogram()
         self.histogram.setMinimumHeight(110)
-        self.histogram_dock = self._dock("Score histogram", "HistogramDock", self.histogram, Qt.BottomDockWidgetArea)
+        self.histogram_dock = self._dock(self.tr("Score histogram"), "HistogramDock", self.histogram, Qt.BottomDockWidgetArea)
         self.resizeDocks([self.thumbnail_dock, self.review_dock], [330, 270], Qt.Horizontal)
         self.resizeDocks([self.histogram_dock], [190], Qt.Vertical)
 
@@ -139,7 +140,7 @@ class MainWindow(QMainWindow):
         self.review_panel.add_decision_button(self.actions.review.reject, "reject")
         self.review_panel.add_decision_button(self.actions.review.unsure, Decision.UNSURE.value)
 
-        self.toolbar = QToolBar("Main toolbar")
+        self.toolbar = QToolBar(self.tr("Main toolbar"))
         self.toolbar.setObjectName("MainToolbar")
         self.toolbar.setMovable(False)
         self.toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
         self.actions.build_menus(self.menuBar(), extra={"view": [d.toggleViewAction() for d in docks]})
         self.runtime_menu = add_runtime_menu(self.menuBar(), self.settings, self.engine.runtime_changed)
         add_folder_commands(self.menuBar(), self.thumbnail_panel.folder_actions)
+        self.language_menu = add_language_menu(self.menuBar(), self.settings, self)
         self._build_status_bar()
 
     def _build_status_bar(self) -> None:
@@ -160,14 +162,14 @@ class MainWindow(QMainWindow):
         self.progress_bar = QProgressBar()
         self.progress_bar.setFixedWidth(220)
         self.progress_bar.setTextVisible(True)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setToolTip(self.actions.model.cancel_scoring.toolTip())
         self.cancel_button.clicked.connect(self.actions.model.cancel_scoring.trigger)
         self.engine_label = QLabel("")
         self.engine_label.setObjectName("muted")
         # how many photos a person must see in this batch, and what share that is
         self.workload_label = QLabel("")
-        self.workload_label.setToolTip("Photos at or above the pass line (alarm first, then the review band)")
+        self.workload_label.setToolTip(self.tr("Photos at or above the pass line (alarm first, then the review band)"))
         status.addPermanentWidget(self.workload_label)
         for widget in (self.progress_label, self.progress_bar, self.cancel_button):
             status.addPermanentWidget(widget)
@@ -228,9 +230,9 @@ class MainWindow(QMainWindow):
         parts = []
         if self.session is not None:
             name = self.session.batch_dir.name
-            parts.append(f"{name} [read-only]" if self.session.read_only else name)
+            parts.append(self.tr("{name} [read-only]").format(name=name) if self.session.read_only else name)
         if self.detector is not None:
-            name = str(self.detector.info().get("name"))
+            name = str(self.detector.info().name)
             version = split_version(self.model_path)[1] if self.model_path is not None else 1
             parts.append(f"{name} v{version}" if version > 1 else name)
         if self.settings.reviewer:
@@ -349,7 +351,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         train_dialog = self.models.train_dialog
         if train_dialog is not None and train_dialog.job is not None:
-            answer = QMessageBox.question(self, "Stop training?", "A model is still being trained. Stop it and quit?")
+            answer = QMessageBox.question(self, self.tr("Stop training?"),
+                                          self.tr("A model is still being trained. Stop it and quit?"))
             if answer != QMessageBox.Yes:
                 event.ignore()
                 return
@@ -360,7 +363,7 @@ class MainWindow(QMainWindow):
         self.settings.set_flag("overlay/visible", self.inspector.overlay_visible)
         self.settings.set_flag("overlay/outline", self.inspector.outline_visible)
         self.settings.sync()
-        self.statusBar().showMessage("Stopping background work…")
+        self.statusBar().showMessage(self.tr("Stopping background work…"))
         self.runner.shutdown()
         self.thumbnails.clear()
         self.thumbnails.wait(5000)

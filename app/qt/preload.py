@@ -14,10 +14,10 @@ import numpy as np
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 
 from app.qt.widgets.image_view import InspectionImage, colour_overlay
-from core.scoring.heatmap_store import HeatmapFileError, load_heatmap
-from core.photos.imageio import ImageReadError, load_image
-from core.scoring.overlay import DEFAULT_COLORMAP, color_range, hottest_box, region_contours
-from core.review import ImageRecord
+from core import HeatmapFileError, load_heatmap
+from core import ImageReadError, load_image
+from core import DEFAULT_COLORMAP, color_range, hottest_box, region_contours
+from core import ImageRecord
 
 #: Longest side shown; larger photos are reduced for display (the view still measures in photo pixels).
 MAX_DISPLAY_SIDE = 4096

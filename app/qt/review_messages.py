@@ -6,12 +6,15 @@ unsure (only its note went), or "Scored 45 photos" while three photos were skipp
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from core.review import DecisionRecord, ImageRecord
-from core.vocabulary import DECISION_WORDS
+from core import DecisionRecord, ImageRecord
+from core import DECISION_WORDS
+
+if TYPE_CHECKING:
+    from core import ReviewCounts
 
 #: Names listed in a status message; more are counted.
 NAMES_SHOWN = 5
@@ -28,10 +31,12 @@ def reviewer_needed() -> str:
     return _tr(REVIEWER_NEEDED)
 
 
-def _word(decision: Optional[str]) -> str:
+def decision_word(decision: Optional[str]) -> str:
+    """A decision in one or two words of the inspector's language, e.g. “foreign body” or “false alarm”."""
     if decision in DECISION_WORDS:
         return QCoreApplication.translate("Vocabulary", DECISION_WORDS[decision])
     return decision or QCoreApplication.translate("ReviewMessages", "not reviewed")
+
 
 
 def undo_message(undone: DecisionRecord, now: Optional[ImageRecord]) -> str:
@@ -42,15 +47,15 @@ def undo_message(undone: DecisionRecord, now: Optional[ImageRecord]) -> str:
             kept = QCoreApplication.translate("ReviewMessages", "; the note is “{note}” again").format(
                 note=now.note) if now.note else ""
             return QCoreApplication.translate("ReviewMessages", "Undid the note on {name}: it stays “{decision}”").format(
-                name=name, decision=_word(now.decision)) + kept
+                name=name, decision=decision_word(now.decision)) + kept
         return QCoreApplication.translate("ReviewMessages",
             "Undid the repeated “{undone}” on {name}: it stays “{decision}”").format(
-            undone=_word(undone.decision), name=name, decision=_word(now.decision))
+            undone=decision_word(undone.decision), name=name, decision=decision_word(now.decision))
     if now is None or now.decision is None:
         return QCoreApplication.translate("ReviewMessages", "Undid “{undone}” on {name}: not reviewed again").format(
-            undone=_word(undone.decision), name=name)
+            undone=decision_word(undone.decision), name=name)
     return QCoreApplication.translate("ReviewMessages", "Undid “{undone}” on {name}: back to “{decision}”").format(
-        undone=_word(undone.decision), name=name, decision=_word(now.decision))
+        undone=decision_word(undone.decision), name=name, decision=decision_word(now.decision))
 
 
 def name_list(rel_paths: Sequence[str], shown: int = NAMES_SHOWN) -> str:
@@ -77,3 +82,22 @@ def vanished_message(rel_path: str) -> str:
     return QCoreApplication.translate("ReviewMessages",
         "{name} was deleted or moved away while the batch is open: its score and decision are kept in the "
               "review log, but no decision can be recorded for it").format(name=Path(rel_path).name)
+
+
+def workload_text(counts: "ReviewCounts") -> str:
+    """How many photos a person must see, e.g. "37 of 212 to review (17 %: 5 alarm)"."""
+    share = (f"{100 * counts.share_to_see:.0f} %" if counts.share_to_see is not None
+             else QCoreApplication.translate("ReviewMessages", "n/a"))
+    return QCoreApplication.translate("ReviewMessages", "{flagged} of {total} to review ({share}: {alarm} alarm)").format(
+        flagged=counts.flagged, total=counts.total, share=share, alarm=counts.alarm)
+
+
+def counts_headline(counts: "ReviewCounts") -> str:
+    """The counter above the thumbnails, e.g. "37 of 212 to review (17 %: 5 alarm), 12 reviewed"."""
+    text = QCoreApplication.translate("ReviewMessages", "{workload}, {count} reviewed").format(
+        workload=workload_text(counts), count=counts.reviewed)
+    if counts.unscored:
+        text += QCoreApplication.translate("ReviewMessages", ", {count} not scored").format(count=counts.unscored)
+    if counts.errors:
+        text += QCoreApplication.translate("ReviewMessages", ", {count} unreadable").format(count=counts.errors)
+    return text

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMenu, QMenuBar
 
 from app.qt.i18n import find_menu
 from app.qt.settings import InspectorSettings
-from core.config import RUNTIMES
+from core import RUNTIMES
 
 LABELS = {
     "auto": QT_TRANSLATE_NOOP("RuntimeMenu", "Automatic (fastest that matches PyTorch)"),

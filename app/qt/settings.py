@@ -12,7 +12,7 @@ from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow
 
 from app import APP_NAME, ORGANIZATION
-from core.scoring.overlay import DEFAULT_COLORMAP
+from core import DEFAULT_COLORMAP
 
 
 class InspectorSettings:
@@ -74,7 +74,7 @@ class InspectorSettings:
     @property
     def runtime(self) -> str:
         """What runs the backbone on the CPU; the engine's default (``RuntimeConfig``) until the reviewer picks."""
-        from core.config import RUNTIMES, RuntimeConfig
+        from core import RUNTIMES, RuntimeConfig
 
         value = str(self._store.value("engine/runtime", "") or "")
         return value if value in RUNTIMES else RuntimeConfig().runtime

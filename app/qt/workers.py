@@ -15,7 +15,7 @@ from typing import Callable, Optional, Sequence
 
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
-from core import Cancelled, ModelConfig, ProgressEvent, ScoreResult
+from core import Cancelled, ModelConfig, ProgressEvent, ScoreResult, ScoringConfig
 
 
 def describe_error(exc: BaseException) -> str:
@@ -112,7 +112,7 @@ class ScoreJob(Job):
         detector: object,
         paths: Sequence[Path],
         record: Callable[[ScoreResult], object],
-        batch_size: int = 8,
+        batch_size: int = ScoringConfig.batch_size,
     ) -> None:
         super().__init__()
         self.detector = detector
@@ -178,10 +178,9 @@ class TrainJob(Job):
             detector.meta["name"] = self.name
         self.save_path.parent.mkdir(parents=True, exist_ok=True)
         detector.save(self.save_path)
-        from app.model_library import model_versions, set_active_version
+        from core import activate_fresh_model
 
-        if len(model_versions(self.save_path)) > 1:  # a fresh model replaces improved versions of the old one
-            set_active_version(self.save_path)
+        activate_fresh_model(self.save_path)  # a fresh model replaces the improved versions of the old one
         return self.save_path
 
 
@@ -239,20 +238,21 @@ class ReportJob(Job):
     """Writes the batch report; pictures for a PDF of a large batch take a while."""
 
     def __init__(self, log: object, out_path: Path, fmt: str, include_flagged: bool = False,
-                 inspection: object = None) -> None:
+                 inspection: object = None, language: Optional[str] = None) -> None:
         super().__init__()
         self.log = log
+        self.language = language  # of a PDF or HTML report (the inspector's own); English when None
         self.out_path = Path(out_path)
         self.fmt = fmt
         self.include_flagged = include_flagged
         self.inspection = inspection  # unit, site, date, signer (core.report.InspectionDetails)
 
     def execute(self) -> Path:
-        from core.report import write_report
+        from core import write_report
 
         # the reviewer already agreed to replace an existing file
         return write_report(self.log, self.out_path, self.fmt, include_flagged=self.include_flagged, force=True,
-                            inspection=self.inspection)
+                            inspection=self.inspection, language=self.language)
 
 
 class FunctionJob(Job):

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from core.features.backbone import FeatureBackbone, backbone_signature, build_backbone
-from core.config import BackboneConfig, InputConfig, MapConfig
+from core.config import BackboneConfig, InputConfig, MapConfig, ScoringConfig
 from core.features.device import CPU, MemoryGuard
 from core.features.patch_memory import patch_embedding, projection_matrix
 from core.photos.imageio import ImageReadError, load_image
@@ -229,7 +229,7 @@ class FeatureExtractor:
     def extract_paths(
         self,
         paths: Sequence[Path],
-        batch_size: int = 8,
+        batch_size: int = ScoringConfig.batch_size,
         progress: Optional[ProgressCallback] = None,
         cancel: Optional[CancelToken] = None,
         to_cpu: Optional[Callable[[], None]] = None,

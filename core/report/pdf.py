@@ -70,8 +70,8 @@ _FONT_CANDIDATES = (
 )
 
 
-#: Adobe's Simplified Chinese CID font: reportlab carries its metrics and PDF readers carry the glyphs, so a
-#: Chinese report needs no font file from this machine (it also covers Latin letters and digits).
+# Adobe's Simplified Chinese CID font: reportlab carries its metrics and PDF readers carry the glyphs, so a
+# Chinese report needs no font file from this machine (it also covers Latin letters and digits).
 CJK_FONT = "STSong-Light"
 
 
@@ -119,7 +119,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     return styles
 
 
-#: Chinese, Japanese and Korean characters and their punctuation, which the Latin fonts above lack.
+# Chinese, Japanese and Korean characters and their punctuation, which the Latin fonts above lack.
 _CJK_RUN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]+")
 
 

@@ -1,5 +1,6 @@
 """The review stage: each batch's review log (scores, heatmap references, every decision, tamper evidence) and
-what past logs tell about the catch rate.
+what past logs tell about the catch rate; and the review session of an open batch (:mod:`core.review.session`:
+its records, counts, pass and alarm lines, decisions and undo, as a front-end uses them).
 
 The names below are the review log's public face; the modules beside it hold its parts.
 """

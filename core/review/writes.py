@@ -10,6 +10,7 @@ from typing import Any, Mapping, Optional
 
 import numpy as np
 
+from core.models.modelheader import ModelInfo
 from core.review.fingerprints import file_fingerprint, file_sha256
 from core.review.records import (
     CLEARED, REVIEW_DECISIONS, SYSTEM_REVIEWER, UNDO, ChangedFile, DecisionRecord, ReviewLogError, ReviewLogReadOnly,
@@ -83,19 +84,17 @@ class ReviewLogWrites:
                 return
             self._apply_threshold(tx, float(threshold), old[5], reviewer)
 
-    def set_model_info(self, info: Mapping[str, Any], model_path: str | Path | None = None,
+    def set_model_info(self, info: ModelInfo, model_path: str | Path | None = None,
                        reviewer: str = SYSTEM_REVIEWER) -> None:
         """Take the model description from ``Detector.info()`` (name, variant, backbone, image_size, thresholds)."""
         def finite(value: Any) -> Optional[float]:
             # An uncalibrated model has infinite thresholds; they are left unset rather than flagging nothing.
             return float(value) if value is not None and np.isfinite(value) else None
 
-        self.set_batch_info(model_path=model_path or info.get("path"), model_name=info.get("name"),
-                            variant=info.get("variant"), backbone=info.get("backbone"),
-                            image_size=info.get("image_size"), threshold=finite(info.get("threshold")),
-                            pixel_threshold=finite(info.get("pixel_threshold")),
-                            heatmap_low=finite(info.get("heatmap_low")), reviewer=reviewer,
-                            alarm_threshold=finite(info.get("alarm_threshold")))
+        self.set_batch_info(model_path=model_path or info.path, model_name=info.name, variant=info.variant,
+                            backbone=info.backbone, image_size=info.image_size, threshold=finite(info.threshold),
+                            pixel_threshold=finite(info.pixel_threshold), heatmap_low=finite(info.heatmap_low),
+                            reviewer=reviewer, alarm_threshold=finite(info.alarm_threshold))
 
     def set_threshold(self, value: float, reviewer: str) -> int:
         """Change the image-score threshold, re-flag every scored image and log it; returns the flagged count."""

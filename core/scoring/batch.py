@@ -17,6 +17,7 @@ import cv2
 from core.atomicfile import atomic_write_bytes
 from core.scoring.detector import Detector
 from core.photos.batch_folder import SkippedEntry, folder_of, list_batch, photo_key
+from core.config import ScoringConfig
 from core.photos.imageio import ImageReadError, file_digest, load_image
 from core.scoring.operating_point import ZONES, ordered, zone_of
 from core.scoring.overlay import render_overlay
@@ -69,7 +70,7 @@ def score_batch(
     cancel: Optional[CancelToken] = None,
     on_result: Optional[Callable[[ScoreResult], None]] = None,
     paths: Optional[Sequence[Path]] = None,
-    batch_size: int = 8,
+    batch_size: int = ScoringConfig.batch_size,
     on_busy: Optional[Callable[[str], None]] = None,
 ) -> BatchOutcome:
     listing = list_batch(batch_dir, exclude=[out_dir] if out_dir else [])

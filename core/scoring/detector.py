@@ -12,7 +12,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 import numpy as np
 import torch
 
-from core.config import ModelConfig
+from core.config import ModelConfig, ScoringConfig
 from core.features.device import CPU, MemoryGuard, describe_device, pick_device
 from core.features.feature_cache import FeatureCache, extract_with_cache
 from core.features.extractor import FeatureExtractor, FeatureSet, LoadedImage, iter_loaded
@@ -22,6 +22,7 @@ from core.features.patch_memory import PatchMemory
 from core.scoring.photo_maps import peak_level, photo_canvas, to_photo, working_map
 from core.flow.torch_model import CSAFlow
 from core.models.modelfile import ModelFile, ModelFileError, load_model_file, save_model_file
+from core.models.modelheader import ModelInfo
 from core.scoring.operating_point import OperatingPoint, derived_alarm_threshold, ordered
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
 from core.vocabulary import JobStage
@@ -125,23 +126,23 @@ class Detector:
         self.extractor.move_to(CPU)
         self.flow.to(CPU)
 
-    def info(self) -> dict[str, Any]:
-        return {
-            "name": self.meta.get("name") or (self.path.stem if self.path else "unsaved model"),
-            "variant": self.config.flow.variant,
-            "backbone": self.config.backbone.name,
-            "image_size": self.config.input.image_size,
-            "hidden_channels": self.config.flow.hidden_channels,
-            "threshold": self.threshold,
-            "alarm_threshold": self.alarm_threshold,
-            "pixel_threshold": self.pixel_threshold,
-            "heatmap_low": self.meta.get(HEATMAP_LOW_KEY),
-            "device": self.device_description,
-            "runtime": self.runtime,
-            "path": str(self.path) if self.path else None,
-            "created": self.meta.get("created"),
-            "n_train_images": self.meta.get("n_train_images"),
-        }
+    def info(self) -> ModelInfo:
+        return ModelInfo(
+            name=self.meta.get("name") or (self.path.stem if self.path else "unsaved model"),
+            variant=self.config.flow.variant,
+            backbone=self.config.backbone.name,
+            image_size=self.config.input.image_size,
+            hidden_channels=self.config.flow.hidden_channels,
+            threshold=self.threshold,
+            alarm_threshold=self.alarm_threshold,
+            pixel_threshold=self.pixel_threshold,
+            heatmap_low=self.meta.get(HEATMAP_LOW_KEY),
+            device=self.device_description,
+            runtime=self.runtime,
+            path=str(self.path) if self.path else None,
+            created=self.meta.get("created"),
+            n_train_images=self.meta.get("n_train_images"),
+        )
 
     # ----------------------------------------------------------------- training
     @classmethod
@@ -242,7 +243,8 @@ class Detector:
         return z
 
     @torch.inference_mode()
-    def score_features(self, features: FeatureSet, batch_size: int = 32) -> tuple[np.ndarray, np.ndarray]:
+    def score_features(self, features: FeatureSet, batch_size: int = ScoringConfig.feature_rows,
+                       ) -> tuple[np.ndarray, np.ndarray]:
         """Image scores (N) and feature-grid maps (N x h x w) of already extracted features."""
 
         def score_rows(rows: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -336,7 +338,7 @@ class Detector:
         paths: Sequence[str | Path],
         progress: Optional[ProgressCallback] = None,
         cancel: Optional[CancelToken] = None,
-        batch_size: int = 8,
+        batch_size: int = ScoringConfig.batch_size,
     ) -> Iterator[ScoreResult]:
         """Score images in order, streaming one result per path; unreadable files come back with ``error`` set.
 

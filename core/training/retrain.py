@@ -24,37 +24,17 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from core.config import DEFAULT_RETRAIN_EPOCHS
+from core.config import RetrainConfig
 from core.scoring.detector import Detector, _report_dict, seed_everything, split_holdout
 from core.features.feature_cache import FeatureCache, digests_of, extract_with_cache
 from core.features.extractor import FeatureSet
 from core.photos.imageio import ImageReadError, file_digest
+from core.models.modelheader import AddedImage, Lineage
 from core.results import CancelToken, ProgressCallback, ProgressEvent
 from core.review import ImageRecord, ReviewLog
 from core.training.trainer import FitReport, fit_flow
 from core.vocabulary import Decision, JobStage
 
-#: Fewer new normals than this all go to training; from this many on, some are held out for the threshold.
-MIN_NEW_FOR_HOLDOUT = 5
-#: New normals are repeated until they are at least this share of the training set, so a few epochs learn them.
-NEW_SHARE = 0.25
-MAX_REPEATS = 20
-
-
-@dataclass(frozen=True)
-class AddedImage:
-    """A photo the reviewer declared normal that the new model learnt from (its lineage entry)."""
-
-    path: Path
-    sha256: str
-    batch: str
-    reviewer: Optional[str]
-    decided_at: Optional[str]
-    held_out: bool = False  # used to set the threshold rather than to fit the flow
-
-    def as_meta(self) -> dict[str, Any]:
-        return {"path": str(self.path), "sha256": self.sha256, "batch": self.batch, "reviewer": self.reviewer,
-                "decided_at": self.decided_at, "held_out": self.held_out}
 
 
 @dataclass
@@ -113,21 +93,20 @@ class RetrainOutcome:
         return lines
 
 
-def _lineage_entries(meta: dict[str, Any]) -> list[dict[str, Any]]:
-    lineage = meta.get("lineage") or {}
-    rounds = [lineage] + list(lineage.get("history") or [])
-    return [entry for r in rounds for entry in (r.get("added_images") or []) if isinstance(entry, dict)]
+def _learnt_images(meta: dict[str, Any]) -> list[AddedImage]:
+    lineage = Lineage.from_meta(meta)
+    return lineage.every_added_image() if lineage is not None else []
 
 
 def lineage_hashes(meta: dict[str, Any]) -> set[str]:
     """Content hashes of every reviewed photo a model and its ancestors were retrained on."""
-    return {entry["sha256"] for entry in _lineage_entries(meta) if entry.get("sha256")}
+    return {image.sha256 for image in _learnt_images(meta) if image.sha256}
 
 
 def earlier_reviewed_normals(meta: dict[str, Any]) -> dict[Path, str]:
     """Photos learnt in earlier improvements that are still there unchanged, with their hashes: they keep
     training, so a model improved twice does not forget what the first review taught it."""
-    learnt = {Path(str(e["path"])): e["sha256"] for e in _lineage_entries(meta) if e.get("path") and e.get("sha256")}
+    learnt = {image.path: image.sha256 for image in _learnt_images(meta) if image.sha256}
     current, _unreadable = digests_of([p for p in learnt if p.is_file()])
     return {path: digest for path, digest in current.items() if digest == learnt[path]}
 
@@ -179,11 +158,12 @@ def retrain_from_log(
     detector: Detector,
     log: ReviewLog,
     include_reviewed_normals: bool = False,
-    epochs: int = DEFAULT_RETRAIN_EPOCHS,
+    epochs: Optional[int] = None,
     old_normals: Optional[Sequence[str | Path]] = None,
     progress: Optional[ProgressCallback] = None,
     cancel: Optional[CancelToken] = None,
     feature_cache: Optional[FeatureCache] = None,
+    settings: RetrainConfig = RetrainConfig(),
 ) -> RetrainOutcome:
     """Continue training ``detector``'s flow on the photos the reviewer declared normal; ``detector`` is untouched.
 
@@ -191,9 +171,11 @@ def retrain_from_log(
     model does not forget them while it learns the new variation. Without them the flow sees only the new
     photos, which is acceptable for a few epochs from the trained weights but drifts further from the original.
     With ``feature_cache`` their features come from disk when the model's training stored them there.
-    Raises ``ValueError`` when the log holds no usable reviewed normal photo.
+    ``settings`` gives the epochs (unless ``epochs`` is given), how many new photos are held out and how often
+    they are repeated. Raises ``ValueError`` when the log holds no usable reviewed normal photo.
     """
     started = time.monotonic()
+    epochs = settings.epochs if epochs is None else epochs
     config = copy.deepcopy(detector.config)
     seed_everything(config.train.seed)
     chosen, skipped = select_reviewed_normals(log, include_reviewed_normals, lineage_hashes(detector.meta))
@@ -232,12 +214,12 @@ def retrain_from_log(
     # epoch, or a few epochs would hardly move the model.
     fraction = config.train.holdout_fraction
     n_reviewed = len(reviewed_features)
-    new_hold = _holdout_indices(n_reviewed, fraction, config.train.seed, minimum=MIN_NEW_FOR_HOLDOUT)
+    new_hold = _holdout_indices(n_reviewed, fraction, config.train.seed, minimum=settings.min_new_for_holdout)
     reviewed_train = reviewed_features.subset([i for i in range(n_reviewed) if i not in new_hold])
     parts_hold = [reviewed_features.subset(sorted(new_hold))] if new_hold else []
     if old_features is not None:
         old_train, old_hold = split_holdout(len(old_features), fraction, config.train.seed)
-        repeats = _repeats_for_share(len(reviewed_train), len(old_train), NEW_SHARE)
+        repeats = _repeats_for_share(len(reviewed_train), len(old_train), settings.new_share, settings.max_repeats)
         train_set = FeatureSet.concat([old_features.subset(old_train)] + [reviewed_train] * repeats)
         if old_hold:
             parts_hold.insert(0, old_features.subset(old_hold))
@@ -267,9 +249,13 @@ def retrain_from_log(
     added = [AddedImage(record.path, digest, batch_dir, record.reviewer, record.decided_at,
                         held_out=record.path in held_out_paths) for record, digest in chosen]
     now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
-    parent_lineage = detector.meta.get("lineage")
-    history = ([{k: v for k, v in parent_lineage.items() if k != "history"}] + list(parent_lineage.get("history") or [])
-               if parent_lineage else [])
+    parent_lineage = Lineage.from_meta(detector.meta)
+    lineage = Lineage(
+        parent_path=str(detector.path) if detector.path else None, parent_name=detector.info().name,
+        parent_created=detector.meta.get("created"), added_images=tuple(added),
+        old_normals=len(old_features) if old_features is not None else 0, retrained_at=now, epochs=int(epochs),
+        history=tuple(parent_lineage.rounds()) if parent_lineage is not None else (),
+    )
     retrained.meta.update({
         "created": now,
         "n_train_images": len(set(train_set.paths)),
@@ -277,15 +263,7 @@ def retrain_from_log(
         "training": _report_dict(fit),
         "calibration": calibration,
         "train_seconds": round(time.monotonic() - started, 2),
-        "lineage": {
-            "parent": {"path": str(detector.path) if detector.path else None,
-                       "name": detector.info()["name"], "created": detector.meta.get("created")},
-            "added_images": [a.as_meta() for a in added],
-            "old_normals": len(old_features) if old_features is not None else 0,
-            "retrained_at": now,
-            "epochs": int(epochs),
-            "history": history,
-        },
+        "lineage": lineage.as_meta(),
     })
 
     before = [r for r in log.images() if r.score is not None and not r.error]
@@ -333,12 +311,12 @@ def retrain_from_log(
     )
 
 
-def _repeats_for_share(n_new: int, n_old: int, share: float) -> int:
-    """How often to repeat the new photos so they are at least ``share`` of the training set (at most 20 times)."""
+def _repeats_for_share(n_new: int, n_old: int, share: float, most: int) -> int:
+    """How often to repeat the new photos so they are at least ``share`` of the training set (at most ``most``)."""
     if n_new <= 0 or n_old <= 0:
         return 1
     wanted = share * n_old / ((1.0 - share) * n_new)
-    return int(min(MAX_REPEATS, max(1, np.ceil(wanted))))
+    return int(min(most, max(1, np.ceil(wanted))))
 
 
 def _holdout_indices(n: int, fraction: float, seed: int, minimum: int) -> set[int]:

@@ -15,8 +15,8 @@ from app.qt.review_messages import vanished_message
 from app.qt.session import BatchSession
 from app.qt.theme import COLORS
 from app.qt.workers import FunctionJob
-from core.review import ReviewLogError
-from core.scoring.training_likeness import (
+from core import ReviewLogError
+from core import (
     HeldOutNormals,
     LikenessWarning,
     check_training_likeness,
@@ -44,7 +44,7 @@ class BatchController(Controller):
     # ------------------------------------------------------------------------------------------ open, close
     def choose_batch(self) -> None:
         start = str(self.w.settings.last_batch_dir or Path.home())
-        folder = QFileDialog.getExistingDirectory(self.w, "Open batch folder", start)
+        folder = QFileDialog.getExistingDirectory(self.w, self.tr("Open batch folder"), start)
         if folder:
             self.open_batch(Path(folder))
 
@@ -56,7 +56,8 @@ class BatchController(Controller):
         try:
             session = BatchSession.open(folder, list_files=False)
         except (ReviewLogError, OSError) as exc:
-            QMessageBox.warning(w, "Cannot open batch", f"{folder} cannot be opened:\n\n{exc}")
+            QMessageBox.warning(w, self.tr("Cannot open batch"),
+                                self.tr("{folder} cannot be opened:\n\n{error}").format(folder=folder, error=exc))
             return False
         self.close_batch()
         self._drop_reopen_offer()
@@ -73,12 +74,12 @@ class BatchController(Controller):
             w.photos.show_rel(first)
             w.photos.auto_selected = True
         else:
-            w.inspector.show_message("This folder has no photos")
-        message = f"Opened {folder.name}: {len(session)} photos"
+            w.inspector.show_message(self.tr("This folder has no photos"))
+        message = self.tr("Opened {name}: {count} photos").format(name=folder.name, count=len(session))
         if session.read_only:
-            message += " (read-only: decisions cannot be saved)"
+            message += self.tr(" (read-only: decisions cannot be saved)")
         elif session.log.in_fallback_location:
-            message += f" (the folder is read-only: decisions are kept in {session.log.path})"
+            message += self.tr(" (the folder is read-only: decisions are kept in {path})").format(path=session.log.path)
         self.say(message, 15000 if session.log.in_fallback_location else 8000)
         self.open_seconds = time.perf_counter() - started
         self.check_training_likeness()
@@ -108,7 +109,7 @@ class BatchController(Controller):
         self.likeness_label().hide()
         w.review_panel.show_record(None)
         w.review_panel.clear_drafts()  # drafts belong to this batch's photos
-        w.inspector.show_message("Open a batch folder to start (Ctrl+O)")
+        w.inspector.show_message(self.tr("Open a batch folder to start (Ctrl+O)"))
         w.update_title()
 
     def wait_for(self, job) -> None:
@@ -165,7 +166,7 @@ class BatchController(Controller):
         added = session.add_files(files)
         if added:
             w.thumbnail_panel.select(w.current_rel)
-            self.say(f"{len(added)} photos in the folder are not scored yet", 8000)
+            self.say(self.tr("{count} photos in the folder are not scored yet").format(count=len(added)), 8000)
             w.thresholds.update_histogram()
             self.load_batch_model_if_needed()
             w.scoring.score_unscored()
@@ -185,11 +186,12 @@ class BatchController(Controller):
         session.apply_check(check)
         parts = []
         if check.modified:
-            parts.append(f"{len(check.modified)} photos changed since they were scored (rescore them: Ctrl+Shift+R)")
+            parts.append(self.tr("{count} photos changed since they were scored (rescore them: Ctrl+Shift+R)").format(
+                count=len(check.modified)))
         if check.missing:
-            parts.append(f"{len(check.missing)} photos are missing from the folder")
+            parts.append(self.tr("{count} photos are missing from the folder").format(count=len(check.missing)))
         if check.renamed:
-            parts.append(f"{len(check.renamed)} renamed photos keep their decisions")
+            parts.append(self.tr("{count} renamed photos keep their decisions").format(count=len(check.renamed)))
         if parts:
             self.say("; ".join(parts), 15000)
         self.w.photos.refresh_current()
@@ -242,7 +244,7 @@ class BatchController(Controller):
 
     def likeness_label(self) -> QLabel:
         if self.likeness_status is None:
-            label = QLabel("⚠ Batch unlike the training photos")
+            label = QLabel(self.tr("⚠ Batch unlike the training photos"))
             label.setObjectName("likenessWarning")
             label.setStyleSheet(f"color: {COLORS.flagged}; font-weight: bold;")
             self.w.statusBar().insertPermanentWidget(0, label)
@@ -257,22 +259,22 @@ class BatchController(Controller):
         last = w.settings.last_batch_dir
         if w.session is not None or last is None or not Path(last).is_dir():
             return None
-        button = QPushButton(f"Reopen {Path(last).name}")
+        button = QPushButton(self.tr("Reopen {name}").format(name=Path(last).name))
         button.setObjectName("reopenLastBatch")
-        button.setToolTip(f"Open the batch reviewed last: {last} (Ctrl+Shift+O)")
+        button.setToolTip(self.tr("Open the batch reviewed last: {path} (Ctrl+Shift+O)").format(path=last))
         button.setFocusPolicy(Qt.NoFocus)
         w.statusBar().addWidget(button)
         self.say("")
         self.reopen_button = button
         button.clicked.connect(self.reopen_last_batch)
-        w.inspector.show_message(f"Open a batch folder to start (Ctrl+O),\nor reopen {Path(last).name} "
-                                 "(Ctrl+Shift+O)")
+        w.inspector.show_message(self.tr("Open a batch folder to start (Ctrl+O),\nor reopen {name} (Ctrl+Shift+O)")
+                                 .format(name=Path(last).name))
         return button
 
     def reopen_last_batch(self) -> bool:
         last = self.w.settings.last_batch_dir
         if last is None or not Path(last).is_dir():
-            self.say("The batch reviewed last is not there any more", 5000)
+            self.say(self.tr("The batch reviewed last is not there any more"), 5000)
             return False
         return self.open_batch(Path(last))
 

@@ -16,7 +16,7 @@ class EngineController(Controller):
         if self.state in ("loading", "ready"):
             return
         self.state = "loading"
-        self.w.engine_label.setText("Loading engine…")
+        self.w.engine_label.setText(self.tr("Loading engine…"))
         job = WarmUpJob()
         job.succeeded.connect(self._on_ready)
         job.failed.connect(self._on_failed)
@@ -31,30 +31,31 @@ class EngineController(Controller):
 
     def _on_failed(self, message: str) -> None:
         self.state = "failed"
-        self.w.engine_label.setText("Engine unavailable")
+        self.w.engine_label.setText(self.tr("Engine unavailable"))
         self.w.engine_label.setToolTip(message)
-        self.say(f"The scoring engine could not be loaded: {message}")
+        self.say(self.tr("The scoring engine could not be loaded: {error}").format(error=message))
 
     def update_label(self) -> None:
         w = self.w
         parts = []
         if w.models.load_job is not None:
-            parts.append("Loading model…")
+            parts.append(self.tr("Loading model…"))
         elif self.state == "loading":
-            parts.append("Loading engine…")
+            parts.append(self.tr("Loading engine…"))
         if self.device_text:
-            parts.append(f"Device: {self.device_text}")
+            parts.append(self.tr("Device: {device}").format(device=self.device_text))
         runtime = getattr(w.detector, "runtime", None) if w.detector is not None else None
         if isinstance(runtime, str):
-            parts.append(f"Runtime: {runtime}")
+            parts.append(self.tr("Runtime: {runtime}").format(runtime=runtime))
             choice = getattr(w.detector, "runtime_choice", None)
             refused = getattr(choice, "refused", None) or {}
-            w.engine_label.setToolTip("\n".join(f"{name} not used: {why}" for name, why in refused.items()))
+            w.engine_label.setToolTip("\n".join(self.tr("{name} not used: {reason}").format(name=name, reason=why)
+                                                  for name, why in refused.items()))
         w.engine_label.setText(" · ".join(parts))
 
     def device_changed(self, device: str, message: str) -> None:
         """The GPU ran out of memory even for one photo: scoring goes on on the CPU, and the reviewer is told."""
-        self.device_text = f"{device} (GPU out of memory)"
+        self.device_text = self.tr("{device} (GPU out of memory)").format(device=device)
         self.update_label()
         self.say(message, 15000)
 
@@ -64,6 +65,6 @@ class EngineController(Controller):
 
     def runtime_changed(self, runtime: str) -> None:
         """A new backbone runtime takes effect by loading the current model again."""
-        self.say(f"Backbone runtime: {runtime}", 5000)
+        self.say(self.tr("Backbone runtime: {runtime}").format(runtime=runtime), 5000)
         if self.w.model_path is not None and self.w.detector is not None:
             self.w.models.load_model(self.w.model_path)

@@ -3,24 +3,26 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from app import APP_NAME
-from app.model_library import split_version
 from app.qt.controllers.base import Controller
 from app.qt.dialogs.about_dialog import AboutDialog
 from app.qt.icon import app_icon
+
 from app.qt.theme import COLORS
-from core import __version__
+from core import __version__, split_version
 
 #: Rows added to the F1 list for what the mouse does (actions only know their keys).
 MOUSE_HELP = (
-    ("Mouse wheel", "Zoom the photo in or out where the pointer is"),
-    ("Drag on the photo", "Move the zoomed photo"),
-    ("Click a thumbnail", "Show that photo"),
-    ("Drag the threshold line", "Move the threshold; release to save it for the batch"),
+    (QT_TRANSLATE_NOOP("HelpController", "Mouse wheel"), QT_TRANSLATE_NOOP("HelpController",
+        "Zoom the photo in or out where the pointer is")),
+    (QT_TRANSLATE_NOOP("HelpController", "Drag on the photo"), QT_TRANSLATE_NOOP("HelpController", "Move the zoomed photo")),
+    (QT_TRANSLATE_NOOP("HelpController", "Click a thumbnail"), QT_TRANSLATE_NOOP("HelpController", "Show that photo")),
+    (QT_TRANSLATE_NOOP("HelpController", "Drag the threshold line"), QT_TRANSLATE_NOOP("HelpController",
+        "Move the threshold; release to save it for the batch")),
 )
 
 
@@ -34,11 +36,11 @@ class HelpController(Controller):
         for action in self.w.thumbnail_panel.folder_actions:  # a batch in folders: collapse, list one folder
             if action.isVisible() and not action.shortcut().isEmpty():
                 rows.append(_row(action.shortcut().toString(QKeySequence.NativeText), action.text()))
-        return "<table>" + "".join(rows) + "".join(_row(what, does) for what, does in MOUSE_HELP) + "</table>"
+        return "<table>" + "".join(rows) + "".join(_row(self.tr(what), self.tr(does)) for what, does in MOUSE_HELP) + "</table>"
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(self.w)
-        box.setWindowTitle("Keyboard shortcuts")
+        box.setWindowTitle(self.tr("Keyboard shortcuts"))
         box.setTextFormat(Qt.RichText)
         box.setText(self.shortcuts_text())
         box.exec()
@@ -46,22 +48,26 @@ class HelpController(Controller):
     def about_text(self) -> str:
         w = self.w
         lines = [f"<h3>{APP_NAME} {__version__}</h3>",
-                 "<p>Finds foreign bodies on braking devices in inspection photos with a CSA-Flow "
-                 "anomaly model trained on photos without defects.</p>"]
+                 "<p>" + self.tr("Finds foreign bodies on braking devices in inspection photos with a CSA-Flow "
+                                 "anomaly model trained on photos without defects.") + "</p>"]
+        model_label = self.tr("Model:")
         if w.detector is not None:
             info = w.detector.info()
             version = split_version(w.model_path)[1] if w.model_path is not None else 1
-            lines.append(
-                f"<p><b>Model:</b> {html.escape(str(info.get('name')))} v{version} — {info.get('variant')}, "
-                f"{info.get('backbone')}, {info.get('image_size')} px, threshold {info.get('threshold'):.4g}<br>"
-                f"<span style='color:{COLORS.muted}'>{html.escape(str(w.model_path or ''))}</span></p>"
-            )
+            model = self.tr("{name} v{version} — {variant}, {backbone}, {size} px, threshold {threshold}").format(
+                name=html.escape(str(info.name)), version=version, variant=info.variant,
+                backbone=info.backbone, size=info.image_size, threshold=f"{info.threshold:.4g}")
+            lines.append(f"<p><b>{model_label}</b> {model}<br>"
+                         f"<span style='color:{COLORS.muted}'>{html.escape(str(w.model_path or ''))}</span></p>")
         else:
-            lines.append("<p><b>Model:</b> none loaded</p>")
-        device = w.engine.device_text or ("loading…" if w.engine.state == "loading" else "not loaded yet")
-        lines.append(f"<p><b>Device:</b> {device}</p>")
+            none_loaded = self.tr("none loaded")
+            lines.append(f"<p><b>{model_label}</b> {none_loaded}</p>")
+        device = w.engine.device_text or (self.tr("loading…") if w.engine.state == "loading" else
+                                          self.tr("not loaded yet"))
+        device_label, log_label = self.tr("Device:"), self.tr("Review log:")
+        lines.append(f"<p><b>{device_label}</b> {device}</p>")
         if w.session is not None:
-            lines.append(f"<p><b>Review log:</b> {html.escape(str(w.session.log.path))}</p>")
+            lines.append(f"<p><b>{log_label}</b> {html.escape(str(w.session.log.path))}</p>")
         return "".join(lines)
 
     def show_about(self) -> AboutDialog:

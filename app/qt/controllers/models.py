@@ -8,13 +8,14 @@ from typing import Optional
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from app.model_library import MODEL_SUFFIXES
+from core import MODEL_SUFFIXES
 from app.qt.controllers.base import Controller
 from app.qt.dialogs.improve_dialog import ImproveModelDialog
 from app.qt.dialogs.train_dialog import TrainDialog
 from app.qt.dialogs.versions_dialog import ModelVersionsDialog
 from app.qt.workers import LoadModelJob
-from core.review import ReviewLogError
+from core import Lineage, ModelInfo
+from core import ReviewLogError
 
 
 class ModelController(Controller):
@@ -36,7 +37,9 @@ class ModelController(Controller):
         w = self.w
         start = str(w.model_path.parent if w.model_path else (w.settings.last_model or Path.home()))
         pattern = " ".join(f"*{s}" for s in MODEL_SUFFIXES)
-        path, _ = QFileDialog.getOpenFileName(w, "Open model file", start, f"CSA Inspector models ({pattern});;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            w, self.tr("Open model file"), start,
+            self.tr("CSA Inspector models ({pattern});;All files (*)").format(pattern=pattern))
         if path:
             self.load_model(Path(path))
 
@@ -59,7 +62,7 @@ class ModelController(Controller):
         self.load_job = job
         w.runner.start(job)
         w.engine.update_label()
-        self.say(f"Loading model {path.stem}…")
+        self.say(self.tr("Loading model {name}…").format(name=path.stem))
         w.refresh_commands()
 
     def on_model_loaded(self, path: Path, detector: object) -> None:
@@ -69,19 +72,21 @@ class ModelController(Controller):
         w.settings.last_model = path
         w.engine.device_text = getattr(detector, "device_description", "") or getattr(detector, "device", "")
         info = detector.info()
-        w.review_panel.set_model_text(f"{info.get('name')} ({info.get('variant')}, {info.get('image_size')} px)")
+        w.review_panel.set_model_text(self.tr("{name} ({variant}, {size} px)").format(
+            name=info.name, variant=info.variant, size=info.image_size))
         notes = list(getattr(detector, "load_notes", []) or [])
         if notes:  # e.g. an older model with one threshold: its alarm line was derived
             self.say(notes[0][:1].upper() + notes[0][1:], 15000)
         else:
-            self.say(f"Model {info.get('name')} ready on {w.engine.device_text}", 5000)
+            self.say(self.tr("Model {name} ready on {device}").format(name=info.name, device=w.engine.device_text),
+                     5000)
         w.model_picker.show_path(path)
         w.update_title()
         if self.adopt_threshold is not None:
             self._adopt_improved_model(path, info, self.adopt_threshold)
         w.model_loaded.emit(str(path))
 
-    def _adopt_improved_model(self, path: Path, info: dict, threshold: float) -> None:
+    def _adopt_improved_model(self, path: Path, info: ModelInfo, threshold: float) -> None:
         """An improved model replaces its parent for this batch with its own threshold, then rescores the batch.
 
         Unlike switching models, the batch threshold is replaced: the reviewer accepted the new model together
@@ -92,7 +97,7 @@ class ModelController(Controller):
         if session is None or session.read_only:
             return
         reviewer = self.w.settings.reviewer or "unknown"
-        alarm = info.get("alarm_threshold")
+        alarm = info.alarm_threshold
         try:
             session.adopt_model(info, path)
             session.commit_threshold(threshold, reviewer)
@@ -101,14 +106,16 @@ class ModelController(Controller):
             session.log.log_event("model_improved", reviewer, model=str(path), threshold=threshold,
                                   alarm_threshold=alarm)
         except ReviewLogError as exc:
-            QMessageBox.warning(self.w, "Review log", f"The improved model is in use, but the batch log says:\n\n{exc}")
+            QMessageBox.warning(self.w, self.tr("Review log"),
+                                self.tr("The improved model is in use, but the batch log says:\n\n{error}").format(error=exc))
             return
         self.w.histogram.set_threshold(threshold)
         self.rescore_after_load = True
 
     def _on_model_failed(self, path: Path, message: str) -> None:
         self.w.model_picker.show_path(self.w.model_path)
-        QMessageBox.warning(self.w, "Model not loaded", f"The model {path.name} cannot be used:\n\n{message}")
+        QMessageBox.warning(self.w, self.tr("Model not loaded"),
+                            self.tr("The model {name} cannot be used:\n\n{error}").format(name=path.name, error=message))
 
     def _on_load_finished(self) -> None:
         self.load_job = None
@@ -150,7 +157,7 @@ class ModelController(Controller):
         w = self.w
         session, detector, model_path = w.session, w.detector, w.model_path
         if session is None or detector is None or model_path is None:
-            self.say("Open a reviewed batch and its model first", 5000)
+            self.say(self.tr("Open a reviewed batch and its model first"), 5000)
             return None
         if self.improve_dialog is not None and self.improve_dialog.job is not None:
             self.improve_dialog.show()
@@ -176,7 +183,7 @@ class ModelController(Controller):
 
     def open_versions_dialog(self) -> Optional[ModelVersionsDialog]:
         if self.w.model_path is None:
-            self.say("Choose a model first", 5000)
+            self.say(self.tr("Choose a model first"), 5000)
             return None
         dialog = ModelVersionsDialog(self.w.model_path, self.w)
         dialog.version_activated.connect(self._reload_from_library)
@@ -190,12 +197,9 @@ class ModelController(Controller):
         folders: list[Path] = []
         if self.w.session is not None:
             folders.append(self.w.session.batch_dir.parent)
-        meta = getattr(self.w.detector, "meta", None)
-        lineage = meta.get("lineage") if isinstance(meta, dict) else None
-        rounds = ([lineage] + list(lineage.get("history") or [])) if isinstance(lineage, dict) else []
-        for round_ in rounds:
-            for added in round_.get("added_images") or []:
-                batch = added.get("batch") if isinstance(added, dict) else None
-                if batch and Path(batch).is_dir() and Path(batch) not in folders:
-                    folders.append(Path(batch))
+        lineage = Lineage.from_meta(getattr(self.w.detector, "meta", None))
+        for added in lineage.every_added_image() if lineage is not None else []:
+            batch = added.batch
+            if batch and Path(batch).is_dir() and Path(batch) not in folders:
+                folders.append(Path(batch))
         return folders

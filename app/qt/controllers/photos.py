@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Optional
 from PySide6.QtCore import Qt
 
 from app.qt.controllers.base import Controller
-from app.qt.models.image_list_model import review_status, sort_key
+from app.qt.models.photo_rows import review_status, sort_key
 
 if TYPE_CHECKING:
     from app.qt.main_window import MainWindow
@@ -42,14 +42,14 @@ class PhotoController(Controller):
         w.review_panel.show_record(record, status, session.threshold, session.alarm_threshold)
         w.photo_watch.watch(record.path)
         if w.batches.photo_is_gone(w.current_rel):
-            w.inspector.show_message(f"{Path(w.current_rel).name} is no longer in the batch folder\n"
-                                     "(deleted or moved away); no decision can be recorded for it")
+            w.inspector.show_message(self.tr("{name} is no longer in the batch folder\n(deleted or moved away); no "
+                                             "decision can be recorded for it").format(name=Path(w.current_rel).name))
             return
         item = w.preloader.get(record)
         if item is None:
             w.preloader.request(record, urgent=True)
             if w.inspector.current is None or w.inspector.current.path != str(record.path):
-                w.inspector.show_message(f"Loading {record.path.name}…")
+                w.inspector.show_message(self.tr("Loading {name}…").format(name=record.path.name))
                 w.review_panel.show_crop(None)
             return
         w.inspector.show_image(item)
@@ -83,7 +83,7 @@ class PhotoController(Controller):
     def next_undecided(self) -> None:
         rel = self._find_undecided(after=self.w.current_rel)
         if rel is None:
-            self.say("Every scored photo in this list has a decision", 5000)
+            self.say(self.tr("Every scored photo in this list has a decision"), 5000)
             return
         if self.w.list_model.row_of(rel) < 0:
             self.w.thumbnail_panel.set_filter("all")  # the photo to see next is hidden by the filter

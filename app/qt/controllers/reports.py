@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from app.qt.controllers.base import Controller
 from app.qt.dialogs.export_dialog import ExportDialog
+from app.qt.i18n import active_language
 from app.qt.workers import ReportJob
-from core.report import InspectionDetails
+from core import InspectionDetails
 
 
 class ReportController(Controller):
@@ -32,10 +33,10 @@ class ReportController(Controller):
         if w.session is None:
             return None
         w.settings.last_export_dir = path.parent
-        job = ReportJob(w.session.log, path, fmt, include_flagged, inspection)
-        job.succeeded.connect(lambda p: self.say(f"Report written to {p}", 10000))
-        job.failed.connect(lambda message: QMessageBox.warning(w, "Report not written", message))
-        self.say(f"Writing {path.name}…")
+        job = ReportJob(w.session.log, path, fmt, include_flagged, inspection, language=active_language())
+        job.succeeded.connect(lambda p: self.say(self.tr("Report written to {path}").format(path=p), 10000))
+        job.failed.connect(lambda message: QMessageBox.warning(w, self.tr("Report not written"), message))
+        self.say(self.tr("Writing {name}…").format(name=path.name))
         w.runner.start(job)
         return job
 

@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from app.qt.controllers.base import Controller
-from app.qt.review_messages import REVIEWER_NEEDED, undo_message
-from core.review import ReviewLogError
+from app.qt.review_messages import reviewer_needed, undo_message
+from core import ReviewLogError
 
 
 class ReviewController(Controller):
@@ -21,13 +21,14 @@ class ReviewController(Controller):
             return name
         name = self.change_reviewer()
         if not name:
-            self.say(REVIEWER_NEEDED, 10000)
+            self.say(reviewer_needed(), 10000)
         return name
 
     def change_reviewer(self) -> Optional[str]:
         settings = self.w.settings
         name, ok = QInputDialog.getText(
-            self.w, "Reviewer", "Your name, recorded with each decision:", QLineEdit.Normal, settings.reviewer
+            self.w, self.tr("Reviewer"), self.tr("Your name, recorded with each decision:"), QLineEdit.Normal,
+            settings.reviewer
         )
         name = name.strip()
         if not ok or not name:
@@ -43,7 +44,7 @@ class ReviewController(Controller):
         if session is None:
             return None
         if session.read_only:
-            self.say(f"The batch is read-only: the {what} is not saved", 5000)
+            self.say(self.tr("The batch is read-only: the {what} is not saved").format(what=self.tr(what)), 5000)
             return None
         return self.ensure_reviewer() or None
 
@@ -57,12 +58,12 @@ class ReviewController(Controller):
         if not session.can_decide(rel):
             record = session.record(rel) if session.has(rel) else None
             if session.read_only:
-                reason = "the batch is read-only"
+                reason = self.tr("the batch is read-only")
             elif record is not None and record.score is not None:
-                reason = "the photo is no longer in the folder"
+                reason = self.tr("the photo is no longer in the folder")
             else:
-                reason = "this photo has no score yet"
-            self.say(f"Cannot record a decision: {reason}", 5000)
+                reason = self.tr("this photo has no score yet")
+            self.say(self.tr("Cannot record a decision: {reason}").format(reason=reason), 5000)
             return False
         reviewer = self.ensure_reviewer()
         if not reviewer:
@@ -74,7 +75,8 @@ class ReviewController(Controller):
         try:
             session.decide(rel, decision, reviewer, note)
         except (ReviewLogError, ValueError) as exc:
-            QMessageBox.critical(w, "Decision not saved", f"The decision could not be saved:\n\n{exc}")
+            QMessageBox.critical(w, self.tr("Decision not saved"),
+                                 self.tr("The decision could not be saved:\n\n{error}").format(error=exc))
             return False
         w.review_panel.forget_draft(rel)
         w.list_model.resort()
@@ -92,15 +94,15 @@ class ReviewController(Controller):
             return
         reviewer = w.settings.reviewer
         if not reviewer:
-            self.say("Nothing to undo", 4000)
+            self.say(self.tr("Nothing to undo"), 4000)
             return
         try:
             undone = session.undo(reviewer)
         except ReviewLogError as exc:
-            QMessageBox.critical(w, "Undo failed", str(exc))
+            QMessageBox.critical(w, self.tr("Undo failed"), str(exc))
             return
         if undone is None:
-            self.say("Nothing left to undo", 4000)
+            self.say(self.tr("Nothing left to undo"), 4000)
             return
         w.list_model.resort()
         now = session.record(undone.rel_path) if session.has(undone.rel_path) else None
@@ -129,7 +131,7 @@ class ReviewController(Controller):
             return
         record = session.record(rel)
         if record.decision is None:
-            self.say("The note will be saved with your decision (C, R or U)", 5000)
+            self.say(self.tr("The note will be saved with your decision (C, R or U)"), 5000)
             return
         reviewer = self.ensure_reviewer()
         if not reviewer or not session.can_decide(rel):
@@ -137,15 +139,15 @@ class ReviewController(Controller):
         try:
             session.decide(rel, record.decision, reviewer, text.strip())
         except (ReviewLogError, ValueError) as exc:
-            QMessageBox.critical(w, "Note not saved", str(exc))
+            QMessageBox.critical(w, self.tr("Note not saved"), str(exc))
             return
         w.review_panel.forget_draft(rel)
         w.photos.refresh_current()
-        self.say("Note saved", 3000)
+        self.say(self.tr("Note saved"), 3000)
 
     def leave_note(self) -> None:
         """Esc or Tab in the note field: keys go back to the photo; an unsaved note stays as a draft."""
         self.w.inspector.canvas.setFocus(Qt.OtherFocusReason)
         hint = self.w.review_panel.note_hint.text()
         if hint:
-            self.say(f"Note kept. {hint}", 6000)
+            self.say(self.tr("Note kept. {hint}").format(hint=hint), 6000)

@@ -11,8 +11,8 @@ from app.qt.controllers.base import Controller
 from app.qt.dialogs.job_dialog import format_eta
 from app.qt.review_messages import scored_message
 from app.qt.workers import ScoreJob
-from core import ProgressEvent
-from core.review import ImageRecord, ReviewLogError
+from core import ProgressEvent, ScoringConfig
+from core import ImageRecord, ReviewLogError
 
 if TYPE_CHECKING:
     from app.qt.main_window import MainWindow
@@ -22,7 +22,7 @@ class ScoringController(Controller):
     def __init__(self, window: "MainWindow") -> None:
         super().__init__(window)
         self.job: Optional[ScoreJob] = None
-        self.batch_size = 8  # photos per engine call; smaller batches report progress more often
+        self.batch_size = ScoringConfig.batch_size  # photos per engine call; smaller batches report progress more often
         self._missing_at_scoring: list[str] = []
 
     def _progress_widgets(self):
@@ -37,7 +37,7 @@ class ScoringController(Controller):
             return
         if w.detector is None:
             if w.models.load_job is None:
-                self.say(f"{len(paths)} photos are not scored yet: choose a model to score them")
+                self.say(self.tr("{count} photos are not scored yet: choose a model to score them").format(count=len(paths)))
             return
         self.start(paths)
 
@@ -58,7 +58,7 @@ class ScoringController(Controller):
         try:
             session.adopt_model(detector.info(), w.model_path)
         except ReviewLogError as exc:
-            QMessageBox.warning(w, "Cannot score", str(exc))
+            QMessageBox.warning(w, self.tr("Cannot score"), str(exc))
             return
         w.batches.apply_overlay_scale()
         w.histogram.set_threshold(session.threshold or 0.0)
@@ -69,13 +69,13 @@ class ScoringController(Controller):
         job.device_changed.connect(w.engine.device_changed)
         job.progress.connect(self._on_progress)
         job.failed.connect(self._on_failed)
-        job.cancelled.connect(lambda: self.say("Scoring cancelled; the scores so far are kept", 8000))
+        job.cancelled.connect(lambda: self.say(self.tr("Scoring cancelled; the scores so far are kept"), 8000))
         job.succeeded.connect(lambda n: self.say(scored_message(n, self._missing_at_scoring), 15000))
         job.finished.connect(self._on_finished)
         self.job = job
         self._missing_at_scoring = []
         w.list_model.resort_delay_ms = 1000  # re-sorting the grid once a second is enough while scoring
-        w.progress_label.setText("Scoring")
+        w.progress_label.setText(self.tr("Scoring"))
         w.progress_bar.setRange(0, len(paths))
         w.progress_bar.setValue(0)
         w.progress_bar.setFormat(f"%v / {len(paths)}")
@@ -89,7 +89,7 @@ class ScoringController(Controller):
         if self.job is not None:
             self.job.cancel()
             self.w.cancel_button.setEnabled(False)
-            self.w.progress_label.setText("Stopping…")
+            self.w.progress_label.setText(self.tr("Stopping…"))
 
     def _on_scored(self, record: ImageRecord) -> None:
         w = self.w
@@ -108,11 +108,12 @@ class ScoringController(Controller):
         self.w.progress_bar.setRange(0, max(1, event.total))
         self.w.progress_bar.setValue(event.done)
         eta = format_eta(event.eta_s)
-        self.w.progress_label.setText(f"Scoring · {eta}" if eta else "Scoring")
+        self.w.progress_label.setText(self.tr("Scoring · {time_left}").format(time_left=eta) if eta else self.tr("Scoring"))
 
     def _on_failed(self, message: str) -> None:
-        QMessageBox.warning(self.w, "Scoring stopped",
-                            f"Scoring stopped with an error:\n\n{message}\n\nThe scores so far are kept.")
+        QMessageBox.warning(self.w, self.tr("Scoring stopped"),
+                            self.tr("Scoring stopped with an error:\n\n{error}\n\nThe scores so far are kept.").format(
+                                error=message))
 
     def _on_finished(self) -> None:
         w = self.w

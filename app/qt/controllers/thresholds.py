@@ -5,21 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from app.qt.controllers.base import Controller
+from app.qt.review_messages import counts_headline, workload_text
 from app.qt.dialogs.operating_point_dialog import OperatingPointDialog
 from app.qt.workers import SaveThresholdJob
-from core.review import ReviewLogError
-from core.vocabulary import Decision
+from core import ReviewLogError
+from core import Decision
 
 if TYPE_CHECKING:
     from app.qt.main_window import MainWindow
-
-
-def _bodies(n: int) -> str:
-    return f"bod{'y' if n == 1 else 'ies'}"
 
 
 class ThresholdController(Controller):
@@ -50,7 +47,7 @@ class ThresholdController(Controller):
         session, histogram = w.session, w.histogram
         if session is None:
             histogram.set_scores([])
-            histogram.set_summary("No batch open")
+            histogram.set_summary(self.tr("No batch open"))
             w.refresh_commands()
             return
         records = session.records
@@ -79,14 +76,15 @@ class ThresholdController(Controller):
             self.w.workload_label.setText("")
             return
         counts = session.counts()
-        text = counts.headline()
+        text = counts_headline(counts)
         lines = []
         if session.threshold is not None:
-            lines.append(f"Pass {session.threshold:.4g}")
+            lines.append(self.tr("Pass {value}").format(value=f"{session.threshold:.4g}"))
             if session.alarm_threshold is not None:
-                lines.append(f"alarm {session.alarm_threshold:.4g}")
+                lines.append(self.tr("alarm {value}").format(value=f"{session.alarm_threshold:.4g}"))
         self.w.histogram.set_summary(" · ".join([*lines, text]))
-        self.w.workload_label.setText(f"To see: {counts.to_see()}" if counts.scored else "")
+        workload = self.tr("To see: {workload}").format(workload=workload_text(counts)) if counts.scored else ""
+        self.w.workload_label.setText(workload)
 
     # ------------------------------------------------------------------------------------------ moving the lines
     def _on_threshold_dragged(self, value: float) -> None:
@@ -105,38 +103,44 @@ class ThresholdController(Controller):
 
     def commit_alarm_threshold(self, value: float) -> bool:
         session = self.w.session
-        reviewer = self.w.review.reviewer_for_change("alarm threshold")
+        reviewer = self.w.review.reviewer_for_change(QT_TRANSLATE_NOOP("ReviewController", "alarm threshold"))
         if session is None or reviewer is None:
             return False
         try:
             session.commit_alarm_threshold(value, reviewer)
         except ReviewLogError as exc:
-            QMessageBox.critical(self.w, "Alarm threshold not saved", str(exc))
+            QMessageBox.critical(self.w, self.tr("Alarm threshold not saved"), str(exc))
             return False
-        self.say(f"Alarm threshold {value:.4g}: {session.counts().alarm} photos in alarm", 5000)
+        self.say(self.tr("Alarm threshold {value}: {count} photos in alarm").format(
+            value=f"{value:.4g}", count=session.counts().alarm), 5000)
         self.update_histogram()
         self.w.photos.refresh_current()
         return True
 
     def commit_threshold(self, value: float) -> bool:
         session = self.w.session
-        reviewer = self.w.review.reviewer_for_change("threshold")
+        reviewer = self.w.review.reviewer_for_change(QT_TRANSLATE_NOOP("ReviewController", "threshold"))
         if session is None or reviewer is None:
             return False
         try:
             flagged = session.commit_threshold(value, reviewer)
         except ReviewLogError as exc:
-            QMessageBox.critical(self.w, "Threshold not saved", str(exc))
+            QMessageBox.critical(self.w, self.tr("Threshold not saved"), str(exc))
             return False
         missed = session.confirmed_below(value)
         if missed:  # a safety matter: say it in words, and keep it on screen longer
-            names = ", ".join(missed[:3]) + (f" and {len(missed) - 3} more" if len(missed) > 3 else "")
-            self.say(
-                f"Warning: pass {value:.4g} lies above {len(missed)} confirmed foreign "
-                f"{_bodies(len(missed))} of this batch ({names}): photos like "
-                f"{'it' if len(missed) == 1 else 'them'} would not be sent to review", 20000)
+            names = ", ".join(missed[:3]) + (self.tr(" and {count} more").format(count=len(missed) - 3)
+                                             if len(missed) > 3 else "")
+            if len(missed) == 1:
+                warning = self.tr("Warning: pass {value} lies above {count} confirmed foreign body of this batch "
+                                  "({names}): photos like it would not be sent to review")
+            else:
+                warning = self.tr("Warning: pass {value} lies above {count} confirmed foreign bodies of this batch "
+                                  "({names}): photos like them would not be sent to review")
+            self.say(warning.format(value=f"{value:.4g}", count=len(missed), names=names), 20000)
         else:
-            self.say(f"Pass threshold {value:.4g}: {flagged} photos to review", 5000)
+            self.say(self.tr("Pass threshold {value}: {count} photos to review").format(value=f"{value:.4g}",
+                                                                                       count=flagged), 5000)
         self.update_histogram()
         self.w.photos.refresh_current()
         return True
@@ -149,23 +153,29 @@ class ThresholdController(Controller):
             return
         target = w.model_path or (Path(session.model_path) if session.model_path else None)
         if target is None or not target.is_file():
-            QMessageBox.information(w, "Save threshold", "Choose the model first; its file receives the threshold.")
+            QMessageBox.information(w, self.tr("Save threshold"),
+                                    self.tr("Choose the model first; its file receives the threshold."))
             return
         if w.scoring.job is not None:
-            self.say("Wait until scoring has finished", 4000)
+            self.say(self.tr("Wait until scoring has finished"), 4000)
             return
         old = getattr(w.detector, "threshold", None) if w.detector is not None and target == w.model_path else None
-        old_text = f" (now {old:.4g})" if isinstance(old, float) else ""
+        old_text = self.tr(" (now {value})").format(value=f"{old:.4g}") if isinstance(old, float) else ""
         alarm = session.alarm_threshold
-        alarm_text = f" and alarm {alarm:.4g}" if alarm is not None else ""
-        question = f"Use pass {session.threshold:.4g}{old_text}{alarm_text} for every future batch scored with “{target.stem}”?"
+        alarm_text = self.tr(" and alarm {value}").format(value=f"{alarm:.4g}") if alarm is not None else ""
+        question = self.tr("Use pass {value}{now}{alarm} for every future batch scored with “{model}”?").format(
+            value=f"{session.threshold:.4g}", now=old_text, alarm=alarm_text, model=target.stem)
         missed = session.confirmed_below(session.threshold)
         if missed:
-            question += (f"\n\nWarning: this pass line lies above {len(missed)} confirmed foreign "
-                         f"{_bodies(len(missed))} of this batch ({', '.join(missed[:5])}). "
-                         "Future photos like these would not be sent to review.")
+            if len(missed) == 1:
+                warning = self.tr("Warning: this pass line lies above {count} confirmed foreign body of this batch "
+                                  "({names}). Future photos like these would not be sent to review.")
+            else:
+                warning = self.tr("Warning: this pass line lies above {count} confirmed foreign bodies of this batch "
+                                  "({names}). Future photos like these would not be sent to review.")
+            question += "\n\n" + warning.format(count=len(missed), names=", ".join(missed[:5]))
         answer = QMessageBox.question(
-            w, "Save thresholds to model", question, QMessageBox.Yes | QMessageBox.No,
+            w, self.tr("Save thresholds to model"), question, QMessageBox.Yes | QMessageBox.No,
             QMessageBox.No if missed else QMessageBox.Yes,
         )
         if answer != QMessageBox.Yes:
@@ -175,7 +185,8 @@ class ThresholdController(Controller):
         job = SaveThresholdJob(target, threshold, w.detector if target == w.model_path else None, alarm)
 
         def saved(_path: object) -> None:
-            self.say(f"Pass {threshold:.4g}{alarm_text} saved to {target.name}", 6000)
+            self.say(self.tr("Pass {value}{alarm} saved to {name}").format(value=f"{threshold:.4g}", alarm=alarm_text,
+                                                                         name=target.name), 6000)
             if w.session is not None and not w.session.read_only:
                 try:
                     w.session.log.log_event("threshold_saved_to_model", reviewer, model=str(target), threshold=threshold,
@@ -184,7 +195,7 @@ class ThresholdController(Controller):
                     pass
 
         job.succeeded.connect(saved)
-        job.failed.connect(lambda message: QMessageBox.warning(w, "Threshold not saved", message))
+        job.failed.connect(lambda message: QMessageBox.warning(w, self.tr("Threshold not saved"), message))
         job.finished.connect(w.refresh_commands)
         w.runner.start(job)
 
@@ -192,15 +203,15 @@ class ThresholdController(Controller):
         w = self.w
         session = w.session
         if session is None or session.threshold is None:
-            self.say("Open a scored batch first", 5000)
+            self.say(self.tr("Open a scored batch first"), 5000)
             return None
-        from core.review.history import model_family
+        from core import model_family
 
-        name = session.model_name or (w.detector.info().get("name") if w.detector is not None else None)
+        name = session.model_name or (w.detector.info().name if w.detector is not None else None)
         family = model_family(name) or model_family(session.model_path)
         counts = session.counts()
         dialog = OperatingPointDialog(w.runner, w.models.history_folders(), session.threshold, session.alarm_threshold,
-                                      family, batch_text=counts.to_see(), can_apply=not session.read_only, parent=w)
+                                      family, batch_text=workload_text(counts), can_apply=not session.read_only, parent=w)
         dialog.pass_chosen.connect(self._on_pass_chosen)
         dialog.setAttribute(Qt.WA_DeleteOnClose)
         dialog.show()

@@ -56,7 +56,8 @@ class AboutDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
         for row, part in enumerate(self.components):
-            cells = (part.name, part.version or self.tr("not installed"), part.license, part.role)
+            cells = (part.name, part.version or self.tr("not installed"), part.license,
+                     QCoreApplication.translate("Licenses", part.role))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)

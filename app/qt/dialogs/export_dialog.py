@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.qt.widgets.path_row import path_row
-from core.report import InspectionDetails
+from core import InspectionDetails
 
 FORMATS: tuple[tuple[str, str, str], ...] = (
     ("pdf", QT_TRANSLATE_NOOP("ExportDialog", "PDF document"), ".pdf"),

@@ -26,15 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model_library import next_version_path, set_active_version, split_version
+from core import next_version_path, set_active_version, split_version
 from app.qt.batch_files import photos_in_typed_folder
 from app.qt.dialogs.job_dialog import JobDialog
 from app.qt.theme import COLORS
 from app.qt.widgets.path_row import path_row
 from app.qt.workers import JobRunner, RetrainJob
-from core.config import DEFAULT_RETRAIN_EPOCHS
-from core.review import ImageRecord
-from core.vocabulary import IMPROVE_STAGE_LABELS, Decision
+from core import DEFAULT_RETRAIN_EPOCHS
+from core import ImageRecord
+from core import IMPROVE_STAGE_LABELS, Decision
 
 MAX_LISTED_SKIPS = 12
 
@@ -81,7 +81,7 @@ class ImproveModelDialog(JobDialog):
             self.tr("Photos you rejected as false alarms are added to the normal photos of “{name}” "
                     "and the model continues training from its current weights. Confirmed and unsure photos are never "
                     "used. The current model stays in use until you accept the result.").format(
-                name=html.escape(str(info.get('name'))))
+                name=html.escape(str(info.name)))
         )
         intro.setWordWrap(True)
         self.counts_label = QLabel(self.tr("<b>{count}</b> flagged photos rejected as false alarms in this review").format(
@@ -269,7 +269,7 @@ class ImproveModelDialog(JobDialog):
             if answer != QMessageBox.Yes:
                 return None
         target = next_version_path(self.model_path)
-        o.detector.meta["name"] = str(self.detector.info().get("name") or split_version(self.model_path)[0])
+        o.detector.meta["name"] = str(self.detector.info().name or split_version(self.model_path)[0])
         try:
             o.detector.save(target)
             set_active_version(target)

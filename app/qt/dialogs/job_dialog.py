@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QProgressBar, QWidge
 
 from app.qt.workers import Job, JobRunner
 from core import ProgressEvent
-from core.vocabulary import EPOCH_STAGES, STAGE_LABELS
+from core import EPOCH_STAGES, STAGE_LABELS
 
 
 

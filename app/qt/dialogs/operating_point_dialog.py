@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.qt.theme import COLORS
 from app.qt.widgets.plots import themed_plot, threshold_line
 from app.qt.workers import FunctionJob, JobRunner
-from core.review.history import CONFIDENCE, CatchEstimate, PassCurve, ReviewHistory, estimate, pass_curve, read_history
+from core import CONFIDENCE, CatchEstimate, PassCurve, ReviewHistory, estimate, pass_curve, read_history
 
 
 def percent(value: Optional[float]) -> str:

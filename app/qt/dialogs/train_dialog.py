@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model_library import library_path_for, list_library_models, model_library_dir, safe_model_name
+from core import library_path_for, list_library_models, model_library_dir, safe_model_name
 from app.qt.batch_files import photos_in_typed_folder
 from app.qt.widgets.path_row import path_row
 from app.qt.dialogs.job_dialog import JobDialog
 from app.qt.workers import JobRunner, TrainJob
 from core import VARIANTS, BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
-from core.vocabulary import TRAINING_STAGE_LABELS
+from core import TRAINING_STAGE_LABELS
 
 #: Backbones whose weights ship with the application (no download needed on a depot workstation).
 BACKBONES: tuple[tuple[str, str], ...] = (

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.model_library import active_version, model_versions, set_active_version, split_version
+from core import active_version, model_versions, set_active_version, split_version
 from core import ModelSummary, summarize_model
 
 COLUMNS = (QT_TRANSLATE_NOOP("ModelVersionsDialog", "Version"), QT_TRANSLATE_NOOP("ModelVersionsDialog", "Created"),

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from app.model_library import LibraryModel, list_library_models
+from core import LibraryModel, list_library_models
 
 PATH_ROLE = Qt.UserRole + 1
 

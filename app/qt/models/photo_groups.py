@@ -15,8 +15,8 @@ from typing import Callable, Iterable, Sequence
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from core import folder_of
-from core.photos.batch_folder import subfolder_order
-from core.review import ImageRecord
+from core import subfolder_order
+from core import ImageRecord
 
 BATCH_FOLDER_LABEL = QT_TRANSLATE_NOOP("PhotoGroups", "(batch folder)")
 

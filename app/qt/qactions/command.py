@@ -8,7 +8,7 @@ writing one declaration and nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence
 
 from PySide6.QtGui import QKeySequence
 
@@ -28,7 +28,6 @@ class Command:
     menu with separators, ``toolbar`` = (group, order) places it on the toolbar (groups are split by separators).
     """
 
-    name: str
     text: str
     keys: Sequence[Key] = ()
     tip: str = ""
@@ -43,8 +42,9 @@ class Command:
 
 @dataclass(frozen=True)
 class Menu:
-    """A menu of the menu bar: its title and its commands in menu order."""
+    """A menu of the menu bar: its title and its commands in menu order, by the name the window knows them by
+    (``window.actions.<menu name>.<command name>``)."""
 
     name: str
     title: str
-    commands: Sequence[Command]
+    commands: Mapping[str, Command]

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator, Mapping, Optional, Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QToolBar, QWidget
 
+from app.qt.i18n import without_accelerator
 from app.qt.qactions import file, help, model, navigate, review, view
 from app.qt.qactions.command import Command, Menu
 from app.qt.qactions.state import CommandState
@@ -22,18 +23,24 @@ if TYPE_CHECKING:
 MENUS: tuple[Menu, ...] = (file.MENU, review.MENU, navigate.MENU, view.MENU, model.MENU, help.MENU)
 
 
-def make_action(parent: QWidget, command: Command) -> QAction:
+def _tr(text: str) -> str:
+    """A command's words in the inspector's language (declared with QT_TRANSLATE_NOOP in the "Commands" context)."""
+    return QCoreApplication.translate("Commands", text)
+
+
+def make_action(parent: QWidget, name: str, command: Command) -> QAction:
     """An action whose tooltip names its keys, e.g. "Next photo (Right, J)"; ``short`` labels toolbar buttons."""
-    action = QAction(command.text, parent)
-    action.setObjectName(command.name)
+    text = _tr(command.text)
+    action = QAction(text, parent)
+    action.setObjectName(name)
     if command.short:
-        action.setIconText(command.short)
+        action.setIconText(_tr(command.short))
     keys = [QKeySequence(k) for k in command.keys]
     if keys:
         action.setShortcuts(keys)
         action.setShortcutContext(Qt.WindowShortcut)
     names = ", ".join(k.toString(QKeySequence.NativeText) for k in keys if not k.isEmpty())
-    base = command.tip or command.text.replace("&", "").rstrip("…")
+    base = _tr(command.tip) if command.tip else without_accelerator(text).rstrip("…")
     action.setToolTip(f"{base} ({names})" if names else base)
     action.setStatusTip(base)
     if command.checked is not None:
@@ -69,8 +76,8 @@ class CommandRegistry:
         self._groups: dict[str, MenuActions] = {}
         for menu in self.menus:
             actions = {}
-            for command in menu.commands:
-                action = make_action(window, command)
+            for name, command in menu.commands.items():
+                action = make_action(window, name, command)
                 if command.on_toggled is not None:
                     action.toggled.connect(lambda on, c=command: c.on_toggled(window, on))
                 elif command.run is not None:
@@ -79,7 +86,7 @@ class CommandRegistry:
                     self._rules.append((action, command))
                 if command.toolbar is not None:
                     self._toolbar.append((command.toolbar, action))
-                actions[command.name] = action
+                actions[name] = action
             self._groups[menu.name] = MenuActions(menu, actions)
 
     def __getattr__(self, name: str) -> MenuActions:
@@ -98,13 +105,13 @@ class CommandRegistry:
     def build_menus(self, menubar: QMenuBar, extra: Optional[Mapping[str, Sequence[QAction]]] = None) -> None:
         """One menu per declaration module, split by sections; ``extra`` actions end a menu after a separator."""
         for group in self.groups():
-            qmenu = menubar.addMenu(group.menu.title)
+            qmenu = menubar.addMenu(QCoreApplication.translate("Menus", group.menu.title))
             section = None
-            for command in group.menu.commands:
+            for name, command in group.menu.commands.items():
                 if section is not None and command.section != section:
                     qmenu.addSeparator()
                 section = command.section
-                qmenu.addAction(group.by_name[command.name])
+                qmenu.addAction(group.by_name[name])
             more = (extra or {}).get(group.menu.name)
             if more:
                 qmenu.addSeparator()
@@ -137,5 +144,5 @@ class CommandRegistry:
         for action in self.all():
             keys = ", ".join(k.toString(QKeySequence.NativeText) for k in action.shortcuts())
             if keys:
-                rows.append((keys, action.text().replace("&", "")))
+                rows.append((keys, without_accelerator(action.text())))
         return rows

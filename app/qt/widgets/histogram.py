@@ -16,8 +16,10 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from app.qt.review_messages import decision_word
 from app.qt.theme import COLORS
 from app.qt.widgets.plots import themed_plot, threshold_line
+from core import Decision
 
 
 def histogram_bins(scores: np.ndarray, n_bins: int = 40) -> np.ndarray:
@@ -74,8 +76,8 @@ class ScoreHistogram(QWidget):
         self.summary_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # may be cut, never widens
         legend = QLabel(
             " &nbsp; ".join(f"<span style='color:{colour}'>{mark}</span> {html.escape(word)}" for colour, mark, word in (
-                (COLORS.accent, "■", self.tr("all")), (COLORS.confirmed, "■", self.tr("confirmed")),
-                (COLORS.rejected, "■", self.tr("rejected")), (COLORS.flagged, "▮", self.tr("review")),
+                (COLORS.accent, "■", self.tr("all")), (COLORS.confirmed, "■", decision_word(Decision.CONFIRMED)),
+                (COLORS.rejected, "■", decision_word(Decision.REJECTED)), (COLORS.flagged, "▮", self.tr("review")),
                 (COLORS.alarm, "▮", self.tr("alarm"))))
         )
         legend.setObjectName("muted")

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from app.qt.theme import COLORS
 
-from core.scoring.overlay import COLORMAPS as _ENGINE_COLORMAPS
-from core.scoring.overlay import OUTLINE_COLOR, colorize, hottest_box
+from core import COLORMAPS as _ENGINE_COLORMAPS
+from core import OUTLINE_COLOR, colorize, hottest_box
 
 #: Same colour maps, in the same colours, as the pictures in reports.
 COLORMAPS: tuple[str, ...] = tuple(_ENGINE_COLORMAPS)

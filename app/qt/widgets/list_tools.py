@@ -9,7 +9,8 @@ from typing import Optional
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
 
-from app.qt.models.image_list_model import SORTS, ImageListModel, list_label
+from app.qt.models.image_list_model import ImageListModel
+from app.qt.models.photo_rows import SORTS, list_label
 
 
 class SearchField(QLineEdit):

@@ -17,19 +17,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.qt.models.image_list_model import STATUS_LABELS, status_label
+from app.qt.i18n import without_accelerator
+from app.qt.models.photo_rows import STATUS_LABELS, status_label
 from app.qt.models.photo_groups import photo_title
 from app.qt.theme import COLORS
 from app.qt.widgets.note_field import NoteField
 from app.qt.widgets.thumbnail_list import BADGE_COLORS
-from core.scoring.operating_point import ALARM, PASS, REVIEW, zone_of
-from core.review import ImageRecord
-from core.vocabulary import Decision, PhotoStatus
+from core import ALARM, PASS, REVIEW, zone_of
+from core import ImageRecord
+from core import Decision, PhotoStatus
 
 
 def action_button(action: QAction, object_name: str = "") -> QPushButton:
     """A push button that mirrors an action (text, tooltip, enabled state) and triggers it."""
-    button = QPushButton(action.text().replace("&", ""))
+    button = QPushButton(without_accelerator(action.text()))
     if object_name:
         button.setObjectName(object_name)
     button.setToolTip(action.toolTip())

@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.qt.i18n import find_menu
-from app.qt.models.image_list_model import FILTERS, ImageListModel, Roles, list_label, status_label
+from app.qt.review_messages import counts_headline
+from app.qt.models.image_list_model import ImageListModel, Roles
+from app.qt.models.photo_rows import FILTERS, list_label, status_label
 from app.qt.models.photo_groups import GroupCounts, GroupRow, counts_with_folders_above, folder_choices
 from app.qt.theme import COLORS
 from app.qt.widgets.list_tools import ListTools
-from core.vocabulary import Decision, PhotoStatus, Zone
+from core import Decision, PhotoStatus, Zone
 
 BADGE_COLORS = {
     Decision.CONFIRMED: COLORS.confirmed,
@@ -477,7 +479,7 @@ class ThumbnailPanel(QWidget):
         if session is None:
             self.counter.setText(self.tr("No batch open"))
             return
-        text = session.counts().headline()
+        text = counts_headline(session.counts())
         model = self.model
         if model.filter_name != "all" or model.search_text or model.folder_filter is not None or model.any_collapsed:
             text += " · " + self.tr("{count} shown").format(count=model.photo_count)

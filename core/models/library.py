@@ -2,7 +2,7 @@
 
 A depot usually inspects a few kinds of braking device from fixed camera positions; each such scenario
 gets its own model, named after it, so reviewers pick "bogie-left-disc" from a list instead of hunting
-for files. Plain Python (no Qt) so the command line can save into the same place.
+for files. The command line and the inspector both save into and list from here.
 """
 from __future__ import annotations
 
@@ -160,6 +160,14 @@ def set_active_version(path: Path) -> None:
     pointers = _read_active(path.parent)
     pointers[base] = path.name
     atomic_write_text(path.parent / ACTIVE_FILE, json.dumps(pointers, indent=1, sort_keys=True))
+
+
+def activate_fresh_model(path: Path) -> None:
+    """A model trained from scratch and saved over the original file of an improved one replaces all its versions:
+    it becomes the version in use. A model without other versions needs no record of which is in use."""
+    path = Path(path)
+    if len(model_versions(path)) > 1:
+        set_active_version(path)
 
 
 def _read_active(folder: Path) -> dict[str, str]:
