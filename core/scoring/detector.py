@@ -195,8 +195,6 @@ class Detector:
         )
         memory, memory_seconds = None, None
         if config.maps.uses_patches:
-            if progress is not None:
-                progress(ProgressEvent(JobStage.TRAIN, report.epochs_run, config.train.epochs, message="patch memory"))
             memory_started = time.monotonic()
             memory = fit_patch_memory(train_set.scales[-1], extractor.patch_projection, config)
             memory_seconds = round(time.monotonic() - memory_started, 2)
