@@ -49,7 +49,10 @@ def patch_embedding(maps: Sequence[torch.Tensor], grid_index: int, projection: O
     stacked = torch.cat(parts, dim=1)
     if projection is None:
         return stacked.contiguous()
-    return torch.einsum("ndhw,dk->nkhw", stacked, projection.to(stacked.device, stacked.dtype)).contiguous()
+    projection = projection.to(stacked.device, stacked.dtype)
+    # one photo at a time: a matrix product's rounding depends on its row count, and a photo must score the same
+    # alone or in a batch (a threshold set exactly at a photo's score must still flag it)
+    return torch.stack([torch.einsum("dhw,dk->khw", one, projection) for one in stacked]).contiguous()
 
 
 def _rows(embeddings: torch.Tensor) -> torch.Tensor:
@@ -124,9 +127,14 @@ class PatchMemory:
         return torch.cat(out) if out else rows.new_zeros(0)
 
     def distance_maps(self, embeddings: torch.Tensor) -> torch.Tensor:
-        """Distance of every patch to its nearest normal patch: N x h x w."""
+        """Distance of every patch to its nearest normal patch: N x h x w.
+
+        Photo by photo, so a photo's map does not depend on the batch it came in (see :func:`patch_embedding`).
+        """
         n, _, h, w = embeddings.shape
-        return self._nearest(_rows(embeddings)).reshape(n, h, w)
+        if n == 0:
+            return embeddings.new_zeros((0, h, w))
+        return torch.stack([self._nearest(_rows(one[None])).reshape(h, w) for one in embeddings])
 
     def tensors(self) -> dict[str, torch.Tensor]:
         """What the model file stores (see :meth:`from_tensors`)."""

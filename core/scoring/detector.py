@@ -276,6 +276,7 @@ class Detector:
                                 alarm_rate: Optional[float] = None) -> dict[str, Any]:
         """Pass at ``false_alarm_rate`` of these normal photos, alarm at ``alarm_rate`` (config default)."""
         alarm_rate = self.config.train.alarm_false_alarm_rate if alarm_rate is None else float(alarm_rate)
+        self.meta = dict(self.meta)  # a copy of a detector (sharing its meta) keeps its own score scale
         flow, grids = self.score_features(good)
         smooth, top_k = self.config.maps.smooth, self.config.maps.top_k
         photo_flow, photo_peak, photo_max, levels = [], [], [], []
