@@ -25,7 +25,7 @@ from typing import Callable, Optional  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+from repo_paths import ARTIFACTS  # noqa: E402
 
 
 @pytest.fixture

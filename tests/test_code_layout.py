@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 import core
+from repo_paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT
 MAX_LINES = 500
 
 QT_PACKAGES = ("PySide6", "PySide2", "PyQt5", "PyQt6", "shiboken6", "qtpy")
@@ -74,3 +75,15 @@ def test_opening_the_door_loads_no_torch():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                             env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_the_tests_mirror_the_packages():
+    """tests/core/review/ tests core/review/, tests/app/qt/ tests app/qt/: a reader finds a stage's tests at once."""
+    tests = ROOT / "tests"
+    strays = [path.relative_to(ROOT).as_posix() for package in ("core", "app")
+              for path in (tests / package).rglob("*") if path.is_dir() and path.name != "__pycache__"
+              and not (ROOT / path.relative_to(tests)).is_dir()]
+    assert not strays, f"test folders without a package of the same path: {strays}"
+    loose = sorted(path.name for path in tests.glob("test_*.py"))
+    assert loose == ["test_code_layout.py", "test_translations.py"], (
+        f"tests at the top of tests/ cover the whole project only; put a stage's tests beside it: {loose}")

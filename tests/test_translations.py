@@ -12,8 +12,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from repo_paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 TS = ROOT / "resources" / "i18n" / "csa_inspector_zh_CN.ts"
 PLACEHOLDER = re.compile(r"\{\w*\}")
 

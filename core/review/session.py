@@ -273,13 +273,8 @@ class ReviewSession:
         if self.read_only:
             return
         self.log.set_batch_info(
-            model_path=model_path,
-            model_name=info.name,
-            variant=info.variant,
-            backbone=info.backbone,
-            image_size=info.image_size,
-            pixel_threshold=info.pixel_threshold,
-            heatmap_low=info.heatmap_low,
+            model_path=model_path, model_name=info.name, variant=info.variant, backbone=info.backbone,
+            image_size=info.image_size, pixel_threshold=info.pixel_threshold, heatmap_low=info.heatmap_low,
             threshold=info.threshold if self._threshold is None else None,
             alarm_threshold=info.alarm_threshold if self._alarm is None else None,
         )

@@ -2,12 +2,17 @@
 and what the status bar says about it."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from app.qt.controllers.base import Controller
 from app.qt.workers import TrainJob, WarmUpJob
 
+if TYPE_CHECKING:
+    from app.qt.main_window import MainWindow
+
 
 class EngineController(Controller):
-    def __init__(self, window) -> None:
+    def __init__(self, window: "MainWindow") -> None:
         super().__init__(window)
         self.state = "idle"  # idle, loading, ready, failed
         self.device_text = ""

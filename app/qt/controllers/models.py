@@ -3,23 +3,24 @@ it from a review and switching between its versions."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from core import MODEL_SUFFIXES
 from app.qt.controllers.base import Controller
 from app.qt.dialogs.improve_dialog import ImproveModelDialog
 from app.qt.dialogs.train_dialog import TrainDialog
 from app.qt.dialogs.versions_dialog import ModelVersionsDialog
 from app.qt.workers import LoadModelJob
-from core import Lineage, ModelInfo
-from core import ReviewLogError
+from core import MODEL_SUFFIXES, Lineage, ModelInfo, ReviewLogError
+
+if TYPE_CHECKING:
+    from app.qt.main_window import MainWindow
 
 
 class ModelController(Controller):
-    def __init__(self, window) -> None:
+    def __init__(self, window: "MainWindow") -> None:
         super().__init__(window)
         self.load_job: Optional[LoadModelJob] = None
         self.pending_model: Optional[Path] = None  # asked for while another model was loading or scoring ran

@@ -184,7 +184,7 @@ def test_save_threshold_to_model_writes_the_model_file(make_window, synthetic_ba
 def test_gpu_out_of_memory_mid_batch_moves_scoring_to_the_cpu_and_says_so(
     make_window, synthetic_batch, trained_detector, trained_model_file, qtbot
 ):
-    from test_cuda_fallback import on_full_gpu
+    from gpu_faults import on_full_gpu
 
     detector, backbone, _ = on_full_gpu(trained_detector, max_batch=0)  # not even one photo fits on the GPU
     batch = synthetic_batch(n_good=3, n_bad=1, size=128)

@@ -9,27 +9,10 @@ import pytest
 
 from core import folder_of, list_batch, list_batch_photos, photo_key
 from core.synthetic import SceneConfig, generate_batch
-
-CARS = ("car01", "car02", "car03", "car04", "car05")
-CAMERAS = ("cam1", "cam2", "cam3")
+from depot_tree import CAMERAS, CARS, build_depot_tree
 
 
-def build_depot_tree(root: Path, per_camera: int = 20, size: int = 64) -> Path:
-    """``<root>/2026-11-30/carNN/camN/*.png``: 5 cars x 3 cameras x 20 = 300 photos, 2 foreign bodies a camera,
-    plus a broken link, a link loop and a hidden folder, as a depot's share holds them."""
-    day = root / "2026-11-30"
-    seed = 0
-    for car in CARS:
-        for camera in CAMERAS:
-            seed += 1
-            generate_batch(day / car / camera, per_camera - 2, 2, config=SceneConfig(size=size, seed=seed),
-                           labels_csv=None)
-    os.symlink(root / "nowhere.png", day / "car01" / "cam1" / "gone.png")
-    os.symlink(day, day / "car02" / "back-to-day")
-    hidden = day / ".thumbnails"
-    hidden.mkdir()
-    generate_batch(hidden, 1, 0, config=SceneConfig(size=size, seed=99), labels_csv=None)
-    return root
+
 
 
 def test_photos_at_every_depth_are_listed_with_relative_keys_and_bad_links_are_reported(tmp_path):
@@ -76,7 +59,7 @@ def test_a_missing_folder_is_an_error_and_an_unreadable_one_lists_nothing(tmp_pa
 def test_score_report_and_the_inspector_agree_on_a_three_level_tree(trained_model_file, tmp_path, monkeypatch):
     """The command line scores a depot tree given as a relative path; report and inspector see the same photos."""
     from core import ReviewSession
-    from test_cli import run_cli
+    from cli_runner import run_cli
 
     root = build_depot_tree(tmp_path / "CR400AF-2081")
     monkeypatch.chdir(tmp_path)

@@ -18,8 +18,8 @@ from core.photos.datasets import (
 )
 from core.photos.imageio import ImageReadError
 from core.synthetic import SceneConfig, generate_dataset
+from repo_paths import SHARED_DATASETS
 
-SHARED_DATASETS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 MAGNETIC_TILE = SHARED_DATASETS / "magnetic_tile" / "magnetic_tile"
 TIRE = SHARED_DATASETS / "mvtec3d_tire" / "tire"
 

@@ -22,7 +22,7 @@ from core.review import (
     ReviewLog, ReviewLogMissing, default_log_path, file_sha256, open_for_batch,
 )
 from core.synthetic import SceneConfig, generate_batch
-from test_cli import run_cli
+from cli_runner import run_cli
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from app.qt.models.image_list_model import Roles
 from conftest import save_artifact
 from core import list_batch_photos
 from core.review import ReviewLog
-from test_batch_folder import CAMERAS, CARS, build_depot_tree
+from depot_tree import CAMERAS, CARS, build_depot_tree
 
 pytestmark = pytest.mark.gui
 

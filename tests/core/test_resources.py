@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 
 from core.resources import resource_path, resources_root
+from repo_paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_source_tree_points_at_the_checkouts_resources_folder():

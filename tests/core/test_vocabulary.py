@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import ast
 import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -22,8 +21,9 @@ from core.vocabulary import (
     PhotoStatus,
     Zone,
 )
+from repo_paths import REPO_ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 
 
 @pytest.fixture(autouse=True)

@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtGui import QImage
 
 from app.qt.launch import resolve_model, run_gui
-from conftest import ARTIFACTS
+from repo_paths import REPO_ROOT, ARTIFACTS
 
 pytestmark = pytest.mark.gui
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 
 
 def run_python(code: str) -> subprocess.CompletedProcess:

@@ -19,8 +19,8 @@ import pytest
 from bench import loop_report
 from bench.report import BenchRow, check_targets, format_table
 from bench.subsets import evenly_spaced, link_test_subset, pick_test_items
+from repo_paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_bench_module(module: str, *args: str, cwd: Path, timeout: int) -> subprocess.CompletedProcess:

@@ -1,9 +1,7 @@
 """``csa-inspector`` end to end: train, score, eval, report, and one-line errors with exit status 2."""
 from __future__ import annotations
 
-import contextlib
 import csv
-import io
 import json
 import math
 import os
@@ -14,25 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from app.cli import main
 from core import __version__, load_detector
 from core.photos.datasets import training_images
 from core.review import open_for_batch
+from repo_paths import REPO_ROOT
+from cli_runner import run_cli
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = REPO_ROOT
 METRIC_KEYS = ("image_auroc", "pixel_auroc", "pixel_aupro", "pointing", "good_outlined_share", "good_outlined_photos",
                "recall_ano", "recall_norm", "accuracy", "threshold")
 
 
-def run_cli(*argv: str | Path) -> tuple[int, str, str]:
-    """``main`` in this process; returns (exit status, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            status = main([str(a) for a in argv])
-        except SystemExit as exit_:  # argparse's --version and usage errors
-            status = exit_.code
-    return status, out.getvalue(), err.getvalue()
 
 
 def assert_user_error(status: int, out: str, err: str, *fragments: str) -> str:
@@ -151,7 +141,7 @@ def test_score_writes_tables_heatmaps_and_the_review_log(cli_model, cli_scored):
 
 @pytest.mark.slow
 def test_eval_json_gives_the_metrics_of_the_engine(trained_model_file, labelled_category, category_metrics):
-    # the engine's metrics were computed by PyTorch; other runtimes agree within 1e-4 only (tests/test_runtime.py)
+    # the engine's metrics were computed by PyTorch; other runtimes agree within 1e-4 only (tests/core/features/test_runtime.py)
     status, out, err = run_cli("eval", "--model", trained_model_file, "--data", labelled_category, "--json",
                                "--runtime", "torch")
     assert status == 0, err

@@ -15,7 +15,8 @@ from pypdf import PdfReader
 
 from core.report import write_report
 from core.i18n import normalize_language, read_catalog, report_language, translate
-from tests.test_report import ARTIFACTS, build_batch
+from report_batches import build_batch
+from repo_paths import ARTIFACTS
 
 
 @pytest.fixture(autouse=True)

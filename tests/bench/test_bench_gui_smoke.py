@@ -5,11 +5,10 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from repo_paths import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.gui
 

@@ -2,7 +2,6 @@
 speak Chinese, numbers follow the locale, and View > Language keeps the reviewer's choice."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, QSettings
@@ -10,8 +9,8 @@ from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from app.qt.i18n import active_language, compiled_catalog, effective_language, install_language, system_language
 from app.qt.settings import InspectorSettings
+from repo_paths import REPO_ROOT, ARTIFACTS
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
 
 
 @pytest.fixture
@@ -125,7 +124,7 @@ def test_inspector_follows_the_system_language(tmp_path):
     import subprocess
     import sys
 
-    root = Path(__file__).resolve().parents[1]
+    root = REPO_ROOT
     code = ("from app.qt.launch import create_application\n"
             "app = create_application()\n"
             "from app.qt.main_window import MainWindow\n"

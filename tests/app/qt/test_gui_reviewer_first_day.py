@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QPushButton
 
 from conftest import save_artifact
 from core.review import ReviewLog
+from repo_paths import REPO_ROOT
 
 pytestmark = pytest.mark.gui
 
@@ -381,7 +382,7 @@ def test_screenshot_without_a_batch_finishes(tmp_path):
 
     from PySide6.QtGui import QImage
 
-    root = Path(__file__).resolve().parents[1]
+    root = REPO_ROOT
     target = tmp_path / "empty.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root))
     code = ("import sys\nfrom app.qt.launch import run_gui\n"

@@ -27,8 +27,9 @@ from core.review import (
     file_sha256,
     open_for_batch,
 )
+from repo_paths import TESTS_DIR
 
-WRITER = Path(__file__).with_name("review_writer.py")
+WRITER = TESTS_DIR / "review_writer.py"
 
 
 @pytest.fixture(autouse=True)
