@@ -15,15 +15,10 @@ from pypdf import PdfReader
 
 from core.report import write_report
 from core.i18n import normalize_language, read_catalog, report_language, translate
-from report_batches import build_batch
 from repo_paths import ARTIFACTS
+from report_batches import build_batch, pdf_text
 
-
-@pytest.fixture(autouse=True)
-def private_data_dir(tmp_path, monkeypatch):
-    from core.review import DATA_DIR_ENV
-
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "user-data"))
+pytestmark = pytest.mark.usefixtures("private_data_dir")  # logs of read-only batches stay in the test's folder
 
 
 @pytest.fixture(scope="module")
@@ -40,10 +35,6 @@ def batch_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def batch(batch_template, tmp_path) -> Path:
     return Path(shutil.copytree(batch_template, tmp_path / "批次 2024-05-02"))
-
-
-def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
 
 
 def test_language_names_are_normalized():
