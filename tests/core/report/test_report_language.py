@@ -74,6 +74,8 @@ def test_chinese_pdf_has_chinese_text_and_renders(batch, tmp_path):
              for font in page["/Resources"]["/Font"].values()}
     assert any("STSong-Light" in name for name in fonts), fonts
 
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("poppler-utils (pdftoppm) is not installed: the text was checked, the rendering was not")
     pages = tmp_path / "pages"
     pages.mkdir()
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(out), str(pages / "page")], check=True,
@@ -86,6 +88,7 @@ def test_chinese_pdf_has_chinese_text_and_renders(batch, tmp_path):
     shutil.copy(rendered[0], ARTIFACTS / "report-zh_CN-page1.png")
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) is not installed")
 def test_chinese_text_survives_pdftotext(batch, tmp_path):
     out = write_report(batch, tmp_path / "report.pdf", language="zh_CN")
     result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True,
