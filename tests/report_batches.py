@@ -5,6 +5,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from pypdf import PdfReader
 
 from core.photos.imageio import file_digest
 from core.review import open_for_batch
@@ -58,3 +59,8 @@ def build_batch(folder: Path, n_images: int, decisions: dict[int, tuple[str, str
         for index, (decision, reviewer, note) in decisions.items():
             log.decide(f"wagon_{index:03d}.png", decision, reviewer, note)
     return folder
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page of a PDF report, as a reader's copy-and-paste would give it."""
+    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)

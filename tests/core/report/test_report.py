@@ -15,19 +15,11 @@ from pypdf import PdfReader
 import core.report.tabular as tabular
 from core.report import ReportError, ReportExistsError, write_report
 from core.report.tabular import CSV_COLUMNS
-from core.review import DATA_DIR_ENV, ReviewLog, open_for_batch
+from core.review import ReviewLog, open_for_batch
 from repo_paths import ARTIFACTS
-from report_batches import build_batch
+from report_batches import build_batch, pdf_text
 
-
-
-@pytest.fixture(autouse=True)
-def private_data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "user-data"))
-
-
-
-
+pytestmark = pytest.mark.usefixtures("private_data_dir")  # logs of read-only batches stay in the test's folder
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +37,6 @@ def reviewed_template(tmp_path_factory) -> Path:
 def reviewed_batch(reviewed_template, tmp_path) -> Path:
     """A fresh copy per test: the log inside the batch folder moves with it."""
     return Path(shutil.copytree(reviewed_template, tmp_path / "batch 2024-05-02"))
-
-
-def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
 
 
 def test_pdf_report_has_counts_names_and_page_numbers(reviewed_batch, tmp_path):

@@ -11,12 +11,9 @@ from core.review.history import (
     catch_rate_lower_bound, estimate, find_review_logs, model_family, pass_curve, read_history,
 )
 from core.models.modelheader import ModelInfo
-from core.review import DATA_DIR_ENV, ReviewLog, open_for_batch
+from core.review import ReviewLog, open_for_batch
 
-
-@pytest.fixture(autouse=True)
-def private_data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "user-data"))
+pytestmark = pytest.mark.usefixtures("private_data_dir")  # logs of read-only batches stay in the test's folder
 
 
 def logged_batch(folder: Path, scores: dict[str, float], decisions: dict[str, str], model: str = "brakes",
