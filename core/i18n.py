@@ -5,6 +5,11 @@ therefore read the same ``resources/i18n/csa_inspector_<language>.ts``: the insp
 ``.qm``, the reports here through a small XML reader. Report code calls :func:`translate` with a context and
 an English text, which is also what ``pyside6-lupdate`` looks for, so the report strings land in the same files
 as the inspector's. The language is chosen for the duration of one report with :func:`report_language`.
+
+Messages the engine hands to a person (a warning about a batch, why a review log cannot be saved) are worded
+with :func:`translate` too. Outside a report they follow the process-wide language that the inspector sets with
+:func:`set_language` when it starts; the command line never sets it, so its output stays English for the
+scripts that read it.
 """
 from __future__ import annotations
 
@@ -18,14 +23,16 @@ from typing import Iterator
 from core.resources import resource_path
 
 __all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "QT_TRANSLATE_NOOP", "current_language", "normalize_language",
-           "read_catalog", "report_language", "translate", "translation_source"]
+           "process_language", "read_catalog", "report_language", "set_language", "translate", "translation_source"]
 
 # The languages the inspector and its reports come in; English is the source language of every text.
 LANGUAGES = ("en", "zh_CN")
 DEFAULT_LANGUAGE = "en"
 TS_PREFIX = "csa_inspector"
 
-_language: contextvars.ContextVar[str] = contextvars.ContextVar("report_language", default=DEFAULT_LANGUAGE)
+# The language of the report being written; None outside a report, where the process-wide language applies.
+_language: contextvars.ContextVar[str | None] = contextvars.ContextVar("report_language", default=None)
+_process_language = DEFAULT_LANGUAGE
 
 
 def normalize_language(name: str | None) -> str:
@@ -68,8 +75,22 @@ def read_catalog(language: str) -> dict[tuple[str, str], str]:
         return {}  # a missing or broken catalogue prints English rather than no report at all
 
 
+def set_language(language: str | None) -> str:
+    """Make ``language`` the one engine messages use outside a report (the inspector's); returns it normalized."""
+    global _process_language
+    _process_language = normalize_language(language)
+    return _process_language
+
+
+def process_language() -> str:
+    """The language set with :func:`set_language`; English unless the inspector chose another."""
+    return _process_language
+
+
 def current_language() -> str:
-    return _language.get()
+    """The report's language inside :func:`report_language`, the process-wide language elsewhere."""
+    chosen = _language.get()
+    return chosen if chosen is not None else _process_language
 
 
 @contextmanager
@@ -84,8 +105,8 @@ def report_language(language: str | None) -> Iterator[str]:
 
 
 def translate(context: str, text: str) -> str:
-    """``text`` in the current report language; the English text itself when no translation exists."""
-    language = _language.get()
+    """``text`` in the current language (see :func:`current_language`); the English text when none exists."""
+    language = current_language()
     if language == DEFAULT_LANGUAGE:
         return text
     return read_catalog(language).get((context, text), text)

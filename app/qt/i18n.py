@@ -23,6 +23,7 @@ from core import (
     LANGUAGES,
     TS_PREFIX,
     normalize_language,
+    set_language,
     translation_source,
 )
 
@@ -97,6 +98,7 @@ def install_language(app: QCoreApplication, language: str) -> str:
         app.removeTranslator(translator)
     _installed.clear()
     _active_language = DEFAULT_LANGUAGE
+    set_language(DEFAULT_LANGUAGE)
     QLocale.setDefault(QLocale(QLocale.English, QLocale.UnitedStates))
     if language == DEFAULT_LANGUAGE or language not in LANGUAGES:
         return DEFAULT_LANGUAGE
@@ -111,6 +113,7 @@ def install_language(app: QCoreApplication, language: str) -> str:
     app.installTranslator(ours)
     _installed.append(ours)
     QLocale.setDefault(QLocale(language))
+    set_language(language)  # messages the engine words (warnings, review-log errors) follow the inspector
     _active_language = language
     return language
 
