@@ -18,6 +18,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
+from core.i18n import translate
 from core.atomicfile import give_default_mode
 from core.config import ModelConfig
 from core.models.modelheader import parse_header
@@ -85,27 +86,30 @@ def load_model_file(path: str | Path) -> ModelFile:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise ModelFileError(f"model file not found: {path}") from None
+        raise ModelFileError(translate("ModelFile", "model file not found: {path}").format(path=path)) from None
     except IsADirectoryError:
-        raise ModelFileError(f"model path is a folder, not a model file: {path}") from None
+        raise ModelFileError(translate("ModelFile", "model path is a folder, not a model file: {path}").format(
+            path=path)) from None
     except OSError as err:
-        raise ModelFileError(f"cannot read model file {path}: {err.strerror or err}") from None
+        raise ModelFileError(translate("ModelFile", "cannot read model file {path}: {detail}").format(
+            path=path, detail=err.strerror or err)) from None
     if not data:
-        raise ModelFileError(f"model file is empty: {path}")
+        raise ModelFileError(translate("ModelFile", "model file is empty: {path}").format(path=path))
     try:
         tensors = load_tensors(data)
         header = _read_header(data)
     except (SafetensorError, ValueError, json.JSONDecodeError) as err:
-        raise ModelFileError(
-            f"not a CSA Inspector model file (or damaged/truncated): {path} ({str(err).splitlines()[0][:120]})"
-        ) from None
+        raise ModelFileError(translate(
+            "ModelFile", "not a CSA Inspector model file (or damaged/truncated): {path} ({detail})").format(
+            path=path, detail=str(err).splitlines()[0][:120])) from None
     if header.get("format") != FORMAT_NAME:
-        raise ModelFileError(f"not a CSA Inspector model file: {path} (foreign safetensors file)")
+        raise ModelFileError(translate("ModelFile", "not a CSA Inspector model file: {path} (foreign safetensors file)").format(
+            path=path))
     version = int(header.get("format_version", "0"))
     if version > FORMAT_VERSION:
-        raise ModelFileError(
-            f"model file {path} has format version {version}; this CSA Inspector reads up to {FORMAT_VERSION}, please update"
-        )
+        raise ModelFileError(translate(
+            "ModelFile", "model file {path} has format version {version}; this CSA Inspector reads up to "
+            "{supported}, please update").format(path=path, version=version, supported=FORMAT_VERSION))
     try:
         return ModelFile(
             config=ModelConfig.from_dict(json.loads(header["config"])),
@@ -119,7 +123,9 @@ def load_model_file(path: str | Path) -> ModelFile:
             extra_tensors={k: v for k, v in tensors.items() if k.startswith(_EXTRA_PREFIXES)},
         )
     except (KeyError, TypeError, ValueError) as err:
-        raise ModelFileError(f"damaged CSA Inspector model file {path}: missing or bad field {err}") from None
+        raise ModelFileError(translate(
+            "ModelFile", "damaged CSA Inspector model file {path}: missing or bad field {field}").format(
+            path=path, field=err)) from None
 
 
 def _read_header(data: bytes) -> dict[str, str]:

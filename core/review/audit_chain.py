@@ -17,6 +17,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional
 
+from core.i18n import QT_TRANSLATE_NOOP, translate
+
 GENESIS = "0" * 64
 
 LEDGER_SCHEMA = """
@@ -134,12 +136,27 @@ class VerifyResult:
         return self.chained and not self.problems
 
     def headline(self) -> str:
+        """One line in the current language (a report's, the inspector's; English on the command line)."""
         if not self.chained:
-            return "audit trail not verifiable: this log was written by an older version and not opened since"
+            return translate("AuditTrail", "audit trail not verifiable: this log was written by an older version "
+                                           "and not opened since")
         if self.ok:
-            return f"audit trail verified ({self.entries} entries, chain head {self.head[:16]})"
-        more = f" (+{len(self.problems) - 3} more)" if len(self.problems) > 3 else ""
-        return "AUDIT TRAIL BROKEN: " + "; ".join(self.problems[:3]) + more
+            return translate("AuditTrail", "audit trail verified ({entries} entries, chain head {head})").format(
+                entries=self.entries, head=self.head[:16])
+        more = ""
+        if len(self.problems) > 3:
+            more = translate("AuditTrail", " (+{count} more)").format(count=len(self.problems) - 3)
+        return translate("AuditTrail", "AUDIT TRAIL BROKEN: {problems}").format(
+            problems=translate("AuditTrail", "; ").join(self.problems[:3])) + more
+
+
+# Per kind of sealed row, so that each sentence can be translated whole.
+_ADDED = {"decision": QT_TRANSLATE_NOOP("AuditTrail", "decision {ref} was added outside CSA Inspector"),
+          "event": QT_TRANSLATE_NOOP("AuditTrail", "event {ref} was added outside CSA Inspector")}
+_CHANGED = {"decision": QT_TRANSLATE_NOOP("AuditTrail", "decision {ref} was changed after it was recorded"),
+            "event": QT_TRANSLATE_NOOP("AuditTrail", "event {ref} was changed after it was recorded")}
+_DELETED = {"decision": QT_TRANSLATE_NOOP("AuditTrail", "decision {ref} was deleted"),
+            "event": QT_TRANSLATE_NOOP("AuditTrail", "event {ref} was deleted")}
 
 
 def verify_log(db: sqlite3.Connection) -> VerifyResult:
@@ -154,14 +171,16 @@ def verify_log(db: sqlite3.Connection) -> VerifyResult:
             "SELECT id, kind, ref, digest, at, prev, hash FROM ledger ORDER BY id"):
         result.entries += 1
         if stored_prev != prev or link_hash(prev, kind, ref, digest, at) != stored_hash:
-            result.problems.append(f"ledger entry {entry_id} was altered or the chain was cut before it")
+            result.problems.append(translate(
+                "AuditTrail", "ledger entry {entry} was altered or the chain was cut before it").format(entry=entry_id))
         prev = stored_hash
         latest[(kind, ref)] = digest
     result.head = prev
     present = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     missing = [t for t in APPEND_ONLY_TRIGGERS if t not in present]
     if missing:
-        result.problems.append(f"append-only protection removed ({', '.join(missing)})")
+        result.problems.append(translate("AuditTrail", "append-only protection removed ({triggers})").format(
+            triggers=", ".join(missing)))
 
     for table, kind in (("decisions", "decision"), ("events", "event")):
         columns, rows = _rows(db, table, "ORDER BY id")
@@ -171,12 +190,12 @@ def verify_log(db: sqlite3.Connection) -> VerifyResult:
             seen.add(ref)
             sealed = latest.get((kind, ref))
             if sealed is None:
-                result.problems.append(f"{kind} {ref} was added outside CSA Inspector")
+                result.problems.append(translate("AuditTrail", _ADDED[kind]).format(ref=ref))
             elif sealed != row_digest(columns, row):
-                result.problems.append(f"{kind} {ref} was changed after it was recorded")
+                result.problems.append(translate("AuditTrail", _CHANGED[kind]).format(ref=ref))
         for (sealed_kind, ref) in latest:
             if sealed_kind == kind and ref not in seen:
-                result.problems.append(f"{kind} {ref} was deleted")
+                result.problems.append(translate("AuditTrail", _DELETED[kind]).format(ref=ref))
 
     columns, rows = _rows(db, "images")
     seen = set()
@@ -186,23 +205,29 @@ def verify_log(db: sqlite3.Connection) -> VerifyResult:
         sealed = latest.get(("image", ref))
         name = row[columns.index("rel_path")]
         if sealed is None:
-            result.problems.append(f"photo {name} was added outside CSA Inspector")
+            result.problems.append(translate("AuditTrail", "photo {name} was added outside CSA Inspector").format(
+                name=name))
         elif sealed != image_digest(columns, row):
-            result.problems.append(f"the scoring record of {name} was changed outside CSA Inspector")
+            result.problems.append(translate(
+                "AuditTrail", "the scoring record of {name} was changed outside CSA Inspector").format(name=name))
     for (sealed_kind, ref) in latest:
         if sealed_kind == "image" and ref not in seen:
-            result.problems.append(f"the scoring record of photo #{ref} was deleted")
+            result.problems.append(translate("AuditTrail", "the scoring record of photo #{ref} was deleted").format(
+                ref=ref))
 
     columns, rows = _rows(db, "batch")
     if rows and latest.get(("batch", "1")) != row_digest(columns, rows[0]):
-        result.problems.append("the batch settings (model, thresholds) were changed outside CSA Inspector")
+        result.problems.append(translate(
+            "AuditTrail", "the batch settings (model, thresholds) were changed outside CSA Inspector"))
     if rows and "threshold" in columns:
         threshold = rows[0][columns.index("threshold")]
         if threshold is not None:
             wrong = db.execute("SELECT count(*) FROM images WHERE flagged <> (score IS NOT NULL AND score >= ?)",
                                (threshold,)).fetchone()[0]
             if wrong:
-                result.problems.append(f"{wrong} photo(s) are marked flagged or not against the batch threshold")
+                result.problems.append(translate(
+                    "AuditTrail", "{count} photo(s) are marked flagged or not against the batch threshold").format(
+                    count=wrong))
     return result
 
 

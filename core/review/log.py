@@ -22,6 +22,7 @@ import threading
 from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence
 
+from core.i18n import translate
 from core.atomicfile import folder_accepts_writes, is_marked_read_only
 from core.photos.batch_folder import photo_key
 from core.review.locations import (
@@ -52,12 +53,13 @@ def open_for_batch(batch_dir: str | Path, create: bool = False, read_only: bool 
     """
     batch_dir = Path(batch_dir).expanduser().resolve()
     if not batch_dir.is_dir():
-        raise ReviewLogError(f"batch folder {batch_dir} does not exist")
+        raise ReviewLogError(translate("ReviewLog", "batch folder {folder} does not exist").format(folder=batch_dir))
     existing = find_log(batch_dir)
     if existing is not None and _never_written(existing):
         if read_only or not create:
-            raise ReviewLogMissing(f"batch folder {batch_dir} has no review log yet: {existing} is empty "
-                                   "(it was never written, e.g. the disk was full); score the batch to start one")
+            raise ReviewLogMissing(translate(
+                "ReviewLog", "batch folder {folder} has no review log yet: {path} is empty (it was never written, "
+                "e.g. the disk was full); score the batch to start one").format(folder=batch_dir, path=existing))
         _move_aside(existing)
         existing = None
     if existing is not None:
@@ -71,9 +73,12 @@ def open_for_batch(batch_dir: str | Path, create: bool = False, read_only: bool 
                 raise
         return log
     if not create:
-        raise ReviewLogMissing(f"batch folder {batch_dir} has no review log yet (it has not been scored)")
+        raise ReviewLogMissing(translate(
+            "ReviewLog", "batch folder {folder} has no review log yet (it has not been scored)").format(
+            folder=batch_dir))
     if read_only:
-        raise ReviewLogMissing(f"batch folder {batch_dir} has no review log to open read-only")
+        raise ReviewLogMissing(translate("ReviewLog", "batch folder {folder} has no review log to open read-only").format(
+            folder=batch_dir))
     local = default_log_path(batch_dir)
     local_ok = folder_accepts_writes(local.parent) if local.parent.is_dir() else folder_accepts_writes(batch_dir)
     if local_ok:
@@ -126,23 +131,26 @@ class ReviewLog(ReviewLogWrites, ReviewLogReads):
         path = Path(path).absolute()
         exists = path.exists()
         if exists and not path.is_file():
-            raise ReviewLogError(f"{path} is not a file")
+            raise ReviewLogError(translate("ReviewLog", "{path} is not a file").format(path=path))
         if not exists and (not create or read_only):
-            raise ReviewLogMissing(f"review log {path} does not exist")
+            raise ReviewLogMissing(translate("ReviewLog", "review log {path} does not exist").format(path=path))
         fresh = not exists or path.stat().st_size == 0
         if exists and not fresh:
             with open(path, "rb") as stream:
                 if stream.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
-                    raise ReviewLogCorrupt(f"{path} is not a review log (not an SQLite database); it was left untouched")
+                    raise ReviewLogCorrupt(translate(
+                        "ReviewLog", "{path} is not a review log (not an SQLite database); it was left untouched"
+                    ).format(path=path))
         reason = ""
         if read_only:
-            reason = "opened read-only on request"
+            reason = translate("ReviewLog", "opened read-only on request")
         elif exists and is_marked_read_only(path):
-            reason = "the file is read-only"
+            reason = translate("ReviewLog", "the file is read-only")
         elif not folder_accepts_writes(path.parent):
-            reason = f"its folder {path.parent} is read-only"
+            reason = translate("ReviewLog", "its folder {folder} is read-only").format(folder=path.parent)
         if reason and fresh:
-            raise ReviewLogReadOnly(f"cannot create review log {path}: {reason}")
+            raise ReviewLogReadOnly(translate("ReviewLog", "cannot create review log {path}: {reason}").format(
+                path=path, reason=reason))
         connection = cls._connect(path, read_only=bool(reason), busy_timeout_s=busy_timeout_s)
         try:
             cls._prepare(connection, path, fresh=fresh, read_only=bool(reason), batch_dir=batch_dir, create=create)
@@ -182,9 +190,12 @@ class ReviewLog(ReviewLogWrites, ReviewLogReads):
             tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if fresh and tables == 0:
                 if not create:
-                    raise ReviewLogMissing(f"review log {path} is an empty file (it was never written)")
+                    raise ReviewLogMissing(translate(
+                        "ReviewLog", "review log {path} is an empty file (it was never written)").format(
+                        path=path))
                 if read_only:
-                    raise ReviewLogReadOnly(f"cannot create review log {path}: it is read-only")
+                    raise ReviewLogReadOnly(translate("ReviewLog", "cannot create review log {path}: it is read-only").format(
+                        path=path))
                 if batch_dir is None:
                     batch_dir = path.parent.parent if path.parent.name == LOG_FOLDER_NAME else path.parent
                 _use_durable_journal(connection)
@@ -193,16 +204,20 @@ class ReviewLog(ReviewLogWrites, ReviewLogReads):
                 return
             application_id = connection.execute("PRAGMA application_id").fetchone()[0]
             if application_id != APPLICATION_ID:
-                raise ReviewLogCorrupt(f"{path} is an SQLite file but not a CSA Inspector review log; it was left untouched")
+                raise ReviewLogCorrupt(translate(
+                    "ReviewLog", "{path} is an SQLite file but not a CSA Inspector review log; it was left untouched"
+                ).format(path=path))
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                raise ReviewLogError(f"review log {path} was written by a newer CSA Inspector (format {version}); "
-                                     "update the program to open it")
+                raise ReviewLogError(translate(
+                    "ReviewLog", "review log {path} was written by a newer CSA Inspector (format {version}); "
+                    "update the program to open it").format(path=path, version=version))
             problems = [row[0] for row in connection.execute("PRAGMA integrity_check(5)")]
             if problems != ["ok"]:
                 detail = _one_line(Exception("; ".join(str(p) for p in problems)))[:160]
-                raise ReviewLogCorrupt(f"review log {path} is damaged ({detail}); "
-                                       "it was left untouched, restore it from a backup")
+                raise ReviewLogCorrupt(translate(
+                    "ReviewLog", "review log {path} is damaged ({detail}); it was left untouched, "
+                    "restore it from a backup").format(path=path, detail=detail))
             if not read_only:
                 _use_durable_journal(connection)
                 _migrate(connection, fresh=False)
@@ -237,8 +252,9 @@ class ReviewLog(ReviewLogWrites, ReviewLogReads):
 
     def _write(self) -> "_WriteTransaction":
         if self.read_only:
-            raise ReviewLogReadOnly(f"review log {self.path} is read-only ({self.read_only_reason}); "
-                                    "changes cannot be saved")
+            raise ReviewLogReadOnly(translate(
+                "ReviewLog", "review log {path} is read-only ({reason}); changes cannot be saved").format(
+                path=self.path, reason=self.read_only_reason))
         return _WriteTransaction(self)
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+from core.i18n import translate
 from core.review import audit_chain
 from core.review.records import (
     SYSTEM_REVIEWER, BatchInfo, DecisionRecord, EventRecord, ImageRecord, ReviewLogError, Summary,
@@ -53,7 +54,7 @@ class ReviewLogReads:
     def image(self, path: str | Path) -> ImageRecord:
         rows = self._query(self._IMAGE_QUERY + f" WHERE i.rel_path = ? AND {self._live}", (self.rel_path(path),))
         if not rows:
-            raise ReviewLogError(f"{path} is not part of this batch's review log")
+            raise ReviewLogError(translate("ReviewLog", "{path} is not part of this batch's review log").format(path=path))
         return self._record(rows[0])
 
     def history(self, path: str | Path) -> list[DecisionRecord]:

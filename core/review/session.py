@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from core.i18n import translate
 from core.models.modelheader import ModelInfo
 from core.photos.batch_folder import list_batch_photos
 from core.photos.photo_check import PhotoCheck, check_photos
@@ -121,7 +122,7 @@ class ReviewSession:
         """
         batch_dir = Path(batch_dir).absolute()
         if not batch_dir.is_dir():
-            raise ReviewLogError(f"batch folder {batch_dir} does not exist")
+            raise ReviewLogError(translate("ReviewLog", "batch folder {folder} does not exist").format(folder=batch_dir))
         try:
             log = open_for_batch(batch_dir, create=True)
         except ReviewLogReadOnly:

@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
+from core.i18n import translate
 from core.review import audit_chain
 from core.review.records import (
     ReviewLogCorrupt, ReviewLogError, ReviewLogLocked, ReviewLogReadOnly,
@@ -138,14 +139,18 @@ def _translate(exc: sqlite3.Error, path: Path) -> ReviewLogError:
     text = _one_line(exc)
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
-        return ReviewLogLocked(f"review log {path} is busy: another program is writing to it; try again in a moment")
+        return ReviewLogLocked(translate(
+            "ReviewLog", "review log {path} is busy: another program is writing to it; try again in a moment").format(path=path))
     if "readonly" in lowered or "read-only" in lowered:
-        return ReviewLogReadOnly(f"review log {path} is read-only; changes cannot be saved")
+        return ReviewLogReadOnly(translate("ReviewLog", "review log {path} is read-only; changes cannot be saved").format(
+            path=path))
     if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
-        return ReviewLogCorrupt(f"review log {path} is damaged ({text}); it was left untouched, restore it from a backup")
+        return ReviewLogCorrupt(translate(
+            "ReviewLog", "review log {path} is damaged ({detail}); it was left untouched, restore it from a backup"
+            ).format(path=path, detail=text))
     if "unable to open" in lowered:
-        return ReviewLogError(f"cannot open review log {path} ({text})")
+        return ReviewLogError(translate("ReviewLog", "cannot open review log {path} ({detail})").format(path=path, detail=text))
     if "disk" in lowered and "full" in lowered:
-        return ReviewLogError(f"cannot save to review log {path}: the disk is full")
-    return ReviewLogError(f"review log {path}: {text}")
+        return ReviewLogError(translate("ReviewLog", "cannot save to review log {path}: the disk is full").format(path=path))
+    return ReviewLogError(translate("ReviewLog", "review log {path}: {detail}").format(path=path, detail=text))
 

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Optional
 
 import numpy as np
 
+from core.i18n import translate
 from core.models.modelheader import ModelInfo
 from core.review.fingerprints import file_fingerprint, file_sha256
 from core.review.records import (
@@ -31,7 +32,8 @@ class ReviewLogWrites:
     @staticmethod
     def _apply_alarm_threshold(tx: "_WriteTransaction", value: float, reviewer: str) -> None:
         if not np.isfinite(value):
-            raise ReviewLogError(f"alarm threshold must be a finite number, got {value}")
+            raise ReviewLogError(translate("ReviewLog", "alarm threshold must be a finite number, got {value}").format(
+                value=value))
         old = tx.one("SELECT alarm_threshold FROM batch WHERE id = 1")[0]
         tx.dirty_batch = True
         tx.run("UPDATE batch SET alarm_threshold = ? WHERE id = 1", (value,))
@@ -107,7 +109,7 @@ class ReviewLogWrites:
     @staticmethod
     def _apply_threshold(tx: "_WriteTransaction", value: float, old: Optional[float], reviewer: str) -> None:
         if not np.isfinite(value):
-            raise ReviewLogError(f"threshold must be a finite number, got {value}")
+            raise ReviewLogError(translate("ReviewLog", "threshold must be a finite number, got {value}").format(value=value))
         tx.dirty_batch = True
         before = tx.one("SELECT count(*) FROM images WHERE flagged = 1")[0]
         tx.run("UPDATE batch SET threshold = ?, threshold_set_by = ? WHERE id = 1",
@@ -139,7 +141,8 @@ class ReviewLogWrites:
             try:
                 stored = save_heatmap(self.heatmap_dir, key, heatmap)
             except OSError as exc:
-                raise ReviewLogError(f"cannot store the heatmap of {rel}: {_one_line(exc)}") from None
+                raise ReviewLogError(translate("ReviewLog", "cannot store the heatmap of {photo}: {detail}").format(
+                    photo=rel, detail=_one_line(exc))) from None
             heatmap_file = stored.relative_to(self.path.parent).as_posix()
         with self._write() as tx:
             threshold = tx.one("SELECT threshold FROM batch WHERE id = 1")[0]
@@ -181,8 +184,9 @@ class ReviewLogWrites:
 
     def _require_writable(self) -> None:
         if self.read_only:
-            raise ReviewLogReadOnly(f"review log {self.path} is read-only ({self.read_only_reason}); "
-                                    "changes cannot be saved")
+            raise ReviewLogReadOnly(translate(
+                "ReviewLog", "review log {path} is read-only ({reason}); changes cannot be saved").format(
+                path=self.path, reason=self.read_only_reason))
 
     # ---- decisions
 
@@ -198,9 +202,12 @@ class ReviewLogWrites:
         with self._write() as tx:
             image = tx.one("SELECT id, merged_into FROM images WHERE rel_path = ?", (rel,))
             if image is None:
-                raise ReviewLogError(f"{rel} is not part of this batch's review log; score it first")
+                raise ReviewLogError(translate(
+                    "ReviewLog", "{photo} is not part of this batch's review log; score it first").format(
+                    photo=rel))
             if image[1]:
-                raise ReviewLogError(f"{rel} is now listed as {image[1]}; decide on that photo")
+                raise ReviewLogError(translate("ReviewLog", "{photo} is now listed as {listed}; decide on that photo").format(
+                    photo=rel, listed=image[1]))
             return tx.run("INSERT INTO decisions(image_id, decision, reviewer, decided_at, note) VALUES (?, ?, ?, ?, ?)",
                           (image[0], decision, reviewer, now_utc(), note or "")).lastrowid
 

@@ -12,6 +12,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 import numpy as np
 import torch
 
+from core.i18n import translate
 from core.config import ModelConfig, ScoringConfig
 from core.features.device import CPU, MemoryGuard, describe_device, pick_device
 from core.features.feature_cache import FeatureCache, extract_with_cache
@@ -435,32 +436,38 @@ class Detector:
         model = load_model_file(path)
         memory = PatchMemory.from_tensors(model.extra_tensors)
         if model.config.maps.uses_patches and memory is None:
-            raise ModelFileError(f"model {Path(path).name} asks for a patch memory it does not hold: retrain it")
+            raise ModelFileError(translate(
+                "ModelFile", "model {name} asks for a patch memory it does not hold: retrain it").format(
+                name=Path(path).name))
         extractor = FeatureExtractor(model.config.backbone, model.config.input, pick_device(device), maps=model.config.maps)
         if memory is not None and extractor.patch_projection is not None:
             if tuple(memory.projection.shape) != tuple(extractor.patch_projection.shape):
-                raise ModelFileError(f"model {Path(path).name} has a patch memory of another backbone: retrain it")
+                raise ModelFileError(translate(
+                    "ModelFile", "model {name} has a patch memory of another backbone: retrain it").format(
+                    name=Path(path).name))
             extractor.patch_projection = memory.projection  # exactly the projection the memory was made with
         if extractor.signature != model.backbone_signature:
-            raise ModelFileError(
-                f"model {Path(path).name} was trained with backbone weights {model.backbone_signature}, "
-                f"but {extractor.signature} are loaded: retrain it or provide the same weights"
-            )
+            raise ModelFileError(translate(
+                "ModelFile", "model {name} was trained with backbone weights {trained}, but {loaded} are loaded: "
+                "retrain it or provide the same weights").format(
+                name=Path(path).name, trained=model.backbone_signature, loaded=extractor.signature))
         flow = CSAFlow(model.feature_shapes, model.config.flow)
         try:
             flow.load_state_dict(model.state_dict, strict=True)
         except RuntimeError as err:
-            raise ModelFileError(f"model file {path} does not match its own configuration: {str(err).splitlines()[0]}") from None
+            raise ModelFileError(translate(
+                "ModelFile", "model file {path} does not match its own configuration: {detail}").format(
+                path=path, detail=str(err).splitlines()[0])) from None
         flow.to(extractor.device)
         alarm = model.alarm_threshold
         notes = []
         if alarm is None:
             alarm = derived_alarm_threshold(model.threshold, model.meta.get("calibration") or {},
                                             model.config.train.alarm_false_alarm_rate)
-            notes.append(
-                f"model {Path(path).name} has one threshold (made before pass and alarm thresholds): pass = "
-                f"{model.threshold:.4g}, alarm derived as {alarm:.4g}; save the thresholds to keep them"
-            )
+            notes.append(translate(
+                "ModelFile", "model {name} has one threshold (made before pass and alarm thresholds): pass = "
+                "{pass_threshold}, alarm derived as {alarm_threshold}; save the thresholds to keep them").format(
+                name=Path(path).name, pass_threshold=f"{model.threshold:.4g}", alarm_threshold=f"{alarm:.4g}"))
             _log.info(notes[-1])
         detector = cls(model.config, flow, extractor, model.threshold, model.pixel_threshold, model.meta, alarm,
                        patch_memory=memory if model.config.maps.uses_patches else None)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
+from core.i18n import translate
+
 #: Fewer scored photos than this say nothing about a batch as a whole.
 MIN_PHOTOS = 5
 #: Share of the batch above the threshold from which the batch is called unlike the training photos. The threshold
@@ -54,14 +56,18 @@ class LikenessWarning:
 
     @property
     def message(self) -> str:
+        """In the inspector's language (English on the command line); numbers go in after translating."""
         held = ""
         if self.normals.median is not None and self.normals.highest is not None:
-            held = (f" (the model's held-out normal photos: median {self.normals.median:.3g}, "
-                    f"highest {self.normals.highest:.3g})")
-        return (f"This batch looks unlike the photos the model was trained on: {self.flagged} of {self.scored} "
-                f"photos score above the threshold, the median photo at {self.ratio:.1f} x the threshold"
-                f"{held}. The red areas may only mean \"different from the training photos\": check that the right "
-                f"model is used for these photos before trusting the flags.")
+            held = translate("TrainingLikeness", " (the model's held-out normal photos: median {median}, "
+                                                 "highest {highest})").format(
+                median=f"{self.normals.median:.3g}", highest=f"{self.normals.highest:.3g}")
+        return translate("TrainingLikeness",
+                         "This batch looks unlike the photos the model was trained on: {flagged} of {scored} "
+                         "photos score above the threshold, the median photo at {ratio} x the threshold{held}. "
+                         "The red areas may only mean \"different from the training photos\": check that the "
+                         "right model is used for these photos before trusting the flags.").format(
+            flagged=self.flagged, scored=self.scored, ratio=f"{self.ratio:.1f}", held=held)
 
 
 def normals_from_meta(meta: Mapping[str, Any], threshold: Optional[float] = None) -> HeldOutNormals:

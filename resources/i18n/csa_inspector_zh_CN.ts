@@ -41,6 +41,82 @@
     </message>
 </context>
 <context>
+    <name>AuditTrail</name>
+    <message>
+        <source>audit trail not verifiable: this log was written by an older version and not opened since</source>
+        <extracomment>Columns that the program itself derives from sealed values (re-checked separately) or that only speed up the photo check; they change without a sealed event and are left out of a photo&apos;s digest.</extracomment>
+        <translation>审计记录无法校验：此记录由旧版本写入，之后未再打开过</translation>
+    </message>
+    <message>
+        <source>audit trail verified ({entries} entries, chain head {head})</source>
+        <translation>审计记录已校验（{entries} 条，链头 {head}）</translation>
+    </message>
+    <message>
+        <source> (+{count} more)</source>
+        <translation>（另有 {count} 处）</translation>
+    </message>
+    <message>
+        <source>AUDIT TRAIL BROKEN: {problems}</source>
+        <translation>审计记录已被破坏：{problems}</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>decision {ref} was added outside CSA Inspector</source>
+        <translation>决定 {ref} 是在 CSA Inspector 之外添加的</translation>
+    </message>
+    <message>
+        <source>event {ref} was added outside CSA Inspector</source>
+        <translation>事件 {ref} 是在 CSA Inspector 之外添加的</translation>
+    </message>
+    <message>
+        <source>decision {ref} was changed after it was recorded</source>
+        <translation>决定 {ref} 在记录后被修改</translation>
+    </message>
+    <message>
+        <source>event {ref} was changed after it was recorded</source>
+        <translation>事件 {ref} 在记录后被修改</translation>
+    </message>
+    <message>
+        <source>decision {ref} was deleted</source>
+        <translation>决定 {ref} 已被删除</translation>
+    </message>
+    <message>
+        <source>event {ref} was deleted</source>
+        <translation>事件 {ref} 已被删除</translation>
+    </message>
+    <message>
+        <source>ledger entry {entry} was altered or the chain was cut before it</source>
+        <translation>账本条目 {entry} 被篡改，或记录链在其之前被截断</translation>
+    </message>
+    <message>
+        <source>append-only protection removed ({triggers})</source>
+        <translation>只追加保护已被移除（{triggers}）</translation>
+    </message>
+    <message>
+        <source>photo {name} was added outside CSA Inspector</source>
+        <translation>照片 {name} 是在 CSA Inspector 之外添加的</translation>
+    </message>
+    <message>
+        <source>the scoring record of {name} was changed outside CSA Inspector</source>
+        <translation>{name} 的评分记录在 CSA Inspector 之外被修改</translation>
+    </message>
+    <message>
+        <source>the scoring record of photo #{ref} was deleted</source>
+        <translation>照片 #{ref} 的评分记录已被删除</translation>
+    </message>
+    <message>
+        <source>the batch settings (model, thresholds) were changed outside CSA Inspector</source>
+        <translation>批次设置（模型、阈值）在 CSA Inspector 之外被修改</translation>
+    </message>
+    <message>
+        <source>{count} photo(s) are marked flagged or not against the batch threshold</source>
+        <translation>{count} 张照片的标记与批次阈值不符</translation>
+    </message>
+</context>
+<context>
     <name>BatchController</name>
     <message>
         <source>Open batch folder</source>
@@ -1291,6 +1367,63 @@ Replace it?</source>
     </message>
 </context>
 <context>
+    <name>ModelFile</name>
+    <message>
+        <source>model file not found: {path}</source>
+        <extracomment>2: may hold tensors besides the flow&apos;s (the patch memory, ``patch_memory.*``); version 1 files load as before tensor names that are not the flow&apos;s state dict</extracomment>
+        <translation>找不到模型文件：{path}</translation>
+    </message>
+    <message>
+        <source>model path is a folder, not a model file: {path}</source>
+        <translation>模型路径是文件夹，不是模型文件：{path}</translation>
+    </message>
+    <message>
+        <source>cannot read model file {path}: {detail}</source>
+        <translation>无法读取模型文件 {path}：{detail}</translation>
+    </message>
+    <message>
+        <source>model file is empty: {path}</source>
+        <translation>模型文件为空：{path}</translation>
+    </message>
+    <message>
+        <source>not a CSA Inspector model file (or damaged/truncated): {path} ({detail})</source>
+        <translation>不是 CSA Inspector 模型文件（或已损坏/不完整）：{path}（{detail}）</translation>
+    </message>
+    <message>
+        <source>not a CSA Inspector model file: {path} (foreign safetensors file)</source>
+        <translation>不是 CSA Inspector 模型文件：{path}（其他程序的 safetensors 文件）</translation>
+    </message>
+    <message>
+        <source>model file {path} has format version {version}; this CSA Inspector reads up to {supported}, please update</source>
+        <translation>模型文件 {path} 的格式版本为 {version}；此版本 CSA Inspector 最高只能读取 {supported}，请更新程序</translation>
+    </message>
+    <message>
+        <source>damaged CSA Inspector model file {path}: missing or bad field {field}</source>
+        <translation>CSA Inspector 模型文件 {path} 已损坏：字段 {field} 缺失或有误</translation>
+    </message>
+    <message>
+        <source>model {name} asks for a patch memory it does not hold: retrain it</source>
+        <extracomment>Model metadata key of the typical heatmap value of a good photo (the cold end of the overlay colours); the review log stores the same value in its ``heatmap_low`` column. The name older model files give it; still read. normal patches of the training photos: the heatmap when ``config.maps.source == &quot;patch&quot;`` Remarks for the user about how the model file was read (e.g. an alarm threshold derived for it).</extracomment>
+        <translation>模型 {name} 需要其中并未包含的图块记忆库：请重新训练</translation>
+    </message>
+    <message>
+        <source>model {name} has a patch memory of another backbone: retrain it</source>
+        <translation>模型 {name} 的图块记忆库属于另一个骨干网络：请重新训练</translation>
+    </message>
+    <message>
+        <source>model {name} was trained with backbone weights {trained}, but {loaded} are loaded: retrain it or provide the same weights</source>
+        <translation>模型 {name} 是用骨干网络权重 {trained} 训练的，但当前加载的是 {loaded}：请重新训练，或提供相同的权重</translation>
+    </message>
+    <message>
+        <source>model file {path} does not match its own configuration: {detail}</source>
+        <translation>模型文件 {path} 与其自身配置不符：{detail}</translation>
+    </message>
+    <message>
+        <source>model {name} has one threshold (made before pass and alarm thresholds): pass = {pass_threshold}, alarm derived as {alarm_threshold}; save the thresholds to keep them</source>
+        <translation>模型 {name} 只有一个阈值（在区分放行阈值和报警阈值之前生成）：放行阈值 = {pass_threshold}，报警阈值推算为 {alarm_threshold}；保存阈值即可保留</translation>
+    </message>
+</context>
+<context>
     <name>ModelLibraryModel</name>
     <message>
         <source>{name} (file)</source>
@@ -2205,6 +2338,123 @@ Replace it?</source>
     </message>
 </context>
 <context>
+    <name>ReviewLog</name>
+    <message>
+        <source>batch folder {folder} does not exist</source>
+        <extracomment>How long a decision waits for another program holding the log before it is reported as not saved.</extracomment>
+        <translation>批次文件夹 {folder} 不存在</translation>
+    </message>
+    <message>
+        <source>batch folder {folder} has no review log yet: {path} is empty (it was never written, e.g. the disk was full); score the batch to start one</source>
+        <translation>批次文件夹 {folder} 还没有复核记录：{path} 是空的（从未写入，例如磁盘已满）；对该批次评分即可新建</translation>
+    </message>
+    <message>
+        <source>batch folder {folder} has no review log yet (it has not been scored)</source>
+        <translation>批次文件夹 {folder} 还没有复核记录（尚未评分）</translation>
+    </message>
+    <message>
+        <source>batch folder {folder} has no review log to open read-only</source>
+        <translation>批次文件夹 {folder} 没有可只读打开的复核记录</translation>
+    </message>
+    <message>
+        <source>{path} is not a file</source>
+        <translation>{path} 不是文件</translation>
+    </message>
+    <message>
+        <source>review log {path} does not exist</source>
+        <translation>复核记录 {path} 不存在</translation>
+    </message>
+    <message>
+        <source>{path} is not a review log (not an SQLite database); it was left untouched</source>
+        <translation>{path} 不是复核记录（不是 SQLite 数据库）；未对其做任何改动</translation>
+    </message>
+    <message>
+        <source>opened read-only on request</source>
+        <translation>按要求以只读方式打开</translation>
+    </message>
+    <message>
+        <source>the file is read-only</source>
+        <translation>文件为只读</translation>
+    </message>
+    <message>
+        <source>its folder {folder} is read-only</source>
+        <translation>所在文件夹 {folder} 为只读</translation>
+    </message>
+    <message>
+        <source>cannot create review log {path}: {reason}</source>
+        <translation>无法创建复核记录 {path}：{reason}</translation>
+    </message>
+    <message>
+        <source>review log {path} is an empty file (it was never written)</source>
+        <translation>复核记录 {path} 是空文件（从未写入）</translation>
+    </message>
+    <message>
+        <source>cannot create review log {path}: it is read-only</source>
+        <translation>无法创建复核记录 {path}：它是只读的</translation>
+    </message>
+    <message>
+        <source>{path} is an SQLite file but not a CSA Inspector review log; it was left untouched</source>
+        <translation>{path} 是 SQLite 文件，但不是 CSA Inspector 复核记录；未对其做任何改动</translation>
+    </message>
+    <message>
+        <source>review log {path} was written by a newer CSA Inspector (format {version}); update the program to open it</source>
+        <translation>复核记录 {path} 由较新版本的 CSA Inspector 写入（格式 {version}）；请更新程序后再打开</translation>
+    </message>
+    <message>
+        <source>review log {path} is damaged ({detail}); it was left untouched, restore it from a backup</source>
+        <translation>复核记录 {path} 已损坏（{detail}）；未对其做任何改动，请从备份恢复</translation>
+    </message>
+    <message>
+        <source>review log {path} is read-only ({reason}); changes cannot be saved</source>
+        <translation>复核记录 {path} 为只读（{reason}）；无法保存更改</translation>
+    </message>
+    <message>
+        <source>{path} is not part of this batch&apos;s review log</source>
+        <translation>{path} 不在本批次的复核记录中</translation>
+    </message>
+    <message>
+        <source>review log {path} is busy: another program is writing to it; try again in a moment</source>
+        <extracomment>How long a write keeps retrying (with back-off) while another program holds the log, before giving up.</extracomment>
+        <translation>复核记录 {path} 正忙：另一个程序正在写入；请稍后再试</translation>
+    </message>
+    <message>
+        <source>review log {path} is read-only; changes cannot be saved</source>
+        <translation>复核记录 {path} 为只读；无法保存更改</translation>
+    </message>
+    <message>
+        <source>cannot open review log {path} ({detail})</source>
+        <translation>无法打开复核记录 {path}（{detail}）</translation>
+    </message>
+    <message>
+        <source>cannot save to review log {path}: the disk is full</source>
+        <translation>无法保存到复核记录 {path}：磁盘已满</translation>
+    </message>
+    <message>
+        <source>review log {path}: {detail}</source>
+        <translation>复核记录 {path}：{detail}</translation>
+    </message>
+    <message>
+        <source>alarm threshold must be a finite number, got {value}</source>
+        <translation>报警阈值必须是有限数值，收到的是 {value}</translation>
+    </message>
+    <message>
+        <source>threshold must be a finite number, got {value}</source>
+        <translation>阈值必须是有限数值，收到的是 {value}</translation>
+    </message>
+    <message>
+        <source>cannot store the heatmap of {photo}: {detail}</source>
+        <translation>无法保存 {photo} 的热力图：{detail}</translation>
+    </message>
+    <message>
+        <source>{photo} is not part of this batch&apos;s review log; score it first</source>
+        <translation>{photo} 不在本批次的复核记录中；请先评分</translation>
+    </message>
+    <message>
+        <source>{photo} is now listed as {listed}; decide on that photo</source>
+        <translation>{photo} 现已记为 {listed}；请对那张照片做出决定</translation>
+    </message>
+</context>
+<context>
     <name>ReviewMessages</name>
     <message>
         <source>Nothing recorded: a reviewer name is needed, it is saved with every decision (File ▸ Change reviewer…)</source>
@@ -2764,6 +3014,18 @@ The scores so far are kept.</source>
     <message>
         <source>Training cancelled; nothing was saved</source>
         <translation>训练已取消；未保存任何内容</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingLikeness</name>
+    <message>
+        <source> (the model&apos;s held-out normal photos: median {median}, highest {highest})</source>
+        <extracomment>Share of the batch above the threshold from which the batch is called unlike the training photos. The threshold flags about 1 % of normal photos; even a batch with many foreign bodies has most photos without one. ... and the median photo must score well above it: a batch that happens to be half foreign bodies has its median photo near the threshold, a batch of photos of something else far above it (about 3 x for the brake-unit model on tire photos).</extracomment>
+        <translation>（模型留出的正常照片：中位数 {median}，最高 {highest}）</translation>
+    </message>
+    <message>
+        <source>This batch looks unlike the photos the model was trained on: {flagged} of {scored} photos score above the threshold, the median photo at {ratio} x the threshold{held}. The red areas may only mean &quot;different from the training photos&quot;: check that the right model is used for these photos before trusting the flags.</source>
+        <translation>本批次照片与模型训练所用的照片差别很大：{scored} 张照片中有 {flagged} 张的异常分数高于阈值，中位数照片达到阈值的 {ratio} 倍{held}。红色区域可能只表示“与训练照片不同”：在相信这些标记之前，请确认这些照片用的是正确的模型。</translation>
     </message>
 </context>
 <context>
