@@ -24,7 +24,7 @@ from core.scoring.photo_maps import peak_level, photo_canvas, to_photo, working_
 from core.flow.torch_model import CSAFlow
 from core.models.modelfile import ModelFile, ModelFileError, load_model_file, save_model_file
 from core.models.modelheader import ModelInfo
-from core.scoring.operating_point import OperatingPoint, derived_alarm_threshold, ordered
+from core.scoring.operating_point import OperatingPoint, derived_alarm_threshold, ordered, single_threshold_note
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent, ScoreResult
 from core.vocabulary import JobStage
 from core.features.runtime import RuntimeChoice, TorchBackbone, select_runtime, verify_runtime
@@ -433,41 +433,35 @@ class Detector:
 
     @classmethod
     def load(cls, path: str | Path, device: Optional[str] = None, runtime: str = "torch") -> "Detector":
-        model = load_model_file(path)
+        model, name = load_model_file(path), Path(path).name
         memory = PatchMemory.from_tensors(model.extra_tensors)
         if model.config.maps.uses_patches and memory is None:
             raise ModelFileError(translate(
-                "ModelFile", "model {name} asks for a patch memory it does not hold: retrain it").format(
-                name=Path(path).name))
+                "ModelFile", "model {name} asks for a patch memory it does not hold: retrain it").format(name=name))
         extractor = FeatureExtractor(model.config.backbone, model.config.input, pick_device(device), maps=model.config.maps)
         if memory is not None and extractor.patch_projection is not None:
             if tuple(memory.projection.shape) != tuple(extractor.patch_projection.shape):
                 raise ModelFileError(translate(
-                    "ModelFile", "model {name} has a patch memory of another backbone: retrain it").format(
-                    name=Path(path).name))
+                    "ModelFile", "model {name} has a patch memory of another backbone: retrain it").format(name=name))
             extractor.patch_projection = memory.projection  # exactly the projection the memory was made with
         if extractor.signature != model.backbone_signature:
             raise ModelFileError(translate(
                 "ModelFile", "model {name} was trained with backbone weights {trained}, but {loaded} are loaded: "
-                "retrain it or provide the same weights").format(
-                name=Path(path).name, trained=model.backbone_signature, loaded=extractor.signature))
+                "retrain it or provide the same weights").format(name=name, trained=model.backbone_signature,
+                                                                 loaded=extractor.signature))
         flow = CSAFlow(model.feature_shapes, model.config.flow)
         try:
             flow.load_state_dict(model.state_dict, strict=True)
         except RuntimeError as err:
-            raise ModelFileError(translate(
-                "ModelFile", "model file {path} does not match its own configuration: {detail}").format(
-                path=path, detail=str(err).splitlines()[0])) from None
+            raise ModelFileError(translate("ModelFile", "model file {path} does not match its own configuration: "
+                                           "{detail}").format(path=path, detail=str(err).splitlines()[0])) from None
         flow.to(extractor.device)
         alarm = model.alarm_threshold
         notes = []
         if alarm is None:
             alarm = derived_alarm_threshold(model.threshold, model.meta.get("calibration") or {},
                                             model.config.train.alarm_false_alarm_rate)
-            notes.append(translate(
-                "ModelFile", "model {name} has one threshold (made before pass and alarm thresholds): pass = "
-                "{pass_threshold}, alarm derived as {alarm_threshold}; save the thresholds to keep them").format(
-                name=Path(path).name, pass_threshold=f"{model.threshold:.4g}", alarm_threshold=f"{alarm:.4g}"))
+            notes.append(single_threshold_note(name, model.threshold, alarm))
             _log.info(notes[-1])
         detector = cls(model.config, flow, extractor, model.threshold, model.pixel_threshold, model.meta, alarm,
                        patch_memory=memory if model.config.maps.uses_patches else None)

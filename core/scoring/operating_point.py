@@ -13,6 +13,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 import numpy as np
 
+from core.i18n import translate
 from core.vocabulary import Zone
 
 PASS, REVIEW, ALARM = Zone.PASS, Zone.REVIEW, Zone.ALARM
@@ -68,6 +69,14 @@ def derived_alarm_threshold(pass_threshold: float, calibration: Mapping[str, Any
     normal = NormalDist()
     sigma = math.log(pass_threshold / median) / normal.inv_cdf(1.0 - rate)
     return ordered(pass_threshold, median * math.exp(sigma * normal.inv_cdf(1.0 - alarm_share)))
+
+
+def single_threshold_note(model_name: str, pass_threshold: float, alarm: float) -> str:
+    """Says that the alarm line of a one-threshold model was derived, so the reviewer knows to save it."""
+    return translate(
+        "ModelFile", "model {name} has one threshold (made before pass and alarm thresholds): pass = "
+        "{pass_threshold}, alarm derived as {alarm_threshold}; save the thresholds to keep them").format(
+        name=model_name, pass_threshold=f"{pass_threshold:.4g}", alarm_threshold=f"{alarm:.4g}")
 
 
 def thresholds_from_roc(labels: Sequence[int], scores: Sequence[float], catch_target: float,

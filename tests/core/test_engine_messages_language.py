@@ -91,3 +91,14 @@ def test_a_report_language_beats_the_inspectors(chinese_inspector):
     with report_language("zh_CN"):
         assert translate("ReviewLog", "the file is read-only") == "文件为只读"
     assert translate("ReviewLog", "the file is read-only") == "the file is read-only"
+
+
+def test_model_load_note_follows_the_language(chinese_inspector):
+    from core.scoring.operating_point import single_threshold_note
+
+    assert single_threshold_note("brake.csaflow", 2.0, 3.25) == (
+        "模型 brake.csaflow 只有一个阈值（在区分放行阈值和报警阈值之前生成）："
+        "放行阈值 = 2，报警阈值推算为 3.25；保存阈值即可保留")
+    set_language("en")
+    assert single_threshold_note("brake.csaflow", 2.0, 3.25).startswith(
+        "model brake.csaflow has one threshold (made before pass and alarm thresholds): pass = 2, alarm derived as 3.25")
