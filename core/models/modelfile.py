@@ -24,9 +24,9 @@ from core.config import ModelConfig
 from core.models.modelheader import parse_header
 
 FORMAT_NAME = "csa-inspector-model"
-#: 2: may hold tensors besides the flow's (the patch memory, ``patch_memory.*``); version 1 files load as before
+# 2: may hold tensors besides the flow's (the patch memory, ``patch_memory.*``); version 1 files load as before
 FORMAT_VERSION = 2
-#: tensor names that are not the flow's state dict
+# tensor names that are not the flow's state dict
 _EXTRA_PREFIXES = ("patch_memory.",)
 SUFFIX = ".csa"
 

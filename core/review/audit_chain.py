@@ -38,8 +38,8 @@ CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
 BEGIN SELECT RAISE(ABORT, 'the ledger is an append-only audit trail'); END
 """
 
-#: Columns that the program itself derives from sealed values (re-checked separately) or that only speed up the
-#: photo check; they change without a sealed event and are left out of a photo's digest.
+# Columns that the program itself derives from sealed values (re-checked separately) or that only speed up the
+# photo check; they change without a sealed event and are left out of a photo's digest.
 DERIVED_IMAGE_COLUMNS = frozenset({"id", "flagged", "changed", "file_size", "file_mtime_ns", "file_ctime_ns",
                                    "file_inode"})
 APPEND_ONLY_TRIGGERS = ("decisions_no_update", "decisions_no_delete", "events_no_update", "events_no_delete",

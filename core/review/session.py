@@ -29,7 +29,7 @@ from core.vocabulary import Decision
 
 DECISIONS = tuple(Decision)
 
-#: How long a decision waits for another program holding the log before it is reported as not saved.
+# How long a decision waits for another program holding the log before it is reported as not saved.
 INSPECTOR_WRITE_PATIENCE_S = 10.0
 
 

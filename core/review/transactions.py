@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from core.review.log import ReviewLog
 
 DEFAULT_BUSY_TIMEOUT_S = 5.0
-#: How long a write keeps retrying (with back-off) while another program holds the log, before giving up.
+# How long a write keeps retrying (with back-off) while another program holds the log, before giving up.
 DEFAULT_WRITE_PATIENCE_S = 120.0
 
 

@@ -32,10 +32,10 @@ from core.training.threshold import pixel_threshold_from_peaks, threshold_for_go
 from core.training.trainer import FitReport, fit_flow
 
 _log = logging.getLogger(__name__)
-#: Model metadata key of the typical heatmap value of a good photo (the cold end of the overlay colours); the
-#: review log stores the same value in its ``heatmap_low`` column.
+# Model metadata key of the typical heatmap value of a good photo (the cold end of the overlay colours); the
+# review log stores the same value in its ``heatmap_low`` column.
 HEATMAP_LOW_KEY = "heatmap_low"
-#: The name older model files give it; still read.
+# The name older model files give it; still read.
 LEGACY_HEATMAP_LOW_KEY = "heatmap_normal_level"
 
 
@@ -71,7 +71,7 @@ class Detector:
         self.config = config
         self.flow = flow.eval()
         self.extractor = extractor
-        #: normal patches of the training photos: the heatmap when ``config.maps.source == "patch"``
+        # normal patches of the training photos: the heatmap when ``config.maps.source == "patch"``
         self.patch_memory = patch_memory
         if config.maps.uses_patches and patch_memory is None:
             raise ValueError("this model's map settings need a patch memory")
@@ -83,7 +83,7 @@ class Detector:
             self.meta.setdefault(HEATMAP_LOW_KEY, self.meta.pop(LEGACY_HEATMAP_LOW_KEY))
         self.path: Optional[Path] = None
         self.runtime_choice: Optional[RuntimeChoice] = None
-        #: Remarks for the user about how the model file was read (e.g. an alarm threshold derived for it).
+        # Remarks for the user about how the model file was read (e.g. an alarm threshold derived for it).
         self.load_notes: list[str] = []
 
     # ----------------------------------------------------------------- properties

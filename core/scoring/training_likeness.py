@@ -19,14 +19,14 @@ from typing import Any, Iterable, Mapping, Optional
 
 from core.i18n import translate
 
-#: Fewer scored photos than this say nothing about a batch as a whole.
+# Fewer scored photos than this say nothing about a batch as a whole.
 MIN_PHOTOS = 5
-#: Share of the batch above the threshold from which the batch is called unlike the training photos. The threshold
-#: flags about 1 % of normal photos; even a batch with many foreign bodies has most photos without one.
+# Share of the batch above the threshold from which the batch is called unlike the training photos. The threshold
+# flags about 1 % of normal photos; even a batch with many foreign bodies has most photos without one.
 FLAGGED_SHARE = 0.5
-#: ... and the median photo must score well above it: a batch that happens to be half foreign bodies has its median
-#: photo near the threshold, a batch of photos of something else far above it (about 3 x for the brake-unit model on
-#: tire photos).
+# ... and the median photo must score well above it: a batch that happens to be half foreign bodies has its median
+# photo near the threshold, a batch of photos of something else far above it (about 3 x for the brake-unit model on
+# tire photos).
 MEDIAN_FACTOR = 1.5
 
 

@@ -44,7 +44,6 @@
     <name>AuditTrail</name>
     <message>
         <source>audit trail not verifiable: this log was written by an older version and not opened since</source>
-        <extracomment>Columns that the program itself derives from sealed values (re-checked separately) or that only speed up the photo check; they change without a sealed event and are left out of a photo&apos;s digest.</extracomment>
         <translation>审计记录无法校验：此记录由旧版本写入，之后未再打开过</translation>
     </message>
     <message>
@@ -1370,7 +1369,6 @@ Replace it?</source>
     <name>ModelFile</name>
     <message>
         <source>model file not found: {path}</source>
-        <extracomment>2: may hold tensors besides the flow&apos;s (the patch memory, ``patch_memory.*``); version 1 files load as before tensor names that are not the flow&apos;s state dict</extracomment>
         <translation>找不到模型文件：{path}</translation>
     </message>
     <message>
@@ -1403,7 +1401,6 @@ Replace it?</source>
     </message>
     <message>
         <source>model {name} asks for a patch memory it does not hold: retrain it</source>
-        <extracomment>Model metadata key of the typical heatmap value of a good photo (the cold end of the overlay colours); the review log stores the same value in its ``heatmap_low`` column. The name older model files give it; still read. normal patches of the training photos: the heatmap when ``config.maps.source == &quot;patch&quot;`` Remarks for the user about how the model file was read (e.g. an alarm threshold derived for it).</extracomment>
         <translation>模型 {name} 需要其中并未包含的图块记忆库：请重新训练</translation>
     </message>
     <message>
@@ -2341,7 +2338,6 @@ Replace it?</source>
     <name>ReviewLog</name>
     <message>
         <source>batch folder {folder} does not exist</source>
-        <extracomment>How long a decision waits for another program holding the log before it is reported as not saved.</extracomment>
         <translation>批次文件夹 {folder} 不存在</translation>
     </message>
     <message>
@@ -2414,7 +2410,6 @@ Replace it?</source>
     </message>
     <message>
         <source>review log {path} is busy: another program is writing to it; try again in a moment</source>
-        <extracomment>How long a write keeps retrying (with back-off) while another program holds the log, before giving up.</extracomment>
         <translation>复核记录 {path} 正忙：另一个程序正在写入；请稍后再试</translation>
     </message>
     <message>
@@ -3020,7 +3015,6 @@ The scores so far are kept.</source>
     <name>TrainingLikeness</name>
     <message>
         <source> (the model&apos;s held-out normal photos: median {median}, highest {highest})</source>
-        <extracomment>Share of the batch above the threshold from which the batch is called unlike the training photos. The threshold flags about 1 % of normal photos; even a batch with many foreign bodies has most photos without one. ... and the median photo must score well above it: a batch that happens to be half foreign bodies has its median photo near the threshold, a batch of photos of something else far above it (about 3 x for the brake-unit model on tire photos).</extracomment>
         <translation>（模型留出的正常照片：中位数 {median}，最高 {highest}）</translation>
     </message>
     <message>
