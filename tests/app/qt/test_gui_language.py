@@ -149,3 +149,26 @@ def test_inspector_follows_the_system_language(tmp_path):
                             timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("&File|&Review"), result.stdout
+
+
+def test_engine_warnings_in_the_chinese_inspector(qtbot, chinese, make_window, scored_batch):
+    """The warning about a batch unlike the training photos is worded by the engine, in the inspector's language."""
+    from core.i18n import process_language
+
+    assert process_language() == "zh_CN"
+    strange, _ = scored_batch(n_good=8, n_bad=4, threshold=0.5, name="tires")  # every photo far above it
+    window = make_window()
+    window.open_batch(strange)
+    message = window.statusBar().currentMessage()
+    assert "本批次照片与模型训练所用的照片差别很大" in message and "12 张照片中有 12 张" in message
+    assert window.batches.likeness_status.toolTip() == message
+    ARTIFACTS.mkdir(exist_ok=True)
+    window.grab().save(str(ARTIFACTS / "window-zh_CN-unlike-training.png"))
+
+
+def test_switching_back_to_english_puts_engine_messages_back(qapp):
+    from core.i18n import process_language
+
+    assert install_language(qapp, "zh_CN") == "zh_CN" and process_language() == "zh_CN"
+    install_language(qapp, "en")
+    assert process_language() == "en"
