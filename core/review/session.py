@@ -54,20 +54,6 @@ class ReviewCounts:
     def share_to_see(self) -> Optional[float]:
         return self.flagged / self.scored if self.scored else None
 
-    def to_see(self) -> str:
-        """How many photos a person must see, e.g. "37 of 212 to review (17 %: 5 alarm)"."""
-        share = f"{100 * self.share_to_see:.0f} %" if self.share_to_see is not None else "n/a"
-        return f"{self.flagged} of {self.total} to review ({share}: {self.alarm} alarm)"
-
-    def headline(self) -> str:
-        """The counter above the thumbnails, e.g. "37 of 212 to review (17 %: 5 alarm), 12 reviewed"."""
-        text = f"{self.to_see()}, {self.reviewed} reviewed"
-        if self.unscored:
-            text += f", {self.unscored} not scored"
-        if self.errors:
-            text += f", {self.errors} unreadable"
-        return text
-
 
 def is_unscored(record: ImageRecord) -> bool:
     """Never scored (an unreadable file counts as scored: it has its reason)."""

@@ -60,7 +60,7 @@ def test_counts_follow_the_pass_line(scored):
         counts = session.counts()
         assert (counts.total, counts.scored, counts.errors, counts.unscored) == (10, 9, 1, 0)
         assert counts.flagged == len(above) == 3 and counts.alarm == 0 and counts.reviewed == 0
-        assert counts.headline() == "3 of 10 to review (33 %: 0 alarm), 0 reviewed, 1 unreadable"
+        assert counts.review == 3 and counts.share_to_see == 3 / 9
         assert sorted(r.rel_path for r in session.records if session.is_flagged(r)) == above
         assert session.zone(session.record(above[0])) == "review"
     finally:
