@@ -150,6 +150,8 @@ class InputConfig:
 MAP_FUSIONS = ("mean", "likelihood")
 MAP_SOURCES = ("patch", "flow")
 IMAGE_SCORES = ("flow+patch", "flow", "patch", "flow+peak")
+#: how the patch embedding's 3 x 3 pooling treats the map's border (:func:`core.features.patch_memory.patch_embedding`)
+PATCH_BORDERS = ("zeros", "inside")
 
 
 @dataclass
@@ -177,6 +179,10 @@ class MapConfig:
     chosen by greedy k-centre selection among at most ``patch_candidates`` patches drawn at random; patches are
     projected to ``patch_dim`` dimensions. These bound training time, scoring time and the memory's size
     (``patch_max`` x ``patch_dim`` floats: 3 MB) whatever the number of training photos.
+
+    ``patch_border``: the 3 x 3 pooling counts positions outside the map as zeros (``"zeros"``), so border
+    patches are no noisier than inner ones and do not outglow a foreign body; ``"inside"`` (averaging only the
+    positions inside the map) is how the first model files with a patch memory were made, and they keep it.
     """
 
     source: str = "patch"
@@ -191,6 +197,7 @@ class MapConfig:
     patch_min: int = 2500  # a few training photos: a share of their patches would leave normal detail out
     patch_max: int = 6000
     patch_candidates: int = 40000
+    patch_border: str = "zeros"
 
     def __post_init__(self) -> None:
         if self.source not in MAP_SOURCES:
@@ -205,6 +212,8 @@ class MapConfig:
             raise ValueError(f"image score {self.score!r} needs the patch map (source='patch')")
         if self.uses_patches and (not self.patch_stages or not 0 <= self.patch_grid < len(self.patch_stages)):
             raise ValueError(f"patch_grid {self.patch_grid} must index patch_stages {self.patch_stages}")
+        if self.patch_border not in PATCH_BORDERS:
+            raise ValueError(f"patch_border must be one of {PATCH_BORDERS}, got {self.patch_border!r}")
         if not 0 < self.patch_share <= 1 or min(self.patch_min, self.patch_max, self.patch_candidates) < 1:
             raise ValueError("patch_share must lie in (0, 1], patch_min, patch_max and patch_candidates be >= 1")
 
@@ -257,6 +266,7 @@ class ModelConfig:
         # before the patch memory existed have the flow's map, whatever their other map settings
         maps = dict(data.get("maps", {"fusion": "mean", "smooth": 0.0, "score": "flow"}))
         maps.setdefault("source", "flow")
+        maps.setdefault("patch_border", "inside")  # the first files with a patch memory pooled without zeros
         return cls(
             backbone=build(BackboneConfig, backbone),
             flow=build(FlowConfig, data.get("flow", {})),

@@ -214,7 +214,7 @@ class FeatureExtractor:
             out = [by_stage[s].float().contiguous() for s in self.flow_stages]
             if self.patches is not None:
                 patches = patch_embedding([by_stage[s] for s in self.patches.patch_stages], self.patches.patch_grid,
-                                          self.patch_projection)
+                                          self.patch_projection, self.patches.patch_border)
             first = 1
         for s in range(first, self.inputs.n_scales):
             x = network_input(s)
