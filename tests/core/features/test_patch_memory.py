@@ -120,8 +120,11 @@ def test_a_model_file_that_asks_for_a_missing_patch_memory_is_refused_with_retra
 def _border_to_inner_distance(border: str) -> float:
     """Mean memory distance of the outer ring of cells over that of the inner cells, on normal noise photos."""
     rng = np.random.default_rng(5)
-    maps = lambda n: [torch.tensor(rng.normal(0, 1, (n, 6, 16, 16)), dtype=torch.float32),
-                      torch.tensor(rng.normal(0, 1, (n, 6, 8, 8)), dtype=torch.float32)]
+
+    def maps(n: int) -> list[torch.Tensor]:
+        return [torch.tensor(rng.normal(0, 1, (n, 6, 16, 16)), dtype=torch.float32),
+                torch.tensor(rng.normal(0, 1, (n, 6, 8, 8)), dtype=torch.float32)]
+
     memory = PatchMemory.fit(patch_embedding(maps(60), 1, None, border), torch.eye(12), share=0.1, max_size=10_000,
                              candidates=100_000)
     distances = memory.distance_maps(patch_embedding(maps(20), 1, None, border)).numpy()
