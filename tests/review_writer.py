@@ -1,6 +1,6 @@
 """Helper process for the kill test: streams decisions into a review log and prints each one once committed.
 
-Usage: python review_writer.py LOG_FILE N_IMAGES
+Usage: python -m review_writer LOG_FILE N_IMAGES (with tests/ and the repository on PYTHONPATH)
 Prints "ready" after scoring, then "<decision id>\t<image>\t<decision>" per committed decision, forever.
 """
 from __future__ import annotations

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import signal
+import os
 import sqlite3
 import stat
 import subprocess
@@ -27,9 +28,8 @@ from core.review import (
     file_sha256,
     open_for_batch,
 )
-from repo_paths import TESTS_DIR
+from repo_paths import REPO_ROOT, TESTS_DIR
 
-WRITER = TESTS_DIR / "review_writer.py"
 
 
 @pytest.fixture(autouse=True)
@@ -218,8 +218,11 @@ def test_images_outside_the_batch_keep_their_absolute_path(batch, tmp_path):
 
 def test_killed_writer_loses_no_returned_decision(tmp_path):
     log_file = tmp_path / "review.sqlite"
-    process = subprocess.Popen([sys.executable, str(WRITER), str(log_file), "20"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    # Started from the repository root as a module: run as a script from tests/, the folder tests/core would
+    # stand in for the engine's package wherever the engine is installed rather than on the path.
+    process = subprocess.Popen([sys.executable, "-m", "review_writer", str(log_file), "20"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=REPO_ROOT,
+                               env=dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT), str(TESTS_DIR)])))
     printed: list[tuple[int, str, str]] = []
     try:
         assert process.stdout.readline().strip() == "ready", process.stderr.read()
