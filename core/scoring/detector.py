@@ -262,16 +262,21 @@ class Detector:
         return image_scores(z).cpu().numpy(), grids.cpu().numpy()
 
     def _photo_score(self, flow_score: float, canvas: np.ndarray) -> float:
-        """The image score of :class:`core.config.MapConfig`: the flow's mean, plus the heatmap's peak if chosen."""
-        maps = self.config.maps
-        scale = self.meta.get("score_scale")
-        if maps.score == "patch":
-            return float(canvas.max())
-        if maps.score == "flow+patch" and scale and "patch" in scale:
-            return float(flow_score) / scale["flow"] + float(canvas.max()) / scale["patch"]
-        if maps.score != "flow+peak" or not scale or "peak" not in scale:
-            return float(flow_score)
-        return float(flow_score) / scale["flow"] + peak_level(canvas, maps.top_k) / scale["peak"]
+        """The image score of :class:`core.config.MapConfig` for one photo's flow score and working heatmap."""
+        peak = peak_level(canvas, self.config.maps.top_k) if self.config.maps.score == "flow+peak" else None
+        return float(self._combined_score(float(flow_score), float(canvas.max()), peak))
+
+    def _combined_score(self, flow: Any, hottest: Any, peak: Any = None) -> Any:
+        """The chosen image score from its parts (floats, or arrays of them): the flow's mean, the heatmap's
+        hottest value, the mean of its hottest ``top_k``; summed parts are each divided by their calibrated scale."""
+        score, scale = self.config.maps.score, self.meta.get("score_scale")
+        if score == "patch":
+            return hottest
+        if score == "flow+patch" and scale and "patch" in scale:
+            return flow / scale["flow"] + hottest / scale["patch"]
+        if score == "flow+peak" and scale and "peak" in scale:
+            return flow / scale["flow"] + peak / scale["peak"]
+        return flow
 
     def calibrate_from_features(self, good: FeatureSet, false_alarm_rate: float,
                                 alarm_rate: Optional[float] = None) -> dict[str, Any]:
@@ -288,25 +293,15 @@ class Detector:
             photo_peak.append(max(peak_level(c, top_k) for c in canvases))
             photo_max.append(max(float(c.max()) for c in canvases))
             levels.append(np.median(np.concatenate([c.ravel() for c in canvases])))
-        photo_flow, photo_peak = np.asarray(photo_flow), np.asarray(photo_peak)
-        if self.config.maps.score == "flow+peak":
-            # each part divided by its level on good photos: both weigh alike and a good photo scores about 2
-            self.meta["score_scale"] = {"flow": float(max(np.median(photo_flow), 1e-12)),
-                                        "peak": float(max(np.median(photo_peak), 1e-12))}
-            scale = self.meta["score_scale"]
-            scores = photo_flow / scale["flow"] + photo_peak / scale["peak"]
-        elif self.config.maps.score == "flow+patch":
+        photo_flow, photo_peak, hottest = np.asarray(photo_flow), np.asarray(photo_peak), np.asarray(photo_max)
+        added = {"flow+peak": ("peak", photo_peak), "flow+patch": ("patch", hottest)}.get(self.config.maps.score)
+        if added is not None:
             # each part divided by its median on good photos: both weigh alike whatever their units, a good photo
             # scores about 2 and every score stays positive (the thresholds' log-normal tail fit needs that)
-            hottest = np.asarray(photo_max)
+            name, values = added
             self.meta["score_scale"] = {"flow": float(max(np.median(photo_flow), 1e-12)),
-                                        "patch": float(max(np.median(hottest), 1e-12))}
-            scale = self.meta["score_scale"]
-            scores = photo_flow / scale["flow"] + hottest / scale["patch"]
-        elif self.config.maps.score == "patch":
-            scores = np.asarray(photo_max)
-        else:
-            scores = photo_flow
+                                        name: float(max(np.median(values), 1e-12))}
+        scores = np.asarray(self._combined_score(photo_flow, hottest, photo_peak), dtype=float)
         self.threshold = threshold_for_good_scores(scores, false_alarm_rate)
         self.alarm_threshold = ordered(self.threshold, threshold_for_good_scores(scores, alarm_rate))
         self.pixel_threshold = pixel_threshold_from_peaks(photo_max)
