@@ -408,6 +408,16 @@ def select_categories(options: BenchOptions) -> list[Path]:
     return found
 
 
+def save_results(options: BenchOptions, categories: Sequence[Path], shapes: Sequence[tuple[int, int, int]],
+                 rows: Sequence[BenchRow], skipped: Sequence[dict[str, Any]]) -> Path:
+    """Write every row so far with the targets judged on them (rewritten after each model, complete at the end)."""
+    targets = check_targets(rows, options.image_size, options.quick, cpu_cores=os.cpu_count())
+    settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()}
+    settings["categories"] = [c.name for c in categories]
+    settings["feature_shapes"] = [list(s) for s in shapes]
+    return write_json(options.out, settings, environment(options), rows, targets, skipped)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     options = parse_args(argv)
     if options.threads:
@@ -450,6 +460,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                             gc.collect()
                             if torch.cuda.is_available():
                                 torch.cuda.empty_cache()
+                        # a run of an hour or more must not lose its finished rows to a stop or a crash
+                        save_results(options, categories, shapes, rows, skipped)
 
     targets = check_targets(rows, options.image_size, options.quick, cpu_cores=os.cpu_count())
     print(format_table(rows))
@@ -461,10 +473,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print("\ntargets")
     for check in targets:
         print("  " + check.line())
-    settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()}
-    settings["categories"] = [c.name for c in categories]
-    settings["feature_shapes"] = [list(s) for s in shapes]
-    path = write_json(options.out, settings, environment(options), rows, targets, skipped)
+    path = save_results(options, categories, shapes, rows, skipped)
     print(f"\nresults written to {path}")
     failed = [s for s in skipped if s["reason"].startswith("failed")]
     return 1 if failed else 0
