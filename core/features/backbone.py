@@ -265,6 +265,32 @@ def build_backbone(config: BackboneConfig) -> FeatureBackbone:
     return FeatureBackbone(model, name=name, stage=stage, weights_source=source, mean=mean, std=std, outputs=stages)
 
 
+class StageOutputs(nn.Module):
+    """A backbone seen as the module that returns :meth:`FeatureBackbone.forward_stages`.
+
+    Runtimes export whatever ``forward`` computes; this view lets them export the one pass that yields the
+    flow's stage and the patch memory's finer stages together, instead of leaving that pass to PyTorch.
+    """
+
+    def __init__(self, backbone: FeatureBackbone) -> None:
+        super().__init__()
+        self.backbone = backbone
+        self.name = backbone.name
+        self.stage = backbone.stage
+
+    @property
+    def weights_digest(self) -> str:
+        # the stages returned decide the graph's outputs as much as the weights do
+        return f"{self.backbone.weights_digest}/outputs{'-'.join(map(str, self.backbone.outputs))}"
+
+    @property
+    def _fused(self) -> bool:
+        return bool(getattr(self.backbone, "_fused", False))
+
+    def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
+        return self.backbone.forward_stages(x)
+
+
 def backbone_signature(module: FeatureBackbone) -> str:
     """Short identity of the features a backbone produces: ``name/stage/hash``.
 

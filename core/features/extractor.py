@@ -209,7 +209,8 @@ class FeatureExtractor:
         if self.backbone_config.stages or self.patches is not None:
             # the stages of one pass over the full-size input: fine detail and context from the same photo
             with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.use_amp):
-                maps = self.backbone.forward_stages(network_input(0))
+                x = network_input(0)
+                maps = self.backbone.forward_stages(x) if self.runtime.name == "torch" else self.runtime.stages(x)
             by_stage = dict(zip(self.backbone.outputs, maps))
             out = [by_stage[s].float().contiguous() for s in self.flow_stages]
             if self.patches is not None:

@@ -37,22 +37,63 @@ class _Graph:
     n_outputs: int
 
 
+@dataclass
+class _Costs:
+    """What preparing graphs cost; shared by a runner and its stage-outputs view, so callers see one total."""
+
+    exports: int = 0  # graphs that had to be exported (0 when all came from the cache)
+    export_seconds: float = 0.0
+    prepare_seconds: float = 0.0  # export (if any) + compile, summed over input sizes
+
+
 class ExportedBackbone:
     """Base of the ONNX-based runtimes; subclasses say how a graph file is compiled and run."""
 
     name = "exported"
 
-    def __init__(self, module: nn.Module, folder: Path, threads: Optional[int] = None) -> None:
+    def __init__(self, module: nn.Module, folder: Path, threads: Optional[int] = None,
+                 _costs: Optional[_Costs] = None) -> None:
         self.module = module
         self.folder = Path(folder)
         self.threads = int(threads or torch.get_num_threads())
-        self.frozen = False
-        self.exports = 0  # graphs this instance had to export (0 when all came from the cache)
-        self.export_seconds = 0.0
-        self.prepare_seconds = 0.0  # export (if any) + compile, summed over input sizes
+        self._frozen = False
+        self._costs = _costs or _Costs()
         self._graphs: dict[tuple[int, ...], _Graph] = {}
         self._warned_sizes: set[tuple[int, ...]] = set()
         self._identity: Optional[dict[str, Any]] = None
+        self._stage_runner: Optional["ExportedBackbone"] = None
+
+    @property
+    def exports(self) -> int:
+        return self._costs.exports
+
+    @property
+    def export_seconds(self) -> float:
+        return self._costs.export_seconds
+
+    @property
+    def prepare_seconds(self) -> float:
+        return self._costs.prepare_seconds
+
+    @property
+    def frozen(self) -> bool:
+        """Once verified, input sizes that were not checked against PyTorch run in PyTorch."""
+        return self._frozen
+
+    @frozen.setter
+    def frozen(self, value: bool) -> None:
+        self._frozen = value
+        if self._stage_runner is not None:
+            self._stage_runner.frozen = value
+
+    def stages(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The backbone's ``forward_stages`` from its own exported graph (the pass that feeds the patch memory)."""
+        if self._stage_runner is None:
+            from core.features.backbone import StageOutputs
+
+            self._stage_runner = type(self)(StageOutputs(self.module), self.folder, self.threads, _costs=self._costs)
+            self._stage_runner.frozen = self.frozen
+        return list(self._stage_runner(x))
 
     # ------------------------------------------------------------------ subclass hooks
     @staticmethod
@@ -148,7 +189,7 @@ class ExportedBackbone:
         # a wrong remembered layout cannot slip through: the chooser compares every output with PyTorch's
         graph = _Graph(self._compile(path), container, n_outputs)
         self._graphs[tuple(int(d) for d in x.shape[1:])] = graph
-        self.prepare_seconds += time.perf_counter() - started
+        self._costs.prepare_seconds += time.perf_counter() - started
         return graph
 
     def _export(self, sample: torch.Tensor, path: Path, n_outputs: int) -> None:
@@ -167,6 +208,6 @@ class ExportedBackbone:
             os.replace(tmp, path)  # a half-written graph never carries the final name
         finally:
             Path(tmp).unlink(missing_ok=True)
-        self.exports += 1
-        self.export_seconds += time.perf_counter() - started
+        self._costs.exports += 1
+        self._costs.export_seconds += time.perf_counter() - started
         log.info("exported the backbone for input %s to %s", tuple(sample.shape[1:]), path.name)

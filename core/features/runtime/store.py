@@ -43,10 +43,12 @@ def module_identity(module: nn.Module) -> dict[str, Any]:
             digest.update(f"{key}|{data.dtype}|{tuple(data.shape)}".encode())
             digest.update(data.reshape(-1).view(torch.uint8).numpy().tobytes())
         weights = digest.hexdigest()
+    # a view of another module (core.features.backbone.StageOutputs) computes with that module's code as well
+    classes = [type(module)] + [type(inner) for inner in [getattr(module, "backbone", None)] if isinstance(inner, nn.Module)]
     try:
-        code = hashlib.sha256(inspect.getsource(type(module)).encode()).hexdigest()[:16]
-    except (OSError, TypeError):  # no source at hand (a frozen bundle): the class name and version must do
-        code = f"{type(module).__module__}.{type(module).__qualname__}"
+        code = hashlib.sha256("".join(inspect.getsource(c) for c in classes).encode()).hexdigest()[:16]
+    except (OSError, TypeError):  # no source at hand (a frozen bundle): the class names and version must do
+        code = ",".join(f"{c.__module__}.{c.__qualname__}" for c in classes)
     return {
         "module": f"{type(module).__module__}.{type(module).__qualname__}",
         "name": getattr(module, "name", None),

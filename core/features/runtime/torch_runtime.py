@@ -18,5 +18,9 @@ class TorchBackbone:
     def __call__(self, x: torch.Tensor) -> Any:
         return self.module(x)
 
+    def stages(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The maps of every stage the backbone returns from one pass (``forward_stages``)."""
+        return self.module.forward_stages(x)
+
     def describe(self) -> str:
         return f"PyTorch {torch.__version__.split('+')[0]}"

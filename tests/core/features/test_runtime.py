@@ -63,6 +63,33 @@ def test_exported_runtime_matches_pytorch_and_is_exported_once(name, tmp_path):
     assert {p: p.stat().st_mtime_ns for p in sorted(tmp_path.glob("backbone-*.onnx"))} == stamps
 
 
+@pytest.mark.parametrize("name", EXPORTED)
+def test_the_pass_that_feeds_the_patch_memory_runs_in_the_exported_graph(name, tmp_path, monkeypatch):
+    """With the patch memory the full-size pass returns several stages; it too must leave PyTorch."""
+    from core.config import MapConfig
+
+    maps = MapConfig(patch_stages=(2, 3), patch_grid=0, patch_dim=16)
+    extractor = FeatureExtractor(BackboneConfig(stage=4), InputConfig(image_size=64), torch.device("cpu"), maps=maps)
+    choice = select_runtime(extractor, name, folder=tmp_path)
+    assert choice.name == name and not choice.refused
+    # one graph for the stages of the 64 px pass, one for the 32 px levels (1/2 size, and 1/4 clamped to 32)
+    assert len(list(tmp_path.glob("backbone-*.onnx"))) == 2 and choice.exports in (0, 2)
+
+    pyramids = probe_pyramids(extractor, 3)
+    reference = torch_features(extractor, pyramids)
+
+    def no_pytorch(*args, **kwargs):
+        raise AssertionError("the backbone ran in PyTorch")
+
+    monkeypatch.setattr(type(extractor.backbone), "forward_stages", no_pytorch)
+    monkeypatch.setattr(type(extractor.backbone), "forward", no_pytorch)
+    ours = extractor.extract(pyramids)
+    assert len(ours) == len(reference) == extractor.n_maps
+    for mine, theirs in zip(ours, reference):
+        assert mine.shape == theirs.shape
+        assert float((mine - theirs).abs().max()) < 1e-4 * float(theirs.abs().max())
+
+
 def test_a_runtime_with_wrong_numbers_is_refused_and_pytorch_runs(tmp_path, monkeypatch, caplog):
     monkeypatch.setitem(RUNTIME_FACTORIES, "onnxruntime", ("onnxruntime", f"{__name__}:WrongNumbers"))
     extractor = make_extractor()
