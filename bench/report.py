@@ -63,6 +63,8 @@ class BenchRow:
     n_test_images: int = 0
     details: dict[str, Any] = field(default_factory=dict)
     seed: int = 0  # of the flow's initial weights, the batch order and the held-out split
+    epochs: Optional[int] = None  # the flows' training epochs (None: a model without epochs)
+    budget: bool = False  # a run at another epoch count, for the budget table only (not timed, not in targets)
 
     @property
     def label(self) -> str:
@@ -182,6 +184,51 @@ class SummaryRow:
 
 SUMMARY_COLUMNS = ("model", "device", "dataset", "seeds", "image AUROC", "pixel AUROC", "Recall_Ano", "train s",
                    "images/s", "notes")
+
+
+def budget_table(rows: Sequence[BenchRow]) -> list[dict[str, Any]]:
+    """Accuracy against training budget: per model, dataset and device, each epoch count's mean ± std image AUROC
+    and mean training seconds over the seeds. A model without epochs (PatchCore) has one result for every column.
+    """
+    epochs = sorted({r.epochs for r in rows if r.epochs is not None})
+    groups: dict[tuple[str, str, str], list[BenchRow]] = {}
+    for row in rows:
+        groups.setdefault((row.model, row.dataset, row.device), []).append(row)
+    table = []
+    for (model, dataset, device), group in groups.items():
+        cells = {}
+        for count in epochs:
+            runs = [r for r in group if r.epochs in (count, None)]
+            if runs:
+                auroc = Spread.of(r.image_auroc for r in runs)
+                cells[str(count)] = {"image_auroc": asdict(auroc),
+                                     "train_seconds": Spread.of(r.train_seconds for r in runs).mean,
+                                     "seeds": sorted(r.seed for r in runs)}
+        table.append({"model": model, "label": MODEL_LABELS.get(model, model), "dataset": dataset, "device": device,
+                      "epochs": cells})
+    return table
+
+
+def format_budget_table(rows: Sequence[BenchRow]) -> str:
+    """The budget table as text: one line per model, a column per epoch count ("AUROC mean ± std, seconds")."""
+    table = budget_table(rows)
+    epochs = sorted({r.epochs for r in rows if r.epochs is not None})
+    header = ("model", "device", "dataset", *[f"{e} epochs" for e in epochs])
+    lines = [header]
+    for entry in table:
+        cells = []
+        for e in epochs:
+            cell = entry["epochs"].get(str(e))
+            if cell is None:
+                cells.append("-")
+                continue
+            auroc = Spread(**cell["image_auroc"])
+            cells.append(f"{auroc.cell()}, {format_number(cell['train_seconds'], 0)} s")
+        lines.append((entry["label"], entry["device"], entry["dataset"], *cells))
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    render = ["  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))).rstrip()
+              for line in lines]
+    return "\n".join([render[0], "  ".join("-" * w for w in widths)] + render[1:])
 
 
 def summarize(rows: Sequence[BenchRow]) -> list[SummaryRow]:
@@ -355,13 +402,15 @@ def _training_time_check(summaries: Sequence[SummaryRow], image_size: int, quick
 def write_json(path: Path, settings: dict[str, Any], environment: dict[str, Any], rows: Sequence[BenchRow],
                targets: Sequence[TargetCheck], skipped: Sequence[dict[str, str]]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
+    main = [row for row in rows if not row.budget]
     data = {
         "settings": json_safe(settings),
         "environment": json_safe(environment),
         "columns": list(COLUMNS),
         "rows": [row.to_json() for row in rows],
         "summary_columns": list(SUMMARY_COLUMNS),
-        "summary": [s.to_json() for s in summarize(rows)],
+        "summary": [s.to_json() for s in summarize(main)],
+        "budgets": json_safe(budget_table(rows)) if any(row.budget for row in rows) else [],
         "targets": [asdict(t) for t in targets],
         "skipped": list(skipped),
     }

@@ -31,7 +31,7 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
@@ -39,7 +39,7 @@ import torch
 
 from bench.report import (
     DEFAULT_MODELS, MODEL_LABELS, OUR_MODELS, OUR_VARIANTS, PEER_MODELS, BenchRow, check_targets, format_summary,
-    format_table, summarize, write_json,
+    format_budget_table, format_table, summarize, write_json,
 )
 from bench.subsets import evenly_spaced, link_test_subset, pick_test_items
 from core.config import BackboneConfig, FlowConfig, InputConfig, MapConfig, ModelConfig, TrainConfig
@@ -81,6 +81,8 @@ class BenchOptions:
     coreset_max: int
     threads: Optional[int]
     seeds: int = 1
+    #: further epoch counts each flow is trained with, for the accuracy-against-training-time table
+    budget_epochs: tuple[int, ...] = ()
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
@@ -122,6 +124,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
     parser.add_argument("--seeds", type=int, default=None,
                         help=f"runs per model with seeds 0 .. N-1 of the flow and of the train/hold-out split; the "
                              f"table gives mean ± standard deviation (default: {DEFAULT_SEEDS}, quick: 1)")
+    parser.add_argument("--budget-epochs", default="",
+                        help="comma-separated further epoch counts (e.g. 2,24): every flow is trained again with "
+                             "each, on every seed, for a table of accuracy against training time (PatchCore has no "
+                             "epochs: its one result stands in every column); not timed, not in the targets")
     args = parser.parse_args(argv)
 
     models = [m.strip() for m in args.models.split(",") if m.strip()]
@@ -141,6 +147,12 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
             parser.error(f"--{name.replace('_', '-')} must be positive")
     if not 0 < args.coreset_ratio <= 1:
         parser.error("--coreset-ratio must be in (0, 1]")
+    try:
+        budgets = tuple(sorted({int(b) for b in args.budget_epochs.split(",") if b.strip()}))
+    except ValueError:
+        parser.error(f"--budget-epochs {args.budget_epochs!r}: give whole numbers separated by commas")
+    if any(b <= 0 for b in budgets):
+        parser.error("--budget-epochs must be positive")
     return BenchOptions(
         datasets=args.datasets,
         categories=[c.strip() for c in args.categories.split(",") if c.strip()] if args.categories else None,
@@ -160,6 +172,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
         coreset_max=args.coreset_max,
         threads=args.threads,
         seeds=args.seeds if args.seeds is not None else (1 if args.quick else DEFAULT_SEEDS),
+        budget_epochs=budgets,
     )
 
 
@@ -311,16 +324,22 @@ def describe_training(model: str, detector, device: str, options: BenchOptions, 
 
 def run_model(model: str, dataset: str, device: str, train_paths: Sequence[Path], eval_dir: Path,
               timing_paths: Sequence[Path], timing_features: dict[bool, FeatureSet], options: BenchOptions,
-              seed: int = 0) -> BenchRow:
-    """One training and evaluation; speed is measured for the first seed only (it does not depend on the seed)."""
-    where = f"[{dataset} / {device}{f' / seed {seed}' if options.seeds > 1 else ''}] {MODEL_LABELS[model]}"
+              seed: int = 0, budget: Optional[int] = None) -> BenchRow:
+    """One training and evaluation; speed is measured for the first seed only (it does not depend on the seed).
+
+    ``budget``: train for this many epochs instead of ``options.epochs``, a point of the budget table (not timed).
+    """
+    if budget is not None:
+        options = replace(options, epochs=budget)
+    where = (f"[{dataset} / {device}{f' / seed {seed}' if options.seeds > 1 else ''}"
+             f"{f' / {budget} epochs' if budget is not None else ''}] {MODEL_LABELS[model]}")
     log(f"{where}: training on {len(train_paths)} images")
     start = time.perf_counter()
     detector = train_model(model, train_paths, options, device, seed)
     train_seconds = time.perf_counter() - start
     log(f"{where}: trained in {train_seconds:.1f} s, evaluating")
     metrics = evaluate_category(detector, eval_dir)
-    timed = seed == 0
+    timed = seed == 0 and budget is None
     rates = images_per_second(detector, timing_paths, options.batch_size, options.timing_repeats) if timed else []
     head_rates = (head_images_per_second(detector, timing_features[model in OUR_MODELS], options.batch_size,
                                          options.timing_repeats) if timed else [])
@@ -359,6 +378,8 @@ def run_model(model: str, dataset: str, device: str, train_paths: Sequence[Path]
                if k in ("memory_bank_size", "n_patches", "embedding_dim", "coreset_ratio", "n_parameters")},
         },
         seed=seed,
+        epochs=None if model == "anomalib-patchcore" else options.epochs,
+        budget=budget is not None,
     )
     speed = (f", {row.images_per_second:.2f} images/s ({max(head_rates):.1f} images/s after the backbone)"
              if timed else "")
@@ -411,7 +432,8 @@ def select_categories(options: BenchOptions) -> list[Path]:
 def save_results(options: BenchOptions, categories: Sequence[Path], shapes: Sequence[tuple[int, int, int]],
                  rows: Sequence[BenchRow], skipped: Sequence[dict[str, Any]]) -> Path:
     """Write every row so far with the targets judged on them (rewritten after each model, complete at the end)."""
-    targets = check_targets(rows, options.image_size, options.quick, cpu_cores=os.cpu_count())
+    targets = check_targets([r for r in rows if not r.budget], options.image_size, options.quick,
+                            cpu_cores=os.cpu_count())
     settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(options).items()}
     settings["categories"] = [c.name for c in categories]
     settings["feature_shapes"] = [list(s) for s in shapes]
@@ -447,26 +469,35 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             for device in options.devices:
                 warm_up(device, list(train_paths) + [i.path for i in test_items])
                 timing_features = shared_timing_features(options, device, timing_paths)
-                for seed in range(options.seeds):
-                    for model in models:
-                        try:
-                            rows.append(run_model(model, dataset, device, train_paths, eval_dir, timing_paths,
-                                                  timing_features, options, seed))
-                        except Exception as err:  # one failing model must not cost the whole run
-                            traceback.print_exc()
-                            skipped.append({"model": model, "dataset": dataset, "device": device, "seed": seed,
-                                            "reason": f"failed: {type(err).__name__}: {err}"})
-                        finally:
-                            gc.collect()
-                            if torch.cuda.is_available():
-                                torch.cuda.empty_cache()
-                        # a run of an hour or more must not lose its finished rows to a stop or a crash
-                        save_results(options, categories, shapes, rows, skipped)
+                runs = [(seed, model, None) for seed in range(options.seeds) for model in models]
+                # PatchCore has no epochs; the main run's epochs are already in the table
+                runs += [(seed, model, budget) for budget in options.budget_epochs if budget != options.epochs
+                         for seed in range(options.seeds) for model in models if model != "anomalib-patchcore"]
+                for seed, model, budget in runs:
+                    try:
+                        rows.append(run_model(model, dataset, device, train_paths, eval_dir, timing_paths,
+                                              timing_features, options, seed, budget))
+                    except Exception as err:  # one failing model must not cost the whole run
+                        traceback.print_exc()
+                        skipped.append({"model": model, "dataset": dataset, "device": device, "seed": seed,
+                                        **({"epochs": budget} if budget is not None else {}),
+                                        "reason": f"failed: {type(err).__name__}: {err}"})
+                    finally:
+                        gc.collect()
+                        if torch.cuda.is_available():
+                            torch.cuda.empty_cache()
+                    # a run of an hour or more must not lose its finished rows to a stop or a crash
+                    save_results(options, categories, shapes, rows, skipped)
 
-    targets = check_targets(rows, options.image_size, options.quick, cpu_cores=os.cpu_count())
-    print(format_table(rows))
+    main_rows = [r for r in rows if not r.budget]
+    targets = check_targets(main_rows, options.image_size, options.quick, cpu_cores=os.cpu_count())
+    print(format_table(main_rows))
     print(f"\nmean ± standard deviation over {options.seeds} seed(s) (targets are judged on these)")
-    print(format_summary(summarize(rows)))
+    print(format_summary(summarize(main_rows)))
+    if options.budget_epochs:
+        print(f"\nimage AUROC (mean ± standard deviation over {options.seeds} seed(s)) and mean training seconds "
+              f"against training epochs")
+        print(format_budget_table(rows))
     for entry in skipped:
         where = f" on {entry['dataset']} [{entry['device']}]" if "dataset" in entry else ""
         print(f"not run: {MODEL_LABELS[entry['model']]}{where}: {entry['reason']}")

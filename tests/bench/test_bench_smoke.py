@@ -47,7 +47,8 @@ def test_quick_bench_of_our_variants_writes_table_and_json(synthetic_root, tmp_p
     done = run_bench_module(
         "run_bench", "--datasets", str(synthetic_root), "--quick",
         "--image-size", "128", "--hidden", "32", "--models", "csflow,csa", "--devices", "cpu",
-        "--timing-repeats", "2", "--seeds", "2", "--out", str(out), cwd=tmp_path, timeout=600,
+        "--timing-repeats", "2", "--seeds", "2", "--budget-epochs", "1", "--out", str(out), cwd=tmp_path,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
 
@@ -70,7 +71,21 @@ def test_quick_bench_of_our_variants_writes_table_and_json(synthetic_root, tmp_p
     assert data["settings"]["quick"] is True and data["settings"]["epochs"] == 2 and data["settings"]["seeds"] == 2
     assert data["settings"]["categories"] == ["brake_unit"]
     assert data["environment"]["torch"] and data["skipped"] == []
-    rows = data["rows"]
+    budget_rows = [r for r in data["rows"] if r["budget"]]
+    rows = [r for r in data["rows"] if not r["budget"]]
+    assert [(r["model"], r["seed"], r["epochs"]) for r in budget_rows] == [
+        ("csflow", 0, 1), ("csa", 0, 1), ("csflow", 1, 1), ("csa", 1, 1)]
+    assert all(r["images_per_second"] is None and r["details"]["epochs_run"] == 1 for r in budget_rows)
+    # the budget table: every model at 1 and at 2 epochs, each cell over both seeds
+    budgets = {b["model"]: b["epochs"] for b in data["budgets"]}
+    assert set(budgets) == {"csflow", "csa"}
+    for model, cells in budgets.items():
+        assert set(cells) == {"1", "2"} and all(c["seeds"] == [0, 1] for c in cells.values())
+        at_two = [r["image_auroc"] for r in rows if r["model"] == model]
+        assert cells["2"]["image_auroc"]["mean"] == pytest.approx(sum(at_two) / 2)
+    budget_header = next(i for i, line in enumerate(lines) if line.startswith("image AUROC (mean ± standard"))
+    assert "1 epochs" in lines[budget_header + 1] and "2 epochs" in lines[budget_header + 1]
+    assert rows and all(r["epochs"] == 2 for r in rows)
     assert [(r["model"], r["device"], r["dataset"], r["seed"]) for r in rows] == [
         ("csflow", "cpu", "brake_unit", 0), ("csa", "cpu", "brake_unit", 0),
         ("csflow", "cpu", "brake_unit", 1), ("csa", "cpu", "brake_unit", 1)]
