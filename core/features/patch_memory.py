@@ -134,8 +134,10 @@ class PatchMemory:
         out = []
         for start in range(0, rows.shape[0], _CHUNK):
             chunk = rows[start : start + _CHUNK].float()
-            d = (chunk * chunk).sum(1, keepdim=True) - 2 * chunk @ bank.T + bank_sq[None]
-            out.append(d.min(dim=1).values.clamp_min_(0).sqrt_())
+            # |a - b|^2 = |a|^2 + (|b|^2 - 2 a.b): the bracket in one fused product, |a|^2 added after the minimum,
+            # so only one pass goes over the chunk x memory matrix (the head's largest cost)
+            d = torch.addmm(bank_sq[None], chunk, bank.T, alpha=-2).min(dim=1).values
+            out.append(d.add_((chunk * chunk).sum(1)).clamp_min_(0).sqrt_())
         return torch.cat(out) if out else rows.new_zeros(0)
 
     def distance_maps(self, embeddings: torch.Tensor) -> torch.Tensor:
