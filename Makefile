@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint translations update-translations bench bench-gui bench-ablation stress venv clean package package-test
+.PHONY: demo test lint translations update-translations bench bench-budget bench-gui bench-ablation stress venv clean package package-test
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ bench: $(STAMP)
 	$(PY) -m bench.runtimes --out bench-results/runtimes.json
 	$(PY) -m bench.review_loop --out bench-results/review_loop.json
 	$(PY) -m bench.bench_gui --out bench-results/gui.json
+
+# Accuracy against training time on tire: every flow at 2, 8 and 24 epochs beside PatchCore, 3 seeds (about an hour).
+bench-budget: $(STAMP)
+	$(PY) -m pip install -q -e '.[test,bench]'
+	$(PY) -m bench.run_bench --categories tire --models csflow,anomalib-csflow,anomalib-patchcore --seeds 3 \
+		--budget-epochs 2,24 --timing-images 16 --timing-repeats 1 --out bench-results/budget.json
 
 # The inspector's timings alone (first thumbnails, switching photos, deciding): part of `make bench`.
 bench-gui: $(STAMP)
