@@ -164,6 +164,9 @@ class SummaryRow:
     n_train_images: int
     notes: str
     details: dict[str, Any] = field(default_factory=dict)  # of the first seed (speed after the backbone, ...)
+    pixel_aupro: Spread = field(default_factory=lambda: Spread(None, None, 0))
+    pointing: Spread = field(default_factory=lambda: Spread(None, None, 0))
+    false_alarm_rate_at_recall_99: Spread = field(default_factory=lambda: Spread(None, None, 0))
 
     @property
     def label(self) -> str:
@@ -172,7 +175,8 @@ class SummaryRow:
     def cells(self) -> tuple[str, ...]:
         return (
             self.label, self.device, self.dataset, str(len(self.seeds)), self.image_auroc.cell(),
-            self.pixel_auroc.cell(), self.recall_ano.cell(), self.train_seconds.cell(1),
+            self.pixel_auroc.cell(), self.pixel_aupro.cell(), self.pointing.cell(),
+            self.false_alarm_rate_at_recall_99.cell(), self.recall_ano.cell(), self.train_seconds.cell(1),
             format_number(self.images_per_second, 2), self.notes,
         )
 
@@ -182,8 +186,8 @@ class SummaryRow:
         return json_safe(data)
 
 
-SUMMARY_COLUMNS = ("model", "device", "dataset", "seeds", "image AUROC", "pixel AUROC", "Recall_Ano", "train s",
-                   "images/s", "notes")
+SUMMARY_COLUMNS = ("model", "device", "dataset", "seeds", "image AUROC", "pixel AUROC", "AUPRO", "pointing",
+                   "FA @ R99", "Recall_Ano", "train s", "images/s", "notes")
 
 
 def budget_table(rows: Sequence[BenchRow]) -> list[dict[str, Any]]:
@@ -246,6 +250,8 @@ def summarize(rows: Sequence[BenchRow]) -> list[SummaryRow]:
             recall_ano=Spread.of(r.recall_ano for r in group), train_seconds=Spread.of(r.train_seconds for r in group),
             images_per_second=max(speeds) if speeds else None, n_train_images=group[0].n_train_images,
             notes=group[0].notes, details=dict(group[0].details),
+            pixel_aupro=Spread.of(r.pixel_aupro for r in group), pointing=Spread.of(r.pointing for r in group),
+            false_alarm_rate_at_recall_99=Spread.of(r.false_alarm_rate_at_recall_99 for r in group),
         ))
     return out
 
@@ -254,7 +260,7 @@ def format_summary(summaries: Sequence[SummaryRow]) -> str:
     """The table the targets are judged on: mean ± standard deviation over seeds."""
     cells = [SUMMARY_COLUMNS] + [s.cells() for s in summaries]
     widths = [max(len(line[i]) for line in cells) for i in range(len(SUMMARY_COLUMNS))]
-    numeric = {3, 4, 5, 6, 7, 8}
+    numeric = set(range(3, len(SUMMARY_COLUMNS) - 1))
 
     def render(line: Sequence[str]) -> str:
         parts = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
