@@ -15,7 +15,7 @@ the batch order, PatchCore's first coreset patch and which training images are h
 runs is followed by one of mean ± standard deviation over the seeds; the targets of the issue are judged on the
 means and printed as PASS/FAIL lines (they are reported, not asserted). Example::
 
-    python -m bench.run_bench --seeds 3 --out bench-results/bench.json
+    python -m bench.run_bench --seeds 3 --train-limit 600 --out bench-results/bench.json
     python -m bench.run_bench --quick --categories magnetic_tile --out bench-results/quick.json
 """
 from __future__ import annotations
