@@ -83,6 +83,12 @@ class BenchOptions:
     seeds: int = 1
     #: further epoch counts each flow is trained with, for the accuracy-against-training-time table
     budget_epochs: tuple[int, ...] = ()
+    #: run only these of the seeds 0 .. seeds-1 (to share one bench between processes or machines)
+    only_seeds: Optional[tuple[int, ...]] = None
+
+    @property
+    def seed_list(self) -> list[int]:
+        return [s for s in range(self.seeds) if self.only_seeds is None or s in self.only_seeds]
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
@@ -124,6 +130,9 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
     parser.add_argument("--seeds", type=int, default=None,
                         help=f"runs per model with seeds 0 .. N-1 of the flow and of the train/hold-out split; the "
                              f"table gives mean ± standard deviation (default: {DEFAULT_SEEDS}, quick: 1)")
+    parser.add_argument("--only-seeds", default=None,
+                        help="comma-separated seeds of 0 .. N-1 to run (default: all); split one bench between "
+                             "processes and merge their rows; speed is measured only where seed 0 runs")
     parser.add_argument("--budget-epochs", default="",
                         help="comma-separated further epoch counts (e.g. 2,24): every flow is trained again with "
                              "each, on every seed, for a table of accuracy against training time (PatchCore has no "
@@ -153,6 +162,12 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
         parser.error(f"--budget-epochs {args.budget_epochs!r}: give whole numbers separated by commas")
     if any(b <= 0 for b in budgets):
         parser.error("--budget-epochs must be positive")
+    only_seeds = None
+    if args.only_seeds is not None:
+        try:
+            only_seeds = tuple(sorted({int(v) for v in args.only_seeds.split(",") if v.strip()}))
+        except ValueError:
+            parser.error(f"--only-seeds {args.only_seeds!r}: give whole numbers separated by commas")
     return BenchOptions(
         datasets=args.datasets,
         categories=[c.strip() for c in args.categories.split(",") if c.strip()] if args.categories else None,
@@ -173,6 +188,7 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
         threads=args.threads,
         seeds=args.seeds if args.seeds is not None else (1 if args.quick else DEFAULT_SEEDS),
         budget_epochs=budgets,
+        only_seeds=only_seeds,
     )
 
 
@@ -469,10 +485,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             for device in options.devices:
                 warm_up(device, list(train_paths) + [i.path for i in test_items])
                 timing_features = shared_timing_features(options, device, timing_paths)
-                runs = [(seed, model, None) for seed in range(options.seeds) for model in models]
+                runs = [(seed, model, None) for seed in options.seed_list for model in models]
                 # PatchCore has no epochs; the main run's epochs are already in the table
                 runs += [(seed, model, budget) for budget in options.budget_epochs if budget != options.epochs
-                         for seed in range(options.seeds) for model in models if model != "anomalib-patchcore"]
+                         for seed in options.seed_list for model in models if model != "anomalib-patchcore"]
                 for seed, model, budget in runs:
                     try:
                         rows.append(run_model(model, dataset, device, train_paths, eval_dir, timing_paths,

@@ -330,3 +330,16 @@ def test_stress_run_prints_a_memory_table_and_writes_json(tmp_path):
     assert all(p["rss_mb"] > 0 and p["images_per_second"] > 0 for p in data["passes"])
     assert data["passes"][1]["change_from_pass_2_mb"] == 0.0 and data["status"] == "PASS"
     assert data["settings"]["images"] == 4 and data["peak_rss_mb"] >= max(p["rss_mb"] for p in data["passes"])
+
+
+def test_one_bench_can_be_split_between_processes_by_seed():
+    from bench.run_bench import parse_args
+
+    assert parse_args(["--seeds", "3"]).seed_list == [0, 1, 2]
+    assert parse_args(["--seeds", "3", "--only-seeds", "2,0"]).seed_list == [0, 2]
+    assert parse_args(["--seeds", "3", "--only-seeds", "5"]).seed_list == []  # beyond --seeds: nothing to run
+    assert parse_args(["--budget-epochs", "24, 2,24"]).budget_epochs == (2, 24)
+    with pytest.raises(SystemExit):
+        parse_args(["--only-seeds", "one"])
+    with pytest.raises(SystemExit):
+        parse_args(["--budget-epochs", "0"])
