@@ -1,8 +1,7 @@
 """Backbone runtimes side by side in one run: PyTorch, ONNX Runtime, OpenVINO (and anomalib CsFlow as peer).
 
 One model of the engine's default configuration is trained once (PyTorch). Then, for every installed runtime,
-in the same process and on the same
-images, the script measures:
+in the same process and on the same images, the script measures:
 
 * first load: ``Detector.load`` with an empty runtime cache (export + compile + the check against PyTorch), the
   export seconds alone, and the load after it with the cache filled (what the second scoring of a batch pays);
