@@ -178,7 +178,11 @@ class MapConfig:
     The memory keeps ``patch_share`` of the training patches, at least ``patch_min`` (or all), at most ``patch_max``,
     chosen by greedy k-centre selection among at most ``patch_candidates`` patches drawn at random; patches are
     projected to ``patch_dim`` dimensions. These bound training time, scoring time and the memory's size
-    (``patch_max`` x ``patch_dim`` floats: 3 MB) whatever the number of training photos.
+    (``patch_max`` x ``patch_dim`` floats: 6 MB) whatever the number of training photos. A larger memory keeps
+    more of the rare normal details (a tyre's highlight, a tile's edge) that would otherwise outglow a small
+    foreign body: on the tire set a memory of 10 % (10,900 patches) put the hottest spot on the defect for 82 %
+    of the defective photos against 76 % with 5 % (5,400). Scoring time grows with the memory's size (7 ms per
+    photo at 6,000 patches, 14 ms at 12,000 on two cores), hence the cap; fewer dimensions were worse (64: 72 %).
 
     ``patch_border``: the 3 x 3 pooling counts positions outside the map as zeros (``"zeros"``), so border
     patches are no noisier than inner ones and do not outglow a foreign body; ``"inside"`` (averaging only the
@@ -193,9 +197,9 @@ class MapConfig:
     patch_stages: tuple[int, ...] = (2, 3, 4)
     patch_grid: int = 1  # index into patch_stages of the stage whose grid the map has (stride 16)
     patch_dim: int = 128
-    patch_share: float = 0.05
+    patch_share: float = 0.1
     patch_min: int = 2500  # a few training photos: a share of their patches would leave normal detail out
-    patch_max: int = 6000
+    patch_max: int = 12000
     patch_candidates: int = 40000
     patch_border: str = "zeros"
 

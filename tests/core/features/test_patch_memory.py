@@ -38,6 +38,19 @@ def test_a_foreign_patch_is_far_from_the_memory_and_a_normal_one_near():
     assert float(distances[2, 3]) > 3 * float(np.delete(distances.ravel().numpy(), 2 * 6 + 3).max())
 
 
+def test_distances_over_a_memory_searched_in_blocks_are_the_exact_nearest_ones():
+    # a memory and a photo larger than one block of the search: the nearest patch may lie in any block
+    generator = torch.Generator().manual_seed(3)
+    bank = torch.randn(5000, 24, generator=generator)
+    photo = torch.randn(1, 24, 48, 48, generator=generator)
+    photo[0, :, 40, 7] = bank[4321]  # exactly a stored patch, in the last block
+    memory = PatchMemory(bank, torch.eye(24))
+    distances = memory.distance_maps(photo)[0]
+    expected = torch.cdist(photo[0].reshape(24, -1).T.double(), bank.double()).min(dim=1).values.reshape(48, 48)
+    assert torch.allclose(distances.double(), expected, atol=1e-3)
+    assert float(distances[40, 7]) < 1e-2
+
+
 def test_an_extended_memory_takes_the_new_photos_unknown_patches_first():
     rng = np.random.default_rng(2)
     normal = torch.tensor(rng.normal(0, 1, (10, 4, 4, 4)), dtype=torch.float32)
