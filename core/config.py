@@ -179,7 +179,7 @@ class MapConfig:
     chosen by greedy k-centre selection among at most ``patch_candidates`` patches drawn at random; patches are
     projected to ``patch_dim`` dimensions. These bound training time, scoring time and the memory's size
     (``patch_max`` x ``patch_dim`` floats: 6 MB) whatever the number of training photos. A larger memory keeps
-    more of the rare normal details (a tyre's highlight, a tile's edge) that would otherwise outglow a small
+    more of the rare normal details (a tire's changing highlight) that would otherwise outglow a small
     foreign body: on the tire set a memory of 10 % (10,900 patches) put the hottest spot on the defect for 82 %
     of the defective photos against 76 % with 5 % (5,400). Scoring time grows with the memory's size (7 ms per
     photo at 6,000 patches, 14 ms at 12,000 on two cores), hence the cap; fewer dimensions were worse (64: 72 %).
