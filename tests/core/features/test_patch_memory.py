@@ -47,8 +47,9 @@ def test_distances_over_a_memory_searched_in_blocks_are_the_exact_nearest_ones()
     memory = PatchMemory(bank, torch.eye(24))
     distances = memory.distance_maps(photo)[0]
     expected = torch.cdist(photo[0].reshape(24, -1).T.double(), bank.double()).min(dim=1).values.reshape(48, 48)
-    assert torch.allclose(distances.double(), expected, atol=1e-3)
-    assert float(distances[40, 7]) < 1e-2
+    # float32 rounding of |a|^2 + |b|^2 - 2 a.b leaves up to ~1e-4 in a squared distance, ~1e-2 after the root at 0
+    assert torch.allclose(distances.double(), expected, atol=2e-2)
+    assert float(distances[40, 7]) < 2e-2
 
 
 def test_an_extended_memory_takes_the_new_photos_unknown_patches_first():
