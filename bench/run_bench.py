@@ -91,6 +91,14 @@ class BenchOptions:
         return [s for s in range(self.seeds) if self.only_seeds is None or s in self.only_seeds]
 
 
+def whole_numbers(parser: argparse.ArgumentParser, option: str, text: str) -> tuple[int, ...]:
+    """The distinct whole numbers of a comma-separated option value, ascending; anything else ends with usage."""
+    try:
+        return tuple(sorted({int(v) for v in text.split(",") if v.strip()}))
+    except ValueError:
+        parser.error(f"{option} {text!r}: give whole numbers separated by commas")
+
+
 def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
     parser = argparse.ArgumentParser(
         prog="run_bench.py",
@@ -156,18 +164,10 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> BenchOptions:
             parser.error(f"--{name.replace('_', '-')} must be positive")
     if not 0 < args.coreset_ratio <= 1:
         parser.error("--coreset-ratio must be in (0, 1]")
-    try:
-        budgets = tuple(sorted({int(b) for b in args.budget_epochs.split(",") if b.strip()}))
-    except ValueError:
-        parser.error(f"--budget-epochs {args.budget_epochs!r}: give whole numbers separated by commas")
+    budgets = whole_numbers(parser, "--budget-epochs", args.budget_epochs)
     if any(b <= 0 for b in budgets):
         parser.error("--budget-epochs must be positive")
-    only_seeds = None
-    if args.only_seeds is not None:
-        try:
-            only_seeds = tuple(sorted({int(v) for v in args.only_seeds.split(",") if v.strip()}))
-        except ValueError:
-            parser.error(f"--only-seeds {args.only_seeds!r}: give whole numbers separated by commas")
+    only_seeds = None if args.only_seeds is None else whole_numbers(parser, "--only-seeds", args.only_seeds)
     return BenchOptions(
         datasets=args.datasets,
         categories=[c.strip() for c in args.categories.split(",") if c.strip()] if args.categories else None,
