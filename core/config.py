@@ -187,6 +187,11 @@ class MapConfig:
     ``patch_border``: the 3 x 3 pooling counts positions outside the map as zeros (``"zeros"``), so border
     patches are no noisier than inner ones and do not outglow a foreign body; ``"inside"`` (averaging only the
     positions inside the map) is how the first model files with a patch memory were made, and they keep it.
+
+    ``patch_balance``: each stage's channels are weighted by ``sqrt(channels of the grid's stage / channels of
+    the stage)`` before the projection (:func:`core.features.patch_memory.stage_weights`), so the 40 channels of
+    stride 8, which see thin and small defects, weigh as much in a patch's distance as the 112 of stride 16. Model
+    files made before it have ``False`` and keep their unweighted embedding.
     """
 
     source: str = "patch"
@@ -202,6 +207,7 @@ class MapConfig:
     patch_max: int = 12000
     patch_candidates: int = 40000
     patch_border: str = "zeros"
+    patch_balance: bool = True
 
     def __post_init__(self) -> None:
         if self.source not in MAP_SOURCES:
@@ -271,6 +277,7 @@ class ModelConfig:
         maps = dict(data.get("maps", {"fusion": "mean", "smooth": 0.0, "score": "flow"}))
         maps.setdefault("source", "flow")
         maps.setdefault("patch_border", "inside")  # the first files with a patch memory pooled without zeros
+        maps.setdefault("patch_balance", False)  # ... and weighed every channel of every stage alike
         return cls(
             backbone=build(BackboneConfig, backbone),
             flow=build(FlowConfig, data.get("flow", {})),

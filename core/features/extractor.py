@@ -19,7 +19,7 @@ import torch
 from core.features.backbone import FeatureBackbone, backbone_signature, build_backbone
 from core.config import BackboneConfig, InputConfig, MapConfig, ScoringConfig
 from core.features.device import CPU, MemoryGuard
-from core.features.patch_memory import patch_embedding, projection_matrix
+from core.features.patch_memory import patch_embedding, patch_projection
 from core.photos.imageio import ImageReadError, load_image
 from core.results import Cancelled, CancelToken, ProgressCallback, ProgressEvent
 from core.vocabulary import JobStage
@@ -167,8 +167,9 @@ class FeatureExtractor:
         if fuse:
             self.backbone.fuse_for_inference()
         if self.patches is not None:
-            width = sum(m.shape[1] for m in self._patch_maps(torch.zeros(1, 3, 64, 64)))
-            self.patch_projection = projection_matrix(width, self.patches.patch_dim)
+            channels = [m.shape[1] for m in self._patch_maps(torch.zeros(1, 3, 64, 64))]
+            self.patch_projection = patch_projection(channels, self.patches.patch_grid, self.patches.patch_dim,
+                                                     self.patches.patch_balance)
         self.runtime = self._torch_runtime()  # what runs the backbone: see core.features.runtime.select_runtime
         self.move_to(device)
 

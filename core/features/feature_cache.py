@@ -57,7 +57,8 @@ class FeatureCache:
         }
         patches = getattr(extractor, "patches", None)
         if patches is not None:  # the patch embedding is one more map: its settings are part of the key
-            key["patches"] = {k: getattr(patches, k) for k in ("patch_stages", "patch_grid", "patch_dim", "patch_border")}
+            key["patches"] = {k: getattr(patches, k) for k in ("patch_stages", "patch_grid", "patch_dim", "patch_border",
+                                                                "patch_balance")}
         digest = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:20]
         return self.root / digest
 

@@ -78,6 +78,20 @@ def test_other_input_size_or_backbone_never_shares_entries(extractor, tmp_path):
     assert len(folders) == 3
 
 
+def test_patch_embeddings_weighted_otherwise_never_share_entries(tmp_path):
+    from core.features.feature_cache import FeatureCache
+    from core.features.extractor import FeatureExtractor
+
+    cache = FeatureCache(tmp_path / "cache")
+    config = engine_test_config()
+    folders = {
+        cache.folder_for(FeatureExtractor(config.backbone, config.input, torch.device("cpu"),
+                                          maps=dataclasses.replace(config.maps, patch_balance=balance)))
+        for balance in (True, False)
+    }
+    assert len(folders) == 2
+
+
 def test_damaged_entry_is_dropped_and_recomputed(extractor, photos, tmp_path):
     from core.features.feature_cache import FeatureCache, extract_with_cache
 

@@ -14,7 +14,8 @@ from core.photos.datasets import load_mask, test_items
 from core.scoring.detector import Detector
 from core.evaluation.metrics import pointing_accuracy
 from core.models.modelfile import FORMAT_NAME, ModelFileError
-from core.features.patch_memory import PatchMemory, greedy_centres, patch_embedding, projection_matrix
+from core.features.patch_memory import (PatchMemory, greedy_centres, patch_embedding, patch_projection,
+                                        projection_matrix)
 
 
 def test_greedy_selection_keeps_one_patch_of_every_cluster_before_a_second_of_any():
@@ -161,3 +162,32 @@ def test_model_files_made_with_the_first_patch_memory_keep_its_border_pooling():
     assert ModelConfig.from_dict(ModelConfig().to_dict()).maps.patch_border == "zeros"
     with pytest.raises(ValueError, match="patch_border"):
         MapConfig(patch_border="mirror")
+
+
+def _distance_of_a_unit_shift(projection: torch.Tensor, channels: tuple[int, int], stage: int) -> float:
+    """Embedding distance between a photo and the same photo with every channel of one stage raised by one."""
+    maps = [torch.zeros(1, c, 4, 4) for c in channels]
+    shifted = [m + (1.0 if i == stage else 0.0) for i, m in enumerate(maps)]
+    a, b = patch_embedding(maps, 1, projection), patch_embedding(shifted, 1, projection)
+    return float((a - b)[0, :, 2, 2].norm())
+
+
+def test_a_stage_with_few_channels_weighs_as_much_as_one_with_many():
+    channels = (4, 16)
+    balanced = patch_projection(list(channels), 1, out_dim=64)  # no reduction: the projection is the weighting
+    assert _distance_of_a_unit_shift(balanced, channels, 0) == pytest.approx(
+        _distance_of_a_unit_shift(balanced, channels, 1))
+    plain = patch_projection(list(channels), 1, out_dim=64, balance=False)
+    assert _distance_of_a_unit_shift(plain, channels, 1) == pytest.approx(
+        2 * _distance_of_a_unit_shift(plain, channels, 0))
+    # the weights are folded into the random projection, not applied instead of it
+    reduced = patch_projection([40, 80], 1, out_dim=16)
+    assert torch.allclose(reduced[40:], projection_matrix(120, 16)[40:])
+    assert torch.allclose(reduced[:40], projection_matrix(120, 16)[:40] * 2**0.5)
+
+
+def test_model_files_made_before_stage_weighting_keep_their_unweighted_embedding():
+    saved = dataclasses.asdict(MapConfig())
+    del saved["patch_balance"]
+    assert ModelConfig.from_dict({"maps": saved}).maps.patch_balance is False
+    assert ModelConfig.from_dict(ModelConfig().to_dict()).maps.patch_balance is True
