@@ -19,10 +19,11 @@ passed in. The foreign body gets its own child seed, drawn whether or not a body
 with and without ``foreign_body`` gives the same scene, differing only where the body lies.
 """
 from core.synthetic.dataset import generate_batch, generate_dataset
+from core.synthetic.frames import CAMERA_FRAME, camera_frame
 from core.synthetic.scene import compose_scene, render_scene
 from core.synthetic.scene_config import DEFECT_TYPE, FOREIGN_BODY_KINDS, NUISANCES, RenderedScene, SceneConfig
 
 __all__ = [
     "DEFECT_TYPE", "FOREIGN_BODY_KINDS", "NUISANCES", "RenderedScene", "SceneConfig",
-    "compose_scene", "render_scene", "generate_batch", "generate_dataset",
+    "compose_scene", "render_scene", "generate_batch", "generate_dataset", "CAMERA_FRAME", "camera_frame",
 ]

@@ -14,24 +14,9 @@ import pytest
 from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
 from core.scoring.detector import Detector
 from core.features.extractor import tile_boxes
-from core.synthetic import SceneConfig, render_scene
+from core.synthetic import CAMERA_FRAME, camera_frame
 
-FRAME_W, FRAME_H = 2064, 1544
-RENDER = 386  # the scene is rendered small and enlarged 4x: cheap, and the frame still has camera proportions
-#: a body whose equivalent square side is 2 % of the frame's long side, as an area share of the square render
-BODY_AREA = (0.02 * FRAME_W / FRAME_H) ** 2
-
-
-def camera_frame(index: int, foreign_body: bool) -> tuple[np.ndarray, np.ndarray]:
-    """A 2064 x 1544 frame of the synthetic brake unit (margins mirrored) and its foreign-body mask."""
-    config = SceneConfig(size=RENDER, foreign_area_range=(BODY_AREA, BODY_AREA))
-    image, mask = render_scene(np.random.default_rng([2064, index]), config, foreign_body)
-    image = cv2.resize(image, (FRAME_H, FRAME_H), interpolation=cv2.INTER_LINEAR)
-    mask = cv2.resize(mask, (FRAME_H, FRAME_H), interpolation=cv2.INTER_NEAREST)
-    margin = (FRAME_W - FRAME_H) // 2
-    image = cv2.copyMakeBorder(image, 0, 0, margin, margin, cv2.BORDER_REFLECT)
-    mask = cv2.copyMakeBorder(mask, 0, 0, margin, margin, cv2.BORDER_CONSTANT, value=0)
-    return image, mask > 0
+FRAME_W, FRAME_H = CAMERA_FRAME
 
 
 def write(path: Path, image: np.ndarray) -> Path:

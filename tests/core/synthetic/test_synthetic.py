@@ -11,8 +11,10 @@ import pytest
 
 from core.photos.imageio import list_images, load_image
 from core.synthetic import (
+    CAMERA_FRAME,
     FOREIGN_BODY_KINDS,
     SceneConfig,
+    camera_frame,
     compose_scene,
     generate_batch,
     generate_dataset,
@@ -214,3 +216,17 @@ def test_foreign_bodies_and_nuisances_stand_out_in_imagenet_features():
     moved = image_scores(patch_features(SceneConfig(size=128, nuisance="part_position"), 4, 4, False))
     assert bad.min() > good.max()
     assert lighting.min() > good.max() and moved.min() > good.max()
+
+
+def test_camera_frame_has_camera_proportions_and_a_body_of_two_percent_of_its_long_side():
+    image, mask = camera_frame(3, True)
+    assert image.shape == (CAMERA_FRAME[1], CAMERA_FRAME[0], 3) and image.dtype == np.uint8
+    assert mask.shape == image.shape[:2] and mask.dtype == bool
+    assert 0.5 < np.sqrt(mask.sum()) / (0.02 * CAMERA_FRAME[0]) < 1.5
+    clean, clean_mask = camera_frame(3, False)
+    assert not clean_mask.any()
+    # the same scene: the body is what differs (its shadow reaches a little beyond it)
+    outside = ~cv2.dilate(mask.astype(np.uint8), np.ones((81, 81), np.uint8)).astype(bool)
+    assert np.abs(image.astype(int) - clean.astype(int))[outside].max() <= 2
+    with pytest.raises(ValueError, match="landscape"):
+        camera_frame(0, False, size=(1000, 2000))
