@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(PY) -m pip install -q -e '.[test,bench,runtimes]'
 	$(PY) -m bench.run_bench --seeds 3 --train-limit 600 --out bench-results/bench.json
 	$(PY) -m bench.runtimes --out bench-results/runtimes.json
+	$(PY) -m bench.camera_frames --out bench-results/frames.json
 	$(PY) -m bench.review_loop --out bench-results/review_loop.json
 	$(PY) -m bench.bench_gui --out bench-results/gui.json
 

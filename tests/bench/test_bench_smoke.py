@@ -343,3 +343,34 @@ def test_one_bench_can_be_split_between_processes_by_seed():
         parse_args(["--only-seeds", "one"])
     with pytest.raises(SystemExit):
         parse_args(["--budget-epochs", "0"])
+
+
+@pytest.mark.slow
+def test_camera_frame_bench_compares_tilings_and_times_large_frames(tmp_path):
+    out = tmp_path / "frames.json"
+    done = run_bench_module(
+        "camera_frames", "--train", "4", "--test", "1", "--large", "1", "--large-size", "2600x1900",
+        "--grids", "2,1", "--image-size", "128", "--epochs", "1", "--repeats", "1", "--out", str(out),
+        cwd=tmp_path, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = done.stdout.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("model"))
+    assert "s / frame 2064x1544" in lines[header] and "s / frame 2600x1900" in lines[header]
+    assert [r.split("  ")[0] for r in lines[header + 2 : header + 4]] == [
+        "tiled 2 along the long side (default)", "squeezed whole"]
+    rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    assert [r["tiles_per_frame"] for r in rows] == [4, 1]
+    assert all(r["s_per_frame"] > 0 and r["body_flagged"].endswith("/ 1") for r in rows)
+    assert rows[0]["s_per_large_frame"] > 0 and rows[1]["s_per_large_frame"] is None  # the default model only
+    assert all(0.0 <= r["pointing"] <= 1.0 for r in rows)
+
+
+def test_camera_frame_bench_refuses_bad_options():
+    from bench.camera_frames import parse_args
+
+    with pytest.raises(SystemExit):
+        parse_args(["--grids", "2,x"])
+    with pytest.raises(SystemExit):
+        parse_args(["--large-size", "1000x2000"])
+    assert parse_args(["--grids", "3,1", "--large-size", "4000X3000"]).grids == [3, 1]
