@@ -14,8 +14,6 @@ model for their time and the peak resident memory above what the process held be
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import sys
 import tempfile
 import time
@@ -25,8 +23,8 @@ from typing import Optional, Sequence
 
 import cv2
 import numpy as np
-import torch
 
+from bench.script_options import add_thread_and_out_options, apply_threads, write_results
 from bench.stress import resident_mb
 from core.config import InputConfig, ModelConfig, TrainConfig
 from core.evaluation.metrics import image_auroc, pointing_accuracy
@@ -122,8 +120,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     p.add_argument("--epochs", type=int, default=TrainConfig.epochs)
     p.add_argument("--repeats", type=int, default=2, help="timed passes over the test frames; the best counts")
     p.add_argument("--quality", type=int, default=92, help="JPEG quality of the written frames (default 92)")
-    p.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's choice)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT})")
+    add_thread_and_out_options(p, DEFAULT_OUT)
     options = p.parse_args(argv)
     if options.train < 4 or options.test < 1:
         p.error("--train must be at least 4 and --test at least 1")
@@ -138,8 +135,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     options = parse_args(argv)
-    if options.threads:
-        torch.set_num_threads(options.threads)
+    apply_threads(options)
     large_label = "x".join(map(str, options.large_size))
     rows: list[FrameRow] = []
     with tempfile.TemporaryDirectory(prefix="csa-frames-") as scratch_name:
@@ -201,15 +197,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     print()
     print(format_table(rows, large_label))
-    options.out.parent.mkdir(parents=True, exist_ok=True)
-    options.out.write_text(json.dumps({
-        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(options).items()},
-        "environment": {"python": platform.python_version(), "torch": torch.__version__,
-                        "platform": platform.platform(), "torch_threads": torch.get_num_threads()},
-        "frame": list(CAMERA_FRAME),
-        "rows": [asdict(r) for r in rows],
-    }, indent=2), encoding="utf-8")
-    print(f"written {options.out}")
+    write_results(options, frame=list(CAMERA_FRAME), rows=[asdict(r) for r in rows])
     return 0
 
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
-import platform
 import sys
 import tempfile
 import time
@@ -24,8 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
-import torch
-
+from bench.script_options import add_thread_and_out_options, apply_threads, write_results
 from core.scoring.batch import score_batch
 from core.config import BackboneConfig, FlowConfig, InputConfig, ModelConfig, TrainConfig
 from core.scoring.detector import Detector
@@ -93,8 +90,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--limit-mb", type=float, default=50.0, help="allowed growth from pass 2 to the last (default 50)")
     p.add_argument("--limit-percent", type=float, default=5.0, help="allowed growth in percent (default 5)")
-    p.add_argument("--threads", type=int, default=0, help="torch threads (default: torch's choice)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON results (default {DEFAULT_OUT})")
+    add_thread_and_out_options(p, DEFAULT_OUT)
     options = p.parse_args(argv)
     if options.images < 1 or options.passes < 1:
         p.error("--images and --passes must be at least 1")
@@ -103,8 +99,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     options = parse_args(argv)
-    if options.threads:
-        torch.set_num_threads(options.threads)
+    apply_threads(options)
     with tempfile.TemporaryDirectory(prefix="csa-stress-") as scratch_name:
         scratch = Path(scratch_name)
         model_path = options.model or small_model(scratch, options.image_size, options.hidden)
@@ -133,18 +128,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(format_table(records))
     print(f"\nRSS growth pass 2 -> {options.passes}: {growth:+.1f} MB ({percent:+.2f} %), "
           f"limit {options.limit_mb:g} MB or {options.limit_percent:g} %: {status}")
-    options.out.parent.mkdir(parents=True, exist_ok=True)
-    options.out.write_text(json.dumps({
-        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(options).items()},
-        "environment": {"python": platform.python_version(), "torch": torch.__version__,
-                        "platform": platform.platform(), "torch_threads": torch.get_num_threads()},
-        "passes": [asdict(r) for r in records],
-        "peak_rss_mb": round(peak, 1),
-        "growth_mb": round(growth, 1),
-        "growth_percent": round(percent, 2),
-        "status": status,
-    }, indent=2), encoding="utf-8")
-    print(f"written {options.out}")
+    write_results(options, passes=[asdict(r) for r in records], peak_rss_mb=round(peak, 1),
+                  growth_mb=round(growth, 1), growth_percent=round(percent, 2), status=status)
     return 1 if status == "FAIL" else 0
 
 
