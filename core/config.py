@@ -103,7 +103,7 @@ class TrainConfig:
 
     ``epochs``: the flow is far from converged after 8 epochs (its held-out NLL still falls). With the default
     image score, 16 epochs raised the image AUROC over 3 seeds from 0.791 to 0.822 on tire and from 0.947 to
-    0.963 on magnetic_tile (README, *Training defaults*), and 600 photos still train in about 5 minutes on 2 CPU
+    0.965 on magnetic_tile (README, *Training defaults*), and 600 photos still train in about 5 minutes on 2 CPU
     cores. Training stops early when the held-out NLL has not improved for ``early_stop_patience`` epochs.
     """
 
