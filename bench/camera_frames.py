@@ -113,7 +113,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     p.add_argument("--test", type=int, default=20, help="test frames of each kind, normal and with a body (default 20)")
     p.add_argument("--grids", default="2,3,1",
                    help="tile grids to compare, comma-separated; 1 squeezes the frame whole (default 2,3,1)")
-    p.add_argument("--large", type=int, default=3, help="large frames timed with the tiled model (default 3; 0: none)")
+    p.add_argument("--large", type=int, default=3, help="large frames timed with the default tiling (default 3; 0: none)")
     p.add_argument("--large-size", type=parse_size, default=(6000, 4500), help="WIDTHxHEIGHT (default 6000x4500)")
     p.add_argument("--body-share", type=float, default=0.02, help="body side as a share of the long side (0.02)")
     p.add_argument("--image-size", type=int, default=InputConfig.image_size)
