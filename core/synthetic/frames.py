@@ -36,12 +36,16 @@ def camera_frame(index: int, foreign_body: bool, size: tuple[int, int] = CAMERA_
     image, mask = render_scene(np.random.default_rng([series, index]), config, foreign_body)
     left = (width - height) // 2
     right = width - height - left
-    # the sides mirror the same scene without the body: a body near the square's edge must not be mirrored into
-    # a second, unmarked one
-    sides = render_scene(np.random.default_rng([series, index]), config, False)[0] if foreign_body else image
-    sides = cv2.copyMakeBorder(cv2.resize(sides, (height, height), interpolation=cv2.INTER_LINEAR),
-                               0, 0, left, right, cv2.BORDER_REFLECT)
-    sides[:, left:left + height] = cv2.resize(image, (height, height), interpolation=cv2.INTER_LINEAR)
+    centre = cv2.resize(image, (height, height), interpolation=cv2.INTER_LINEAR)
+    if foreign_body:
+        # the sides mirror the same scene without the body: a body near the square's edge must not be mirrored
+        # into a second, unmarked one
+        clean = render_scene(np.random.default_rng([series, index]), config, False)[0]
+        frame = cv2.copyMakeBorder(cv2.resize(clean, (height, height), interpolation=cv2.INTER_LINEAR),
+                                   0, 0, left, right, cv2.BORDER_REFLECT)
+        frame[:, left:left + height] = centre
+    else:
+        frame = cv2.copyMakeBorder(centre, 0, 0, left, right, cv2.BORDER_REFLECT)
     mask = cv2.resize(mask.astype(np.uint8), (height, height), interpolation=cv2.INTER_NEAREST)
     mask = cv2.copyMakeBorder(mask, 0, 0, left, right, cv2.BORDER_CONSTANT, value=0)
-    return sides, mask > 0
+    return frame, mask > 0
