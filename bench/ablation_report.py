@@ -19,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any, Iterable, Optional, Sequence
 
+from bench.report import plain_table
+
 SYNTHETIC = "synthetic"
 
 
@@ -129,11 +131,7 @@ def _markdown(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def _plain(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    cells = [list(header)] + [list(r) for r in rows]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
-    out = ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in cells]
-    out.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(out)
+    return plain_table([list(header)] + [list(r) for r in rows])
 
 
 def main_table(results: Results, budget: int, markdown: bool = False, reference: str = "csflow") -> str:

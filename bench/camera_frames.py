@@ -24,6 +24,7 @@ from typing import Optional, Sequence
 import cv2
 import numpy as np
 
+from bench.report import format_number, plain_table
 from bench.script_options import add_thread_and_out_options, apply_threads, write_results
 from bench.stress import resident_mb
 from core.config import InputConfig, ModelConfig, TrainConfig
@@ -81,19 +82,10 @@ def score_timed(detector: Detector, paths: Sequence[Path], repeats: int) -> tupl
 def format_table(rows: Sequence[FrameRow], large: str) -> str:
     head = ("model", "tiles", "train s", "normal flagged", "with body flagged", "pointing", "image AUROC",
             f"s / frame {CAMERA_FRAME[0]}x{CAMERA_FRAME[1]}", f"s / frame {large}", "peak MB (large)")
-
-    def cell(value) -> str:
-        if value is None:
-            return "-"
-        return f"{value:.3f}" if isinstance(value, float) else str(value)
-
-    lines = [head] + [(r.model, str(r.tiles_per_frame), f"{r.train_s:.0f}", r.normal_flagged, r.body_flagged,
-                       cell(r.pointing), cell(r.image_auroc), f"{r.s_per_frame:.2f}", cell(r.s_per_large_frame),
-                       "-" if r.large_peak_mb is None else f"{r.large_peak_mb:.0f}") for r in rows]
-    widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
-    rendered = ["  ".join(v.ljust(w) for v, w in zip(line, widths)) for line in lines]
-    rendered.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(rendered)
+    return plain_table([head] + [(r.model, str(r.tiles_per_frame), format_number(r.train_s, 0), r.normal_flagged,
+                                  r.body_flagged, format_number(r.pointing), format_number(r.image_auroc),
+                                  format_number(r.s_per_frame, 2), format_number(r.s_per_large_frame),
+                                  format_number(r.large_peak_mb, 0)) for r in rows])
 
 
 def parse_size(text: str) -> tuple[int, int]:

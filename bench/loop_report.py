@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from bench.report import format_number, json_safe
+from bench.report import format_number, json_safe, plain_table
 
 #: Round 2 must raise at least this much fewer false alarms than round 1 (0.3 = 30 % fewer).
 REDUCTION_TARGET = 0.30
@@ -132,15 +132,7 @@ def check_target(result: CategoryResult) -> TargetCheck:
 
 def format_table(results: Sequence[CategoryResult]) -> str:
     """A plain-text table, one line per round, columns padded to their widest cell."""
-    cells = [COLUMNS] + [r.cells(c.dataset) for c in results for r in c.rounds]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
-
-    def render(line: Sequence[str]) -> str:
-        parts = [cell.rjust(w) if i in _NUMERIC else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
-        return "  ".join(parts).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([render(cells[0]), rule] + [render(line) for line in cells[1:]])
+    return plain_table([COLUMNS] + [r.cells(c.dataset) for c in results for r in c.rounds], _NUMERIC)
 
 
 def write_json(path: Path, settings: dict[str, Any], environment: dict[str, Any],

@@ -6,7 +6,7 @@ import math
 import statistics
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Collection, Iterable, Optional, Sequence
 
 from core.config import FlowConfig
 
@@ -112,18 +112,22 @@ def json_safe(value: Any) -> Any:
     return value
 
 
-def format_table(rows: Sequence[BenchRow]) -> str:
-    """A plain-text table, one line per row, columns padded to their widest cell."""
-    cells = [COLUMNS] + [row.cells() for row in rows]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(COLUMNS))]
-    numeric = set(range(3, len(COLUMNS) - 1))
+def plain_table(lines: Sequence[Sequence[str]], numeric: Collection[int] = ()) -> str:
+    """A plain-text table: the header (``lines[0]``), a rule, then the rows; every column padded to its widest
+    cell, the ``numeric`` ones right-aligned so their digits line up."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
 
     def render(line: Sequence[str]) -> str:
         parts = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
         return "  ".join(parts).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([render(cells[0]), rule] + [render(line) for line in cells[1:]])
+    return "\n".join([render(lines[0]), rule] + [render(line) for line in lines[1:]])
+
+
+def format_table(rows: Sequence[BenchRow]) -> str:
+    """A plain-text table, one line per row, columns padded to their widest cell."""
+    return plain_table([COLUMNS] + [row.cells() for row in rows], range(3, len(COLUMNS) - 1))
 
 
 @dataclass
@@ -229,10 +233,7 @@ def format_budget_table(rows: Sequence[BenchRow]) -> str:
             auroc = Spread(**cell["image_auroc"])
             cells.append(f"{auroc.cell()}, {format_number(cell['train_seconds'], 0)} s")
         lines.append((entry["label"], entry["device"], entry["dataset"], *cells))
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
-    render = ["  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths))).rstrip()
-              for line in lines]
-    return "\n".join([render[0], "  ".join("-" * w for w in widths)] + render[1:])
+    return plain_table(lines, range(3, len(header)))
 
 
 def summarize(rows: Sequence[BenchRow]) -> list[SummaryRow]:
@@ -258,16 +259,7 @@ def summarize(rows: Sequence[BenchRow]) -> list[SummaryRow]:
 
 def format_summary(summaries: Sequence[SummaryRow]) -> str:
     """The table the targets are judged on: mean ± standard deviation over seeds."""
-    cells = [SUMMARY_COLUMNS] + [s.cells() for s in summaries]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(SUMMARY_COLUMNS))]
-    numeric = set(range(3, len(SUMMARY_COLUMNS) - 1))
-
-    def render(line: Sequence[str]) -> str:
-        parts = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))]
-        return "  ".join(parts).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return "\n".join([render(cells[0]), rule] + [render(line) for line in cells[1:]])
+    return plain_table([SUMMARY_COLUMNS] + [s.cells() for s in summaries], range(3, len(SUMMARY_COLUMNS) - 1))
 
 
 def compare(ours: Spread, other: Spread) -> tuple[float, float, str]:
